@@ -1,0 +1,89 @@
+"""The composition root: settings -> storage -> content -> service -> web server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from aiohttp import web
+
+from bot.channels.registry import build_channels
+from bot.content import load_catalog
+from bot.errors import ConfigurationError
+from bot.service import ConversationService
+from bot.settings import Settings
+from bot.web import build_app
+from storage import Storage, current_revision, head_revision
+
+log = logging.getLogger(__name__)
+
+
+def check_schema(settings: Settings) -> None:
+    """Refuse to start on a database whose schema is older than the code.
+
+    Raises:
+        ConfigurationError: saying which command brings the schema up to date.
+    """
+    try:
+        current = current_revision(settings.database_url)
+    except Exception as exc:  # noqa: BLE001 - any driver error means the same to the operator
+        raise ConfigurationError(
+            f"Cannot open the database at HOCVUSO_DATABASE_URL ({exc.__class__.__name__}: {exc}). "
+            "Check the URL and that the server is running."
+        ) from exc
+    head = head_revision()
+    if current != head:
+        raise ConfigurationError(
+            f"The database schema is at {current or 'nothing (empty database)'}, the code needs "
+            f"{head}. Run `hocvuso db upgrade` first (make run does it for you)."
+        )
+
+
+async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
+    """Run the bot until `stop` is set or the process gets SIGINT/SIGTERM."""
+    check_schema(settings)
+    catalog = load_catalog()
+    storage = Storage.open(settings.database_url)
+    service = ConversationService(storage, catalog, default_locale=settings.default_locale)
+    channels = build_channels(settings, service)
+    app = build_app(service)
+    for channel in channels:
+        channel.add_routes(app)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.http_host, settings.http_port)
+    await site.start()
+    started = []
+    try:
+        for channel in channels:
+            await channel.start()
+            started.append(channel)
+            log.info("channel %s is on", channel.name)
+    except BaseException:
+        for channel in reversed(started):
+            await channel.stop()
+        await runner.cleanup()
+        await storage.close()
+        raise
+    log.info(
+        "hocvuso is running: web chat at http://%s:%s/ (content %s, %d lessons)",
+        settings.http_host,
+        settings.http_port,
+        catalog.version,
+        len(catalog.lessons),
+    )
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for channel in reversed(started):
+            await channel.stop()
+        await runner.cleanup()
+        await storage.close()
+        log.info("hocvuso stopped")

@@ -1,0 +1,103 @@
+"""Neutral message types shared by the core and every channel adapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class InputKind(StrEnum):
+    """What the learner did: typed text, tapped a button, sent a command, or something else."""
+
+    TEXT = "text"
+    CHOICE = "choice"
+    COMMAND = "command"
+    UNSUPPORTED = "unsupported"
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """One learner input, already stripped of every platform detail.
+
+    Attributes:
+        channel: adapter name, e.g. "webchat", "telegram".
+        user_ref: the learner's id on that channel (always text).
+        message_id: the platform's id for de-duplication, when it has one.
+        kind: what kind of input this is.
+        text: typed text (TEXT) or the raw text of an UNSUPPORTED message's description.
+        choice_id: the id of the tapped choice (CHOICE).
+        command: the command name without "/" (COMMAND), lower-case.
+        args: the command's arguments, e.g. a deep-link payload.
+        locale: the platform's language hint ("vi", "en"), if any.
+        received_at: when the platform says it arrived (timezone-aware UTC).
+    """
+
+    channel: str
+    user_ref: str
+    kind: InputKind
+    received_at: datetime
+    message_id: str | None = None
+    text: str = ""
+    choice_id: str | None = None
+    command: str | None = None
+    args: tuple[str, ...] = ()
+    locale: str | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A tappable answer. `id` is short and opaque (≤ 64 bytes); `label` is what people see."""
+
+    id: str
+    label: str
+
+
+class ReplyKind(StrEnum):
+    """Why a reply is sent; channels and schedulers treat proactive kinds differently."""
+
+    NORMAL = "normal"
+    REMINDER = "reminder"
+    REPORT = "report"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One chat bubble from the bot, with optional choices and picture (a path under lessons/)."""
+
+    text: str
+    choices: tuple[Choice, ...] = ()
+    image: str | None = None
+    kind: ReplyKind = ReplyKind.NORMAL
+
+    def to_json(self) -> dict[str, object]:
+        """The web chat API shape: `{"text", "choices": [{"id", "label"}], "image"?}`."""
+        data: dict[str, object] = {
+            "text": self.text,
+            "choices": [{"id": c.id, "label": c.label} for c in self.choices],
+        }
+        if self.image:
+            data["image"] = self.image
+        return data
+
+
+@dataclass(frozen=True)
+class ChannelCapabilities:
+    """What a channel can show; adapters render replies to fit.
+
+    Attributes:
+        buttons: tappable choices exist (otherwise a numbered text menu is shown).
+        max_buttons: most choices one message can carry as buttons.
+        polls: native quiz polls exist.
+        max_text: longest text one message may carry.
+        max_choice_id_bytes: longest choice id (Telegram callback_data: 64 bytes).
+        proactive_window: how long after the learner's last message the bot may write first.
+    """
+
+    buttons: bool
+    max_buttons: int
+    polls: bool
+    max_text: int
+    max_choice_id_bytes: int = 64
+    proactive_window: timedelta | None = None
+    extra: dict[str, object] = field(default_factory=dict)

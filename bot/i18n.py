@@ -1,0 +1,88 @@
+"""Interface strings through gettext catalogs in `locales/`, and Babel formatting per locale."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+from babel.support import NullTranslations, Translations
+
+from bot.settings import SUPPORTED_LOCALES
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext name for "translate later"
+    """Mark a string for extraction; it is translated where it is shown."""
+    return message
+
+
+@cache
+def _translations(locale: str) -> NullTranslations:
+    folder = LOCALES_DIR / locale / "LC_MESSAGES"
+    mo, po = folder / f"{DOMAIN}.mo", folder / f"{DOMAIN}.po"
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as handle:
+            return Translations(handle, domain=DOMAIN)
+    if po.exists():
+        # A catalog edited but not yet compiled still shows its new text (compiled in memory).
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=locale)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        return Translations(buffer, domain=DOMAIN)
+    return NullTranslations()
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Gettext and Babel formatting for one learner locale."""
+
+    locale: str
+
+    def gettext(self, message: str) -> str:
+        """Translate one interface string."""
+        return _translations(self.locale).ugettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """Translate a string that depends on a count."""
+        return _translations(self.locale).ungettext(singular, plural, n)
+
+    def number(self, value: float) -> str:
+        """A number in the locale's style ("1.234,5" in Vietnamese)."""
+        return format_decimal(value, locale=self.locale)
+
+    def percent(self, ratio: float) -> str:
+        """A ratio as a whole percentage ("75%")."""
+        return format_percent(ratio, locale=self.locale)
+
+    def day(self, when: date | datetime, zone: ZoneInfo | None = None) -> str:
+        """A date as people write it: "23/11/2026" style in Vietnamese, medium in English."""
+        if isinstance(when, datetime):
+            when = when.astimezone(zone).date() if zone else when.date()
+        pattern = "dd/MM/y" if self.locale == "vi" else "medium"
+        return format_date(when, pattern, locale=self.locale)
+
+    def moment(self, when: datetime, zone: ZoneInfo) -> str:
+        """A date and time in the learner's zone."""
+        pattern = "HH:mm 'ngày' dd/MM/y" if self.locale == "vi" else "medium"
+        return format_datetime(when, pattern, tzinfo=zone, locale=self.locale)
+
+
+def translator(locale: str | None, default: str = "vi") -> Translator:
+    """The translator for a learner's locale, falling back to `default` when unsupported."""
+    if locale:
+        base = locale.replace("-", "_").split("_", 1)[0].lower()
+        if base in SUPPORTED_LOCALES:
+            return Translator(base)
+    return Translator(default)

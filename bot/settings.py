@@ -1,0 +1,164 @@
+"""Typed settings, read once from the environment (and an optional `.env`) at start-up."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigurationError
+
+SUPPORTED_LOCALES = ("vi", "en")
+SECRET_TOKEN_PATTERN = r"^[A-Za-z0-9_-]{1,256}$"  # noqa: S105 - a pattern, not a secret
+
+
+def _env(name: str) -> AliasChoices:
+    """Platform variables keep the names the platforms' docs use (no HOCVUSO_ prefix)."""
+    return AliasChoices(name, f"HOCVUSO_{name}")
+
+
+class Settings(BaseSettings):
+    """Every knob the operator can turn. Components receive this object; none reads os.environ."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="HOCVUSO_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+    )
+
+    database_url: str = "sqlite:///var/hocvuso.db"
+    http_host: str = "127.0.0.1"
+    http_port: Annotated[int, Field(ge=0, le=65535)] = 8080
+    timezone: str = "Asia/Ho_Chi_Minh"
+    default_locale: str = "vi"
+
+    # Telegram (issue: Telegram channel). Setting the token turns the channel on.
+    telegram_bot_token: SecretStr | None = Field(None, validation_alias=_env("TELEGRAM_BOT_TOKEN"))
+    telegram_webhook_url: str | None = Field(None, validation_alias=_env("TELEGRAM_WEBHOOK_URL"))
+    telegram_webhook_secret: SecretStr | None = Field(
+        None, validation_alias=_env("TELEGRAM_WEBHOOK_SECRET")
+    )
+    telegram_api_base_url: str = Field(
+        "https://api.telegram.org/bot", validation_alias=_env("TELEGRAM_API_BASE_URL")
+    )
+
+    # Zalo Official Account. All four of app id, secret key, app secret, refresh token.
+    zalo_oa_app_id: str | None = Field(None, validation_alias=_env("ZALO_OA_APP_ID"))
+    zalo_oa_secret_key: SecretStr | None = Field(None, validation_alias=_env("ZALO_OA_SECRET_KEY"))
+    zalo_app_secret: SecretStr | None = Field(None, validation_alias=_env("ZALO_APP_SECRET"))
+    zalo_oa_refresh_token: SecretStr | None = Field(
+        None, validation_alias=_env("ZALO_OA_REFRESH_TOKEN")
+    )
+    zalo_oa_api_base_url: str = Field(
+        "https://openapi.zalo.me", validation_alias=_env("ZALO_OA_API_BASE_URL")
+    )
+    zalo_oauth_base_url: str = Field(
+        "https://oauth.zaloapp.com", validation_alias=_env("ZALO_OAUTH_BASE_URL")
+    )
+
+    # Zalo Bot Platform. The token turns it on; a webhook URL switches from polling to webhook.
+    zalo_bot_token: SecretStr | None = Field(None, validation_alias=_env("ZALO_BOT_TOKEN"))
+    zalo_bot_api_base_url: str = Field(
+        "https://bot-api.zaloplatforms.com", validation_alias=_env("ZALO_BOT_API_BASE_URL")
+    )
+    zalo_bot_webhook_url: str | None = Field(None, validation_alias=_env("ZALO_BOT_WEBHOOK_URL"))
+    zalo_bot_webhook_secret: SecretStr | None = Field(
+        None, validation_alias=_env("ZALO_BOT_WEBHOOK_SECRET")
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:", "postgres:")):
+            raise ValueError(
+                "must start with sqlite:/// (a file) or postgresql+psycopg:// (a server), "
+                f"got {value.split(':', 1)[0]!r}"
+            )
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA time zone {value!r}, e.g. Asia/Ho_Chi_Minh") from exc
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED_LOCALES)}, got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _webhooks_have_secrets(self) -> Settings:
+        if self.telegram_webhook_url:
+            secret = self.telegram_webhook_secret
+            if secret is None or not re.match(SECRET_TOKEN_PATTERN, secret.get_secret_value()):
+                raise ValueError(
+                    "TELEGRAM_WEBHOOK_SECRET must be set with TELEGRAM_WEBHOOK_URL: 1-256 "
+                    "characters of A-Z, a-z, 0-9, _ and -"
+                )
+        if self.zalo_bot_webhook_url:
+            secret = self.zalo_bot_webhook_secret
+            if secret is None or not 8 <= len(secret.get_secret_value()) <= 256:
+                raise ValueError(
+                    "ZALO_BOT_WEBHOOK_SECRET must be set with ZALO_BOT_WEBHOOK_URL (8-256 "
+                    "characters)"
+                )
+        oa = {
+            "ZALO_OA_APP_ID": self.zalo_oa_app_id,
+            "ZALO_OA_SECRET_KEY": self.zalo_oa_secret_key,
+            "ZALO_APP_SECRET": self.zalo_app_secret,
+            "ZALO_OA_REFRESH_TOKEN": self.zalo_oa_refresh_token,
+        }
+        given = [name for name, value in oa.items() if value]
+        if given and len(given) != len(oa):
+            missing = ", ".join(name for name in oa if name not in given)
+            raise ValueError(
+                f"the Zalo Official Account needs all four variables; missing {missing}"
+            )
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The configured time zone as a tzinfo."""
+        return ZoneInfo(self.timezone)
+
+    def sqlite_path(self) -> Path | None:
+        """The database file for a SQLite URL, so start-up can create its folder."""
+        if not self.database_url.startswith("sqlite:///"):
+            return None
+        raw = self.database_url.removeprefix("sqlite:///")
+        return None if raw in ("", ":memory:") else Path(raw)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning validation errors into one message that says what to fix."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            location = "_".join(str(part) for part in error["loc"]).upper()
+            name = f"HOCVUSO_{location}" if location else "settings"
+            problems.append(f"  {name}: {error['msg'].removeprefix('Value error, ')}")
+        raise ConfigurationError(
+            "The configuration is not valid; fix these environment variables (or .env):\n"
+            + "\n".join(problems)
+        ) from exc

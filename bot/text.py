@@ -1,0 +1,120 @@
+"""Vietnamese text as people type it: NFC, cleaning, accent folding and answer matching."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+_SPACES = re.compile(r"\s+")
+# Old-style tone placement ("hoà", "thuỷ", "khoá") -> new style used in official names.
+_OLD_TONES = {
+    "oà": "òa",
+    "oá": "óa",
+    "oả": "ỏa",
+    "oã": "õa",
+    "oạ": "ọa",
+    "oè": "òe",
+    "oé": "óe",
+    "oẻ": "ỏe",
+    "oẽ": "õe",
+    "oẹ": "ọe",
+    "uỳ": "ùy",
+    "uý": "úy",
+    "uỷ": "ủy",
+    "uỹ": "ũy",
+    "uỵ": "ụy",
+}
+_OLD_TONE_RE = re.compile("(" + "|".join(_OLD_TONES) + r")(?![a-zà-ỹ])")
+
+
+def clean(text: str) -> str:
+    """NFC-normalise and tidy raw input: zero-width marks, NBSP, curly quotes, runs of spaces."""
+    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH).translate(_QUOTES)
+    return _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
+
+
+def canonical(text: str) -> str:
+    """Cleaned, case-folded text with old-style tone marks moved to the new style."""
+    lowered = clean(text).casefold()
+    return _OLD_TONE_RE.sub(lambda match: _OLD_TONES[match.group(1)], lowered)
+
+
+def fold(text: str) -> str:
+    """Canonical text without diacritics: "Đúng rồi" -> "dung roi". đ has no decomposition."""
+    decomposed = unicodedata.normalize("NFD", canonical(text))
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return stripped.replace("đ", "d").replace("Đ", "d")
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, punctuation dropped: for keyword search."""
+    return re.findall(r"[a-z0-9]+", fold(text))
+
+
+def is_meaningful(text: str) -> bool:
+    """Whether the text holds any letter or digit (emoji-only or blank input does not)."""
+    return any(ch.isalnum() for ch in clean(text))
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_CHOICE_TOKEN = re.compile(r"^\(?([0-9]{1,2}|[a-z])[.)]?$")
+
+
+def option_index(token: str, count: int) -> int | None:
+    """Read "2", "2.", "b", "B)" as an option index (0-based) when it is in range."""
+    match = _CHOICE_TOKEN.match(fold(token))
+    if not match:
+        return None
+    value = match.group(1)
+    index = int(value) - 1 if value.isdigit() else _LETTERS.index(value)
+    return index if 0 <= index < count else None
+
+
+def match_option(answer: str, labels: Sequence[str]) -> int | None | list[int]:
+    """Find which of `labels` a typed answer names.
+
+    Order: a number or letter; the exact (canonical) label; the folded label, but only if
+    no other label folds to the same key.
+
+    Returns:
+        The index, None when nothing matches, or the list of candidate indexes when the
+        answer is ambiguous without diacritics (the caller re-asks with buttons).
+    """
+    index = option_index(answer, len(labels))
+    if index is not None:
+        return index
+    wanted = _bare(canonical(answer))
+    if not wanted:
+        return None
+    exact = [i for i, label in enumerate(labels) if _bare(canonical(label)) == wanted]
+    if len(exact) == 1:
+        return exact[0]
+    folded = _bare(fold(answer))
+    loose = [i for i, label in enumerate(labels) if _bare(fold(label)) == folded]
+    if len(loose) == 1:
+        return loose[0]
+    return loose or None
+
+
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def _bare(text: str) -> str:
+    """Letters and digits only, single-spaced: labels carry marks like "▶" or "✅"."""
+    return " ".join(_NOT_WORD.sub(" ", text).split())
+
+
+def match_free_text(answer: str, accepted: Sequence[str]) -> bool:
+    """Whether a typed short answer equals one of the accepted answers, diacritics optional.
+
+    Every accepted answer is right, so a folded match can never pick a wrong one: unlike
+    options, free text needs no ambiguity check.
+    """
+    wanted = _bare(canonical(answer))
+    if any(_bare(canonical(item)) == wanted for item in accepted):
+        return True
+    folded = _bare(fold(answer))
+    return bool(folded) and any(_bare(fold(item)) == folded for item in accepted)

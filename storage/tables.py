@@ -1,0 +1,181 @@
+"""The database tables (SQLModel). Every timestamp is timezone-aware UTC.
+
+Alembic migrations in `storage/migrations/` create these; a test checks that the models and
+the migrations agree, so a column added here without a migration fails CI.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def _utc(**kwargs: object) -> object:
+    return Field(sa_column=Column(DateTime(timezone=True), **kwargs))  # type: ignore[arg-type]
+
+
+class Learner(SQLModel, table=True):
+    """A pseudonymous learner: no name, no phone, no ID number."""
+
+    __tablename__ = "learner"
+
+    id: int | None = Field(default=None, primary_key=True)
+    public_id: str = Field(max_length=32, unique=True, index=True)
+    locale: str | None = Field(default=None, max_length=8)
+    state: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    consent_version: str | None = Field(default=None, max_length=16)
+    consent_at: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
+    created_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+    updated_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+    last_seen_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+
+
+class ChannelIdentity(SQLModel, table=True):
+    """Who a learner is on one channel: (channel, external id) -> learner."""
+
+    __tablename__ = "channel_identity"
+    __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_channel_identity"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    external_id: str = Field(max_length=128)
+    learner_id: int = Field(foreign_key="learner.id", index=True)
+    created_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+    # Platform said the learner blocked us or is out of the reply window: no proactive sends
+    # until they write again (any inbound message clears it).
+    unreachable_since: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
+    unreachable_reason: str | None = Field(default=None, max_length=64)
+    last_inbound_at: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
+
+
+class ProcessedMessage(SQLModel, table=True):
+    """De-duplication keys of inbound messages, with the replies they produced."""
+
+    __tablename__ = "processed_message"
+    __table_args__ = (UniqueConstraint("channel", "message_key", name="uq_processed_message"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    message_key: str = Field(max_length=128)
+    response: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    processed_at: datetime = _utc(nullable=False, index=True)  # type: ignore[assignment]
+
+
+class LessonProgress(SQLModel, table=True):
+    """One learner's progress in one lesson."""
+
+    __tablename__ = "lesson_progress"
+    __table_args__ = (UniqueConstraint("learner_id", "lesson_id", name="uq_lesson_progress"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(foreign_key="learner.id", index=True)
+    lesson_id: str = Field(max_length=8)
+    status: str = Field(max_length=16)  # started | read | passed | failed
+    attempts: int = 0
+    best_score: float | None = None
+    started_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+    read_at: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
+    passed_at: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
+    updated_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+
+
+class QuizAnswer(SQLModel, table=True):
+    """Every answer a learner gave to a quiz question."""
+
+    __tablename__ = "quiz_answer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(foreign_key="learner.id", index=True)
+    lesson_id: str = Field(max_length=8)
+    attempt: int
+    question_id: str = Field(max_length=16)
+    answer: str = Field(max_length=200)
+    correct: bool
+    points: float
+    content_version: str = Field(max_length=16)
+    answered_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+
+
+class CompletionEvent(SQLModel, table=True):
+    """Append-only log: lesson completed, quiz passed, quiz completed-but-failed.
+
+    `learner_id` becomes NULL when a learner asks to be forgotten, so totals stay right
+    while nothing points back to the person.
+    """
+
+    __tablename__ = "completion_event"
+    __table_args__ = (Index("ix_completion_event_kind_lesson", "kind", "lesson_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int | None = Field(default=None, foreign_key="learner.id", index=True)
+    kind: str = Field(max_length=24)  # lesson_completed | quiz_passed | quiz_failed
+    lesson_id: str = Field(max_length=8)
+    module_id: str = Field(max_length=4)
+    attempt: int | None = None
+    score: float | None = None
+    max_score: int | None = None
+    channel: str = Field(max_length=16)
+    content_version: str = Field(max_length=16)
+    occurred_at: datetime = _utc(nullable=False, index=True)  # type: ignore[assignment]
+
+
+class InboxEvent(SQLModel, table=True):
+    """A raw platform event stored before it is acknowledged, so a crash never loses it.
+
+    Unique on (channel, event_key): a redelivered event is recognised and dropped.
+    """
+
+    __tablename__ = "inbox_event"
+    __table_args__ = (
+        UniqueConstraint("channel", "event_key", name="uq_inbox_event"),
+        Index("ix_inbox_event_pending", "processed_at", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    event_key: str = Field(max_length=128)
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    received_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+    processed_at: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
+    attempts: int = 0
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message waiting to be sent (replies, reminders, report pushes), drained by a sender."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key", name="uq_outbox_dedupe"),
+        Index("ix_outbox_due", "channel", "status", "not_before"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    recipient: str = Field(max_length=128)
+    learner_id: int | None = Field(default=None, foreign_key="learner.id", index=True)
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    kind: str = Field(default="normal", max_length=16)
+    dedupe_key: str | None = Field(default=None, max_length=160)
+    status: str = Field(default="pending", max_length=16)  # pending | sent | dead
+    attempts: int = 0
+    not_before: datetime = _utc(nullable=False)  # type: ignore[assignment]
+    created_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+    sent_at: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class ChannelToken(SQLModel, table=True):
+    """Rotating platform credentials (Zalo OA access/refresh tokens), one row per channel."""
+
+    __tablename__ = "channel_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16, unique=True)
+    access_token: str = Field(sa_column=Column(Text, nullable=False))
+    refresh_token: str = Field(sa_column=Column(Text, nullable=False))
+    access_expires_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+    generation: int = 0
+    updated_at: datetime = _utc(nullable=False)  # type: ignore[assignment]

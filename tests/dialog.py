@@ -1,0 +1,78 @@
+"""Drive the pure engine like a learner would, for readable dialog tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.content import Catalog, load_catalog
+from bot.core import Context, InboundMessage, InputKind, LearnerState, Outcome, Reply, handle
+from bot.core.events import DomainEvent
+
+FIXTURE_CONTENT = Path(__file__).resolve().parent / "fixtures" / "content"
+
+
+def fixture_catalog() -> Catalog:
+    """Small stable content for engine tests: A1 (all question types) and A2 (ambiguity)."""
+    return load_catalog(FIXTURE_CONTENT / "lessons", FIXTURE_CONTENT / "quizzes")
+
+
+class Dialog:
+    """One learner talking to the engine; keeps the state between turns."""
+
+    def __init__(self, catalog: Catalog, locale: str | None = "vi") -> None:
+        self.catalog = catalog
+        self.state = LearnerState()
+        self.locale = locale
+        self.replies: tuple[Reply, ...] = ()
+        self.events: list[DomainEvent] = []
+        self.last: Outcome | None = None
+
+    def _send(self, kind: InputKind, **fields: object) -> tuple[Reply, ...]:
+        message = InboundMessage(
+            channel="test",
+            user_ref="u1",
+            kind=kind,
+            received_at=datetime.now(UTC),
+            locale=self.locale,
+            **fields,  # type: ignore[arg-type]
+        )
+        outcome = handle(self.state, message, Context(self.catalog, datetime.now(UTC)))
+        self.last, self.state, self.replies = outcome, outcome.state, outcome.replies
+        self.events.extend(outcome.events)
+        return outcome.replies
+
+    def text(self, text: str) -> tuple[Reply, ...]:
+        return self._send(InputKind.TEXT, text=text)
+
+    def command(self, name: str, *args: str) -> tuple[Reply, ...]:
+        return self._send(InputKind.COMMAND, command=name, args=args)
+
+    def choice_id(self, choice_id: str) -> tuple[Reply, ...]:
+        return self._send(InputKind.CHOICE, choice_id=choice_id)
+
+    def unsupported(self) -> tuple[Reply, ...]:
+        return self._send(InputKind.UNSUPPORTED)
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        """(id, label) of the choices on the newest message."""
+        for reply in reversed(self.replies):
+            if reply.choices:
+                return [(c.id, c.label) for c in reply.choices]
+        return []
+
+    def tap(self, label_part: str) -> tuple[Reply, ...]:
+        """Tap the choice whose label contains `label_part`."""
+        matches = [cid for cid, label in self.choices if label_part in label]
+        assert len(matches) == 1, f"{label_part!r} not exactly one of {self.choices}"
+        return self.choice_id(matches[0])
+
+    @property
+    def said(self) -> str:
+        return "\n".join(reply.text for reply in self.replies)
+
+    def start_lesson_one(self) -> None:
+        self.command("start")
+        self.tap("Đồng ý")
+        self.tap("Học bài")
