@@ -49,9 +49,7 @@ def answer_plan(quiz: Quiz) -> tuple[list[list[Step]], int]:
     allowed_wrong = len(quiz.questions) - quiz.pass_mark * len(quiz.questions)
     assert allowed_wrong >= 1, "the first quiz must allow one wrong answer and still pass"
     plan: list[list[Step]] = []
-    wrong_at = next(
-        i for i, q in enumerate(quiz.questions) if q.type is not QuestionType.SHORT
-    )
+    wrong_at = next(i for i, q in enumerate(quiz.questions) if q.type is not QuestionType.SHORT)
     typed_done = False
     for index, question in enumerate(quiz.questions):
         if index == wrong_at:

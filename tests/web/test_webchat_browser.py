@@ -17,6 +17,7 @@ from tests.conftest import ROOT, BotProcess, free_port
 from tests.web.journey import answer_plan, first_lesson
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+HAVE_CHROMIUM = Path(CHROMIUM).exists()
 ARTIFACTS = ROOT / "var" / "test-artifacts"
 pytestmark = pytest.mark.browser
 
@@ -63,8 +64,10 @@ async def type_answer(page: Page, text: str) -> None:
 async def test_learner_clicks_through_lesson_one(
     sqlite_url: str, catalog: Catalog, tmp_path: Path
 ) -> None:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
+    if not HAVE_CHROMIUM:
+        pytest.fail(
+            "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"
+        )
     lesson, quiz = first_lesson(catalog)
     plan, _wrong_at = answer_plan(quiz)
     server = BotProcess(sqlite_url, free_port()).start()
@@ -72,8 +75,14 @@ async def test_learner_clicks_through_lesson_one(
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(
                 executable_path=CHROMIUM,
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                      "--disable-component-update", "--disable-sync", "--no-first-run"],
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                ],
             )
             context = await browser.new_context(
                 viewport={"width": 360, "height": 740}, locale="vi-VN", device_scale_factor=1

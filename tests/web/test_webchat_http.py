@@ -14,7 +14,7 @@ import pytest
 from bot.content import Catalog
 from bot.text import fold
 from storage import Storage
-from tests.conftest import PG_ADMIN, BotProcess, fresh_database, free_port
+from tests.conftest import PG_ADMIN, BotProcess, free_port, fresh_database
 from tests.web.journey import answer_plan, choice_for, first_lesson
 
 VIETNAMESE = set("ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
@@ -127,7 +127,9 @@ async def test_learner_finishes_lesson_one_and_resumes_after_a_crash(
         ("lesson_completed", lesson.id),
         ("quiz_passed", lesson.id),
     ]
-    assert all(e["channel"] == "webchat" and e["content_version"] == catalog.version for e in events)
+    assert all(
+        e["channel"] == "webchat" and e["content_version"] == catalog.version for e in events
+    )
     assert [a["correct"] for a in answers] == [i != wrong_at for i in range(len(plan))]
     typed = [step.text for steps in plan for step in steps if step.text]
     assert typed and all(text == fold(text) for text in typed)  # the journey typed accentless
