@@ -12,7 +12,7 @@ import secrets
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, and_, delete, func, insert, select, text, update
@@ -50,6 +50,16 @@ progress_t: Table = LessonProgress.__table__  # type: ignore[attr-defined]
 answer_t: Table = QuizAnswer.__table__  # type: ignore[attr-defined]
 completion_t: Table = CompletionEvent.__table__  # type: ignore[attr-defined]
 outbox_t: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
+
+
+_FRESH = timedelta(minutes=1)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes for timezone-aware columns; they are UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
 
 
 @dataclass(frozen=True)
@@ -125,18 +135,31 @@ class UnitOfWork:
         await self._lock_identity(channel, external_id)
         row = (
             await self.conn.execute(
-                select(learner_t.c.id, learner_t.c.public_id, learner_t.c.state)
+                select(
+                    learner_t.c.id,
+                    learner_t.c.public_id,
+                    learner_t.c.state,
+                    identity_t.c.id.label("identity_id"),
+                    identity_t.c.unreachable_since,
+                    identity_t.c.last_inbound_at,
+                )
                 .join(identity_t, identity_t.c.learner_id == learner_t.c.id)
                 .where(identity_t.c.channel == channel, identity_t.c.external_id == external_id)
             )
         ).first()
         if row is not None:
-            # Any message from the learner makes them reachable again on this channel.
-            await self.conn.execute(
-                update(identity_t)
-                .where(identity_t.c.channel == channel, identity_t.c.external_id == external_id)
-                .values(last_inbound_at=self.now, unreachable_since=None, unreachable_reason=None)
-            )
+            # Any message from the learner makes them reachable again on this channel. The
+            # last-inbound time feeds reply windows measured in days: a minute's precision
+            # spares a write on most messages.
+            last = _aware(row.last_inbound_at)
+            if row.unreachable_since is not None or last is None or self.now - last > _FRESH:
+                await self.conn.execute(
+                    update(identity_t)
+                    .where(identity_t.c.id == row.identity_id)
+                    .values(
+                        last_inbound_at=self.now, unreachable_since=None, unreachable_reason=None
+                    )
+                )
             return LearnerRecord(row.id, row.public_id, LearnerState.from_json(row.state), False)
         public_id = secrets.token_hex(8)
         learner_id = await self.conn.scalar(
