@@ -46,7 +46,9 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
     check_schema(settings)
     catalog = load_catalog()
     storage = Storage.open(settings.database_url)
-    service = ConversationService(storage, catalog, default_locale=settings.default_locale)
+    service = ConversationService(
+        storage, catalog, default_locale=settings.default_locale, zone=settings.zone
+    )
     channels = build_channels(settings, service)
     app = build_app(service)
     for channel in channels:

@@ -31,7 +31,16 @@ class ContentError(HocvusoError):
 
 
 class StorageError(HocvusoError):
-    """The database could not be reached or refused the operation."""
+    """The database could not be reached or refused the operation.
+
+    Attributes:
+        transient: the database was unreachable (retrying later may work), as opposed to a
+            statement it refused (retrying the same data will fail again).
+    """
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        self.transient = transient
+        super().__init__(message)
 
 
 class ChannelError(HocvusoError):

@@ -9,15 +9,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from weakref import WeakValueDictionary
+from zoneinfo import ZoneInfo
 
 from bot.content import Catalog
 from bot.core import Choice, Context, InboundMessage, Reply, handle
 from bot.errors import StorageError
 from bot.i18n import translator
-from storage import Duplicate, Storage
+from storage import Storage
 from storage.repository import dumps_replies
+from storage.turns import SavedTurn, TurnKey, load_turns, save_turns
 
 log = logging.getLogger(__name__)
+
+MAX_BATCH = 200
+DEFAULT_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def utc_now() -> datetime:
@@ -47,14 +52,18 @@ class ConversationService:
         catalog: Catalog,
         *,
         default_locale: str = "vi",
+        zone: ZoneInfo = DEFAULT_ZONE,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
+        self.zone = zone
         self.storage = storage
         self.catalog = catalog
         self.default_locale = default_locale
         self.clock = clock
         self._module_of = {lesson.id: lesson.module for lesson in catalog.lessons}
         self._locks: WeakValueDictionary[tuple[str, str], asyncio.Lock] = WeakValueDictionary()
+        self._pending: list[tuple[InboundMessage, asyncio.Future[Handled]]] = []
+        self._flusher: asyncio.Task[None] | None = None
 
     def _lock(self, channel: str, user_ref: str) -> asyncio.Lock:
         key = (channel, user_ref)
@@ -67,31 +76,85 @@ class ConversationService:
     async def handle(self, message: InboundMessage) -> Handled:
         """Process one message and return the replies to send.
 
+        Messages that arrive while a transaction is being written are committed together in
+        the next one (each in its own savepoint), so a burst costs a few commits, not one per
+        message, and no message ever waits for a timer.
+
         Raises:
             StorageError: the database is down; nothing was recorded and the caller should
                 answer with `unavailable_replies()` (and the platform may retry).
         """
         async with self._lock(message.channel, message.user_ref):
-            now = self.clock()
-            async with self.storage.unit_of_work(now) as uow:
+            future: asyncio.Future[Handled] = asyncio.get_running_loop().create_future()
+            self._pending.append((message, future))
+            if self._flusher is None or self._flusher.done():
+                self._flusher = asyncio.create_task(self._flush())
+            return await future
+
+    async def _flush(self) -> None:
+        while self._pending:
+            batch = self._pending[:MAX_BATCH]
+            del self._pending[:MAX_BATCH]
+            try:
+                results = await self._run(batch)
+            except StorageError as exc:
+                if exc.transient or len(batch) == 1:
+                    results = [exc] * len(batch)
+                else:
+                    # The database refused something in the batch: find the message by
+                    # retrying one at a time, so the others are not held hostage.
+                    log.warning("batch of %d refused (%s); retrying one by one", len(batch), exc)
+                    results = []
+                    for item in batch:
+                        try:
+                            results.extend(await self._run([item]))
+                        except StorageError as single:
+                            results.append(single)
+            except asyncio.CancelledError:
+                for _message, future in batch + self._pending:
+                    future.cancel()
+                self._pending.clear()
+                raise
+            for (_message, future), result in zip(batch, results, strict=True):
+                if future.done():
+                    continue
+                if isinstance(result, BaseException):
+                    future.set_exception(result)
+                else:
+                    future.set_result(result)
+
+    async def _run(
+        self, batch: list[tuple[InboundMessage, asyncio.Future[Handled]]]
+    ) -> list[Handled | Exception]:
+        """One transaction for a batch of messages from different learners."""
+        keys = [TurnKey(m.channel, m.user_ref, m.message_id) for m, _future in batch]
+        results: list[Handled | Exception] = []
+        async with self.storage.unit_of_work(self.clock()) as uow:
+            turns = await load_turns(uow, keys)
+            ctx = Context(
+                self.catalog, uow.now, default_locale=self.default_locale, zone=self.zone
+            )
+            saves: list[SavedTurn] = []
+            for (message, _future), turn in zip(batch, turns, strict=True):
+                if turn.duplicate is not None:
+                    results.append(Handled(_replies_from_json(turn.duplicate.response), True))
+                    continue
+                assert turn.learner is not None
+                try:
+                    outcome = handle(turn.learner.state, message, ctx)
+                except Exception as exc:  # noqa: BLE001 - a bug for one message, not the batch
+                    log.exception("the engine failed on %r; nothing was recorded for it", message)
+                    results.append(exc)
+                    continue
+                response = None
                 if message.message_id:
-                    seen = await uow.claim_message(message.channel, message.message_id)
-                    if isinstance(seen, Duplicate):
-                        return Handled(_replies_from_json(seen.response), duplicate=True)
-                learner = await uow.learner_for(message.channel, message.user_ref)
-                ctx = Context(self.catalog, now, default_locale=self.default_locale)
-                outcome = handle(learner.state, message, ctx)
-                await uow.apply(
-                    learner,
-                    outcome,
-                    channel=message.channel,
-                    content_version=self.catalog.version,
-                    module_of=self._module_of,
-                )
-                if message.message_id:
-                    payload = dumps_replies([reply.to_json() for reply in outcome.replies])
-                    await uow.remember_response(message.channel, message.message_id, payload)
-            return Handled(outcome.replies, learner_public_id=learner.public_id)
+                    response = dumps_replies([reply.to_json() for reply in outcome.replies])
+                saves.append(SavedTurn(turn, outcome, response))
+                results.append(Handled(outcome.replies, learner_public_id=turn.learner.public_id))
+            await save_turns(
+                uow, saves, content_version=self.catalog.version, module_of=self._module_of
+            )
+        return results
 
     def unavailable_replies(self, locale: str | None = None) -> tuple[Reply, ...]:
         """The friendly answer when the database is down: nothing was lost, try again soon."""

@@ -6,9 +6,7 @@ the learner, apply the core's outcome. All of it commits together or not at all.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import secrets
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -17,17 +15,12 @@ from typing import Any
 
 from sqlalchemy import Table, and_, delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.core.engine import Outcome
 from bot.core.events import (
-    ConsentChanged,
-    DataErased,
     LessonCompleted,
     LessonStarted,
-    LocaleChanged,
-    QuestionAnswered,
     QuizFinished,
 )
 from bot.core.state import LearnerState
@@ -94,164 +87,41 @@ class UnitOfWork:
             return sqlite.insert(table).on_conflict_do_nothing()
         raise StorageError(f"unsupported database dialect {self._dialect}")
 
-    async def claim_message(self, channel: str, message_key: str) -> Duplicate | None:
-        """Record that this message is being processed; a Duplicate if it already was."""
-        claimed = await self.conn.scalar(
-            self._insert_ignore(processed_t)
-            .values(channel=channel, message_key=message_key[:128], processed_at=self.now)
-            .returning(processed_t.c.id)
-        )
-        if claimed is not None:
-            return None
-        response = await self.conn.scalar(
-            select(processed_t.c.response).where(
-                processed_t.c.channel == channel, processed_t.c.message_key == message_key[:128]
-            )
-        )
-        return Duplicate(response)
-
-    async def remember_response(self, channel: str, message_key: str, response: str) -> None:
-        """Keep the replies of a processed message, so a retried request gets the same answer."""
-        await self.conn.execute(
-            update(processed_t)
-            .where(
-                processed_t.c.channel == channel, processed_t.c.message_key == message_key[:128]
-            )
-            .values(response=response)
-        )
-
-    async def _lock_identity(self, channel: str, external_id: str) -> None:
-        if self._dialect == "postgresql":
-            digest = hashlib.blake2b(f"{channel}\0{external_id}".encode(), digest_size=8).digest()
-            key = int.from_bytes(digest, "big", signed=True)
-            await self.conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
-
-    async def learner_for(self, channel: str, external_id: str) -> LearnerRecord:
-        """The learner behind a channel identity, created on first contact, locked until commit.
-
-        Two workers handling the same person serialise here (an advisory lock on PostgreSQL;
-        SQLite's IMMEDIATE transactions serialise all writers anyway).
-        """
-        await self._lock_identity(channel, external_id)
-        row = (
-            await self.conn.execute(
-                select(
-                    learner_t.c.id,
-                    learner_t.c.public_id,
-                    learner_t.c.state,
-                    identity_t.c.id.label("identity_id"),
-                    identity_t.c.unreachable_since,
-                    identity_t.c.last_inbound_at,
-                )
-                .join(identity_t, identity_t.c.learner_id == learner_t.c.id)
-                .where(identity_t.c.channel == channel, identity_t.c.external_id == external_id)
-            )
-        ).first()
-        if row is not None:
-            # Any message from the learner makes them reachable again on this channel. The
-            # last-inbound time feeds reply windows measured in days: a minute's precision
-            # spares a write on most messages.
-            last = _aware(row.last_inbound_at)
-            if row.unreachable_since is not None or last is None or self.now - last > _FRESH:
-                await self.conn.execute(
-                    update(identity_t)
-                    .where(identity_t.c.id == row.identity_id)
-                    .values(
-                        last_inbound_at=self.now, unreachable_since=None, unreachable_reason=None
-                    )
-                )
-            return LearnerRecord(row.id, row.public_id, LearnerState.from_json(row.state), False)
-        public_id = secrets.token_hex(8)
-        learner_id = await self.conn.scalar(
-            insert(learner_t)
-            .values(
-                public_id=public_id,
-                state="{}",
-                created_at=self.now,
-                updated_at=self.now,
-                last_seen_at=self.now,
-            )
-            .returning(learner_t.c.id)
-        )
-        assert learner_id is not None
-        await self.conn.execute(
-            insert(identity_t).values(
-                channel=channel,
-                external_id=external_id,
-                learner_id=learner_id,
-                created_at=self.now,
-                last_inbound_at=self.now,
-            )
-        )
-        return LearnerRecord(learner_id, public_id, LearnerState(), True)
-
-    async def apply(
+    async def record_progress(
         self,
-        learner: LearnerRecord,
-        outcome: Outcome,
+        learner_id: int,
+        event: LessonStarted | LessonCompleted | QuizFinished,
         *,
         channel: str,
         content_version: str,
         module_of: dict[str, str],
     ) -> None:
-        """Write the core's outcome: state, progress, every answer, completion events."""
-        if any(isinstance(event, DataErased) for event in outcome.events):
-            await self.erase_learner(learner.id)
-            return
-        values: dict[str, Any] = {
-            "state": outcome.state.to_json(),
-            "locale": outcome.state.locale,
-            "updated_at": self.now,
-            "last_seen_at": self.now,
-        }
-        for event in outcome.events:
-            if isinstance(event, ConsentChanged):
-                values["consent_version"] = event.version if event.given else None
-                values["consent_at"] = self.now if event.given else None
-            elif isinstance(event, LocaleChanged):
-                values["locale"] = event.locale
-            elif isinstance(event, LessonStarted):
-                await self._progress(learner.id, event.lesson_id, started=True)
-            elif isinstance(event, LessonCompleted):
-                await self._progress(learner.id, event.lesson_id, status="read", read=True)
-                await self._completion(
-                    learner.id,
-                    "lesson_completed",
-                    event.lesson_id,
-                    module_of,
-                    channel,
-                    content_version,
-                )
-            elif isinstance(event, QuestionAnswered):
-                await self.conn.execute(
-                    insert(answer_t).values(
-                        learner_id=learner.id,
-                        lesson_id=event.lesson_id,
-                        attempt=event.attempt,
-                        question_id=event.question_id,
-                        answer=event.answer[:200],
-                        correct=event.correct,
-                        points=event.points,
-                        content_version=content_version,
-                        answered_at=self.now,
-                    )
-                )
-            elif isinstance(event, QuizFinished):
-                await self._finish_quiz(learner.id, event)
-                await self._completion(
-                    learner.id,
-                    "quiz_passed" if event.passed else "quiz_failed",
-                    event.lesson_id,
-                    module_of,
-                    channel,
-                    content_version,
-                    attempt=event.attempt,
-                    score=event.points,
-                    max_score=event.max_points,
-                )
-        await self.conn.execute(
-            update(learner_t).where(learner_t.c.id == learner.id).values(**values)
-        )
+        """Update lesson progress and append completion events for one lesson event."""
+        if isinstance(event, LessonStarted):
+            await self._progress(learner_id, event.lesson_id, started=True)
+        elif isinstance(event, LessonCompleted):
+            await self._progress(learner_id, event.lesson_id, status="read", read=True)
+            await self._completion(
+                learner_id,
+                "lesson_completed",
+                event.lesson_id,
+                module_of,
+                channel,
+                content_version,
+            )
+        else:
+            await self._finish_quiz(learner_id, event)
+            await self._completion(
+                learner_id,
+                "quiz_passed" if event.passed else "quiz_failed",
+                event.lesson_id,
+                module_of,
+                channel,
+                content_version,
+                attempt=event.attempt,
+                score=event.points,
+                max_score=event.max_points,
+            )
 
     async def _progress(
         self,
@@ -373,7 +243,9 @@ class Storage:
         try:
             async with self.engine.begin() as conn:
                 yield UnitOfWork(conn, now)
-        except (OperationalError, DBAPIError, OSError) as exc:
+        except (OperationalError, InterfaceError, OSError) as exc:
+            raise StorageError(f"the database is unreachable: {exc}", transient=True) from exc
+        except DBAPIError as exc:
             raise StorageError(f"the database refused the operation: {exc}") from exc
 
     async def ping(self) -> bool:

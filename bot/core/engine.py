@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.content import Catalog
 from bot.core.events import (
@@ -69,6 +70,7 @@ class Context:
     now: datetime
     default_locale: str = "vi"
     consent_version: str = CONSENT_VERSION
+    zone: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @dataclass(frozen=True)
@@ -330,6 +332,12 @@ class _Turn:
                 percent=t.percent(len(passed) / total if total else 0),
             )
         )
+        if self.state.last_passed_at is not None:
+            self.say(
+                self._("You last passed a lesson on {date}.").format(
+                    date=t.day(self.state.last_passed_at, self.ctx.zone)
+                )
+            )
         self._go(Mode.MENU)
 
     def _erase(self) -> None:
@@ -497,8 +505,10 @@ class _Turn:
             QuizFinished(lesson_id, progress.attempt, progress.points, total, passed)
         )
         progress.last_points, progress.last_passed = progress.points, passed
-        if passed and lesson_id not in self.state.passed:
-            self.state.passed.append(lesson_id)
+        if passed:
+            self.state.last_passed_at = self.ctx.now
+            if lesson_id not in self.state.passed:
+                self.state.passed.append(lesson_id)
         self._go(Mode.QUIZ_DONE)
 
     # -- prompts --------------------------------------------------------------------------------

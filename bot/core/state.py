@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -58,6 +59,7 @@ class LearnerState(BaseModel):
     passed: list[str] = Field(default_factory=list)
     invite: str | None = None
     resume: Mode | None = None
+    last_passed_at: datetime | None = None
 
     def to_json(self) -> str:
         """The JSON stored in the database."""

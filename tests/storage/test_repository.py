@@ -215,3 +215,68 @@ async def test_database_down_raises_storage_error() -> None:
         await service.handle(msg("x", "/start"))
     assert not await store.ping()
     await store.close()
+
+
+async def test_a_message_that_breaks_the_engine_spoils_only_itself(
+    svc: ConversationService, storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.service
+
+    real = bot.service.handle
+
+    def flaky(state, message, ctx):  # type: ignore[no-untyped-def]
+        if message.user_ref == "mallory" and message.text == "boom":
+            raise RuntimeError("engine bug")
+        return real(state, message, ctx)
+
+    monkeypatch.setattr(bot.service, "handle", flaky)
+    users = [f"ok{i}" for i in range(5)]
+    await asyncio.gather(*(svc.handle(msg(u, "/start")) for u in [*users, "mallory"]))
+    before = await storage.learner_state("test", "mallory")
+    results = await asyncio.gather(
+        *(svc.handle(msg(u, "dong y", mid=f"{u}-2")) for u in users),
+        svc.handle(msg("mallory", "boom", mid="mallory-2")),
+        return_exceptions=True,
+    )
+    assert all(not isinstance(r, BaseException) for r in results[:-1])
+    assert isinstance(results[-1], RuntimeError)
+    assert await storage.learner_state("test", "mallory") == before
+    for user in users:
+        state = await storage.learner_state("test", user)
+        assert state is not None and state.consent
+    # The failed message was not claimed: sending it again (fixed) is processed normally.
+    monkeypatch.setattr(bot.service, "handle", real)
+    again = await svc.handle(msg("mallory", "dong y", mid="mallory-2"))
+    assert not again.duplicate
+
+
+async def test_a_refused_batch_is_retried_one_by_one(
+    svc: ConversationService, storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = bot_service_module().save_turns
+    calls: list[int] = []
+
+    async def picky(uow, saves, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(len(saves))
+        if any(s.turn.key.external_id == "poison" for s in saves):
+            raise StorageError("constraint violated")  # like an IntegrityError, not transient
+        await real(uow, saves, **kwargs)
+
+    monkeypatch.setattr(bot_service_module(), "save_turns", picky)
+    results = await asyncio.gather(
+        *(svc.handle(msg(u, "/start")) for u in ["a1", "a2", "poison", "a3"]),
+        return_exceptions=True,
+    )
+    assert [isinstance(r, StorageError) for r in results] == [False, False, True, False]
+    assert calls[0] == 4 and calls[1:] == [1, 1, 1, 1]
+    assert {row["external_id"] for row in await storage.rows("channel_identity")} == {
+        "a1",
+        "a2",
+        "a3",
+    }
+
+
+def bot_service_module():  # type: ignore[no-untyped-def]
+    import bot.service
+
+    return bot.service

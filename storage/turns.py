@@ -1,0 +1,281 @@
+"""Many learners' turns in one transaction: a fixed number of statements per batch.
+
+`load_turns` reads (and creates) every learner of a batch with a handful of statements;
+`save_turns` writes the core's outcomes back with bulk statements. Rare events (a lesson
+started or finished, a quiz finished, an erasure) still take a statement or two each.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, text, update
+
+from bot.core.engine import Outcome
+from bot.core.events import (
+    ConsentChanged,
+    DataErased,
+    LessonCompleted,
+    LessonStarted,
+    LocaleChanged,
+    QuestionAnswered,
+    QuizFinished,
+)
+from bot.core.state import LearnerState
+from storage.repository import (
+    _FRESH,
+    Duplicate,
+    LearnerRecord,
+    UnitOfWork,
+    _aware,
+    answer_t,
+    identity_t,
+    learner_t,
+    processed_t,
+)
+
+
+@dataclass(frozen=True)
+class TurnKey:
+    """Who wrote, on which channel, with which platform message id (if any)."""
+
+    channel: str
+    external_id: str
+    message_key: str | None = None
+
+
+@dataclass(frozen=True)
+class LoadedTurn:
+    """A turn ready for the engine: the learner, or the earlier answer to a duplicate."""
+
+    key: TurnKey
+    learner: LearnerRecord | None
+    duplicate: Duplicate | None = None
+    consent_version: str | None = None
+    consent_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SavedTurn:
+    """What to write for one turn."""
+
+    turn: LoadedTurn
+    outcome: Outcome
+    response: str | None
+
+
+_UPDATE_LEARNER = (
+    update(learner_t)
+    .where(learner_t.c.id == bindparam("learner_id"))
+    .values(
+        state=bindparam("state"),
+        locale=bindparam("locale"),
+        consent_version=bindparam("consent_version"),
+        consent_at=bindparam("consent_at"),
+        updated_at=bindparam("now"),
+        last_seen_at=bindparam("now"),
+    )
+)
+_TOUCH_IDENTITY = (
+    update(identity_t)
+    .where(identity_t.c.id == bindparam("identity_id"))
+    .values(last_inbound_at=bindparam("now"), unreachable_since=None, unreachable_reason=None)
+)
+
+
+def _lock_key(channel: str, external_id: str) -> int:
+    digest = hashlib.blake2b(f"{channel}\0{external_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+async def load_turns(uow: UnitOfWork, keys: Sequence[TurnKey]) -> list[LoadedTurn]:
+    """Lock, de-duplicate and load (or create) the learners of a batch, in `keys` order.
+
+    Raises:
+        ValueError: one identity appears twice (the caller serialises a learner's turns).
+    """
+    conn, now = uow.conn, uow.now
+    identities = {(k.channel, k.external_id) for k in keys}
+    if len(identities) != len(keys):
+        raise ValueError("a batch holds at most one turn per learner")
+    if conn.dialect.name == "postgresql":
+        # Sorted, so two workers locking overlapping batches never wait on each other in a cycle.
+        lock_keys = sorted(_lock_key(c, e) for c, e in identities)
+        await conn.execute(
+            text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k"),
+            {"keys": lock_keys},
+        )
+
+    message_keys = {(k.channel, k.message_key[:128]) for k in keys if k.message_key}
+    seen: dict[tuple[str, str], str | None] = {}
+    if message_keys:
+        rows = await conn.execute(
+            select(processed_t.c.channel, processed_t.c.message_key, processed_t.c.response).where(
+                processed_t.c.message_key.in_(sorted({key for _c, key in message_keys}))
+            )
+        )
+        seen = {
+            (r.channel, r.message_key): r.response
+            for r in rows
+            if (r.channel, r.message_key) in message_keys
+        }
+
+    rows = await conn.execute(
+        select(
+            identity_t.c.channel,
+            identity_t.c.external_id,
+            identity_t.c.id.label("identity_id"),
+            identity_t.c.unreachable_since,
+            identity_t.c.last_inbound_at,
+            learner_t.c.id,
+            learner_t.c.public_id,
+            learner_t.c.state,
+            learner_t.c.consent_version,
+            learner_t.c.consent_at,
+        )
+        .join(learner_t, identity_t.c.learner_id == learner_t.c.id)
+        .where(identity_t.c.external_id.in_(sorted({e for _c, e in identities})))
+    )
+    found = {
+        (r.channel, r.external_id): r for r in rows if (r.channel, r.external_id) in identities
+    }
+
+    touch = [
+        {"identity_id": r.identity_id, "now": now}
+        for r in found.values()
+        if r.unreachable_since is not None
+        or r.last_inbound_at is None
+        or now - (_aware(r.last_inbound_at) or now) > _FRESH
+    ]
+    if touch:
+        await conn.execute(_TOUCH_IDENTITY, touch)
+
+    missing = [k for k in keys if (k.channel, k.external_id) not in found]
+    created: dict[tuple[str, str], LearnerRecord] = {}
+    if missing:
+        params = [
+            {
+                "public_id": secrets.token_hex(8),
+                "state": "{}",
+                "created_at": now,
+                "updated_at": now,
+                "last_seen_at": now,
+            }
+            for _ in missing
+        ]
+        result = await conn.execute(
+            insert(learner_t).returning(
+                learner_t.c.id, learner_t.c.public_id, sort_by_parameter_order=True
+            ),
+            params,
+        )
+        ids = result.all()
+        await conn.execute(
+            insert(identity_t),
+            [
+                {
+                    "channel": k.channel,
+                    "external_id": k.external_id,
+                    "learner_id": row.id,
+                    "created_at": now,
+                    "last_inbound_at": now,
+                }
+                for k, row in zip(missing, ids, strict=True)
+            ],
+        )
+        for k, row in zip(missing, ids, strict=True):
+            created[(k.channel, k.external_id)] = LearnerRecord(
+                row.id, row.public_id, LearnerState(), True
+            )
+
+    loaded = []
+    for key in keys:
+        identity = (key.channel, key.external_id)
+        if key.message_key and (key.channel, key.message_key[:128]) in seen:
+            response = seen[(key.channel, key.message_key[:128])]
+            loaded.append(LoadedTurn(key, None, Duplicate(response)))
+        elif identity in created:
+            loaded.append(LoadedTurn(key, created[identity]))
+        else:
+            row = found[identity]
+            record = LearnerRecord(row.id, row.public_id, LearnerState.from_json(row.state), False)
+            loaded.append(LoadedTurn(key, record, None, row.consent_version, row.consent_at))
+    return loaded
+
+
+async def save_turns(
+    uow: UnitOfWork,
+    saves: Sequence[SavedTurn],
+    *,
+    content_version: str,
+    module_of: dict[str, str],
+) -> None:
+    """Write every turn's outcome: claims, learner rows, answers, progress, completions."""
+    conn, now = uow.conn, uow.now
+    claims = [
+        {
+            "channel": s.turn.key.channel,
+            "message_key": s.turn.key.message_key[:128],
+            "response": s.response,
+            "processed_at": now,
+        }
+        for s in saves
+        if s.turn.key.message_key
+    ]
+    if claims:
+        await conn.execute(insert(processed_t), claims)
+
+    learner_rows: list[dict[str, Any]] = []
+    answers: list[dict[str, Any]] = []
+    for save in saves:
+        learner, outcome, channel = save.turn.learner, save.outcome, save.turn.key.channel
+        assert learner is not None
+        if any(isinstance(event, DataErased) for event in outcome.events):
+            await uow.erase_learner(learner.id)
+            continue
+        row = {
+            "learner_id": learner.id,
+            "state": outcome.state.to_json(),
+            "locale": outcome.state.locale,
+            "consent_version": save.turn.consent_version,
+            "consent_at": save.turn.consent_at,
+            "now": now,
+        }
+        for event in outcome.events:
+            if isinstance(event, ConsentChanged):
+                row["consent_version"] = event.version if event.given else None
+                row["consent_at"] = now if event.given else None
+            elif isinstance(event, LocaleChanged):
+                row["locale"] = event.locale
+            elif isinstance(event, QuestionAnswered):
+                answers.append(
+                    {
+                        "learner_id": learner.id,
+                        "lesson_id": event.lesson_id,
+                        "attempt": event.attempt,
+                        "question_id": event.question_id,
+                        "answer": event.answer[:200],
+                        "correct": event.correct,
+                        "points": event.points,
+                        "content_version": content_version,
+                        "answered_at": now,
+                    }
+                )
+            elif isinstance(event, LessonStarted | LessonCompleted | QuizFinished):
+                await uow.record_progress(
+                    learner.id,
+                    event,
+                    channel=channel,
+                    content_version=content_version,
+                    module_of=module_of,
+                )
+        learner_rows.append(row)
+    if answers:
+        await conn.execute(insert(answer_t), answers)
+    if learner_rows:
+        await conn.execute(_UPDATE_LEARNER, learner_rows)
