@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import logging
+import tarfile
+from functools import cache
+from pathlib import Path
 
 from aiohttp import web
 
@@ -13,6 +17,45 @@ from bot.service import ConversationService
 log = logging.getLogger(__name__)
 
 SERVICE_KEY = web.AppKey("service", ConversationService)
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SOURCE_PARTS = (
+    "bot",
+    "storage",
+    "lessons",
+    "quizzes",
+    "locales",
+    "docs",
+    "bench",
+    ".ci",
+    "pyproject.toml",
+    "Makefile",
+    "README.md",
+    "LICENSE",
+)
+
+
+@cache
+def source_archive() -> bytes:
+    """The running program's source as a .tar.gz: the AGPL asks network services to offer it."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for part in SOURCE_PARTS:
+            path = PROJECT_ROOT / part
+            files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+            for file in files:
+                if "__pycache__" in file.parts or file.suffix in (".mo", ".pyc"):
+                    continue
+                archive.add(file, arcname=f"hocvuso/{file.relative_to(PROJECT_ROOT)}")
+    return buffer.getvalue()
+
+
+async def source(_request: web.Request) -> web.Response:
+    """Download the source code of this server (AGPL-3.0-or-later, section 13)."""
+    return web.Response(
+        body=source_archive(),
+        content_type="application/gzip",
+        headers={"Content-Disposition": 'attachment; filename="hocvuso-source.tar.gz"'},
+    )
 
 
 async def healthz(_request: web.Request) -> web.Response:
@@ -34,5 +77,6 @@ def build_app(service: ConversationService) -> web.Application:
     app[SERVICE_KEY] = service
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    app.router.add_get("/source.tar.gz", source)
     WebChat(service).add_routes(app)
     return app

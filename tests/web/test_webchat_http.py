@@ -71,6 +71,9 @@ async def test_healthz_and_page(bot_process: BotProcess) -> None:
         async with http.get(bot_process.base_url + "/") as response:
             page = await response.text()
             assert response.status == 200 and "chat.js" in page and 'lang="vi"' in page
+        async with http.get(f"{bot_process.base_url}/source.tar.gz") as response:
+            archive = await response.read()
+            assert response.status == 200 and archive[:2] == b"\x1f\x8b"  # gzip, for the AGPL
 
 
 async def test_learner_finishes_lesson_one_and_resumes_after_a_crash(
@@ -207,3 +210,24 @@ async def test_database_down_gets_an_apology_and_loses_nothing(
             assert learner.status == 200 and "Cảm ơn" in learner.said
         finally:
             server.stop()
+
+
+async def test_an_internal_error_gets_a_friendly_answer(
+    sqlite_storage: Storage, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aiohttp.test_utils import TestClient, TestServer
+
+    import bot.service
+    from bot.service import ConversationService
+    from bot.web import build_app
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(bot.service, "handle", broken)
+    app = build_app(ConversationService(sqlite_storage, catalog))
+    async with TestClient(TestServer(app)) as client:
+        response = await client.post("/chat/api/send", json={"text": "/start"})
+        assert response.status == 500
+        body = await response.json()
+        assert "sự cố kỹ thuật" in body["replies"][0]["text"]

@@ -102,8 +102,11 @@ class WebChat:
             handled = await self.service.handle(message)
         except StorageError:
             log.exception("web chat message not processed: database unavailable")
-            replies = self.service.unavailable_replies(locale)
-            return self._reply(503, replies, token)
+            return self._reply(503, self.service.unavailable_replies(locale), token)
+        except Exception:
+            # A bug must not show a stack trace to a learner; nothing of the message was stored.
+            log.exception("web chat message failed")
+            return self._reply(500, self.service.unavailable_replies(locale), token)
         return self._reply(200, handled.replies, token)
 
     @staticmethod
