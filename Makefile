@@ -36,7 +36,7 @@ install-dev: $(VENV)/.installed-dev
 
 ## catalogs: compile the gettext catalogs (locales/*/LC_MESSAGES/messages.mo)
 catalogs: $(VENV)/.installed
-	$(BIN)/pybabel compile -d $(LOCALES) -D messages --use-fuzzy
+	$(BIN)/pybabel compile -d $(LOCALES) -D messages
 
 ## i18n-extract / i18n-update: refresh messages.pot from the code, then merge into vi and en
 i18n-extract: $(VENV)/.installed

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.errors import ConfigurationError, ContentError
@@ -56,17 +58,117 @@ def cmd_db_current(_args: argparse.Namespace) -> int:
     return 0 if current == head else 1
 
 
-def cmd_content_check(_args: argparse.Namespace) -> int:
-    """Validate every lesson and quiz."""
+def cmd_content_check(args: argparse.Namespace) -> int:
+    """Validate every lesson, quiz and handbook entry."""
     from bot.content import load_catalog
 
-    catalog = load_catalog()
+    catalog = load_catalog(args.lessons, args.quizzes)
     quizzes = len(catalog.quizzes)
+    drills = sum(q.drill for quiz in catalog.quizzes.values() for q in quiz.questions)
     print(
         f"content OK: {len(catalog.modules)} modules, {len(catalog.lessons)} lessons, "
-        f"{quizzes} quizzes (version {catalog.version})"
+        f"{quizzes} quizzes ({drills} scam drills), {len(catalog.handbook)} handbook entries "
+        f"(version {catalog.version})"
     )
     return 0
+
+
+def cmd_import_gift(args: argparse.Namespace) -> int:
+    """Read a Moodle GIFT file into `quizzes/<module>/<lesson>.yaml`, checked before writing."""
+    from lessons.loader import read_lessons
+    from quizzes.gift import gift_to_quiz
+    from quizzes.loader import quiz_path, quiz_yaml
+
+    source: Path = args.file
+    try:
+        text = source.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"hocvuso: cannot read {source}: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    quiz, problems = gift_to_quiz(text, args.lesson, args.pass_mark)
+    found = [f"{source}:{problem.line}: {problem.message}" for problem in problems]
+    lessons, _lesson_problems = read_lessons(args.lessons)
+    if args.lesson not in {loaded.item.id for loaded in lessons}:
+        found.append(
+            f"{source}:1: there is no lesson {args.lesson} in {args.lessons}; write the lesson "
+            "first, or check the --lesson id"
+        )
+    if quiz is None or found:
+        raise ContentError(found)
+    target = quiz_path(args.lesson, args.quizzes)
+    if target.exists() and not args.force:
+        print(
+            f"hocvuso: {target} already exists; nothing was written. Use --force to replace it.",
+            file=sys.stderr,
+        )
+        return EXIT_CONTENT
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(quiz_yaml(quiz), encoding="utf-8")
+    print(
+        f"wrote {target}: {len(quiz.questions)} questions, pass mark {quiz.pass_mark:g}. "
+        "Run `hocvuso content check` next."
+    )
+    return 0
+
+
+def cmd_export_gift(args: argparse.Namespace) -> int:
+    """Print (or write) the quiz of a lesson as Moodle GIFT."""
+    from quizzes.gift import quiz_to_gift
+    from quizzes.loader import quiz_path, read_quiz
+
+    path = quiz_path(args.lesson, args.quizzes)
+    if not path.exists():
+        print(f"hocvuso: lesson {args.lesson} has no quiz ({path} is missing)", file=sys.stderr)
+        return EXIT_CONTENT
+    loaded, problems = read_quiz(path)
+    if loaded is None:
+        raise ContentError(problems)
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    text = quiz_to_gift(loaded.item, f"quizzes/{path.parent.name}/{path.name}")
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}: {len(loaded.item.questions)} questions")
+    return 0
+
+
+def _lesson_id(value: str) -> str:
+    if not re.match(r"^[A-Z][0-9]{1,2}$", value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a lesson id like E2 or F12")
+    return value
+
+
+def _pass_mark(value: str) -> float:
+    try:
+        mark = float(value.replace(",", "."))
+    except ValueError:
+        mark = -1.0
+    if not 0 < mark <= 1:
+        raise argparse.ArgumentTypeError(f"{value!r}: give a share between 0 and 1, e.g. 0.75")
+    return mark
+
+
+def _content_dirs(parser: argparse.ArgumentParser, *, lessons: bool = True) -> None:
+    from lessons.loader import LESSONS_DIR
+    from quizzes.loader import QUIZZES_DIR
+
+    if lessons:
+        parser.add_argument(
+            "--lessons",
+            type=Path,
+            default=LESSONS_DIR,
+            metavar="DIR",
+            help="the lessons folder (default: the shipped lessons/)",
+        )
+    parser.add_argument(
+        "--quizzes",
+        type=Path,
+        default=QUIZZES_DIR,
+        metavar="DIR",
+        help="the quizzes folder (default: the shipped quizzes/)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,8 +193,38 @@ def build_parser() -> argparse.ArgumentParser:
     content_commands = content.add_subparsers(
         dest="content_command", required=True, metavar="ACTION"
     )
-    check = content_commands.add_parser("check", help="validate every lesson and quiz file")
+    check = content_commands.add_parser(
+        "check", help="validate every lesson, quiz and handbook file"
+    )
+    _content_dirs(check)
     check.set_defaults(func=cmd_content_check)
+
+    gift_in = content_commands.add_parser(
+        "import-gift", help="turn a Moodle GIFT file into the quiz of a lesson"
+    )
+    gift_in.add_argument("file", type=Path, metavar="FILE", help="the GIFT file (UTF-8 text)")
+    gift_in.add_argument("--lesson", required=True, type=_lesson_id, help="lesson id, e.g. E2")
+    gift_in.add_argument(
+        "--pass-mark",
+        type=_pass_mark,
+        default=None,
+        help="share of points to pass (default: from the file, else 0.75)",
+    )
+    gift_in.add_argument(
+        "--force", action="store_true", help="replace the lesson's quiz if it exists"
+    )
+    _content_dirs(gift_in)
+    gift_in.set_defaults(func=cmd_import_gift)
+
+    gift_out = content_commands.add_parser(
+        "export-gift", help="print the quiz of a lesson as Moodle GIFT"
+    )
+    gift_out.add_argument("--lesson", required=True, type=_lesson_id, help="lesson id, e.g. E2")
+    gift_out.add_argument(
+        "-o", "--output", type=Path, default=None, metavar="FILE", help="write to FILE"
+    )
+    _content_dirs(gift_out, lessons=False)
+    gift_out.set_defaults(func=cmd_export_gift)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""The content catalog: every module, lesson and quiz, cross-checked, with a version hash."""
+"""The content catalog: every module, lesson, quiz and handbook entry, cross-checked."""
 
 from __future__ import annotations
 
@@ -7,10 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import ContentError
-from lessons import LESSONS_DIR, Lesson, Module, load_lessons, load_modules
-from lessons.loader import lesson_files
-from quizzes import QUIZZES_DIR, Quiz, load_quizzes
-from quizzes.loader import quiz_files
+from bot.handbook import Handbook
+from lessons import LESSONS_DIR, Lesson, Module
+from lessons.handbook import HandbookEntry, read_handbook
+from lessons.loader import lesson_files, read_lessons, read_modules
+from lessons.models import IMAGE_SUFFIXES
+from lessons.yamlfile import Loaded
+from quizzes import QUIZZES_DIR, Quiz
+from quizzes.loader import quiz_files, quiz_path, read_quizzes
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,7 @@ class Catalog:
     quizzes: dict[str, Quiz] = field(hash=False)
     version: str
     lessons_dir: Path = LESSONS_DIR
+    handbook: Handbook = field(default_factory=Handbook, hash=False, compare=False)
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         """The lesson with this id, or None."""
@@ -56,52 +61,146 @@ def content_version(paths: list[Path]) -> str:
     return digest.hexdigest()[:12]
 
 
+def _lesson_problems(
+    lessons: list[Loaded[Lesson]], module_ids: set[str], lessons_dir: Path
+) -> list[str]:
+    """Cross-file lesson checks: unique ids and orders, known modules, pictures that exist."""
+    problems: list[str] = []
+    first: dict[str, Loaded[Lesson]] = {}
+    orders: dict[tuple[str, int], Loaded[Lesson]] = {}
+    root = lessons_dir.resolve()
+    for loaded in lessons:
+        lesson = loaded.item
+        if lesson.id in first:
+            other = first[lesson.id]
+            problems.append(
+                f"{loaded.where('id')}: id: duplicate lesson id {lesson.id}: "
+                f"{other.where('id')} has it too; every lesson needs its own id"
+            )
+        first.setdefault(lesson.id, loaded)
+        slot = (lesson.module, lesson.order)
+        if slot in orders and orders[slot].item.id != lesson.id:
+            problems.append(
+                f"{loaded.where('order')}: order: lessons {orders[slot].item.id} and "
+                f"{lesson.id} both have order {lesson.order} in module {lesson.module}"
+            )
+        orders.setdefault(slot, loaded)
+        if lesson.module not in module_ids:
+            problems.append(
+                f"{loaded.where('module')}: module: {lesson.module} is not in modules.yaml"
+            )
+        images: list[tuple[tuple[str | int, ...], str | None]] = [(("image",), lesson.image)]
+        images += [(("bubbles", i, "image"), b.image) for i, b in enumerate(lesson.bubbles)]
+        for location, image in images:
+            if image is None:
+                continue
+            target = (lessons_dir / image).resolve()
+            field_name = ".".join(map(str, location))
+            if not target.is_relative_to(root):
+                problems.append(
+                    f"{loaded.where(*location)}: {field_name}: {image} is outside lessons/; "
+                    "put pictures in lessons/images/"
+                )
+            elif not target.is_file():
+                problems.append(
+                    f"{loaded.where(*location)}: {field_name}: broken image reference: "
+                    f"{image} does not exist under lessons/"
+                )
+            elif target.suffix.lower() not in IMAGE_SUFFIXES:
+                problems.append(
+                    f"{loaded.where(*location)}: {field_name}: {image} is not a picture the "
+                    f"channels can show; use {', '.join(IMAGE_SUFFIXES)}"
+                )
+    return problems
+
+
+def _quiz_problems(
+    quizzes: list[Loaded[Quiz]],
+    lessons: dict[str, Loaded[Lesson]],
+    lessons_dir: Path,
+    quizzes_dir: Path,
+) -> list[str]:
+    """Every quiz closes a known lesson, once; every lesson has a quiz.
+
+    A lesson or quiz file that exists but failed to load has its own problems already: it is
+    not reported again as missing.
+    """
+    problems: list[str] = []
+    first: dict[str, Loaded[Quiz]] = {}
+    for loaded in quizzes:
+        lesson_id = loaded.item.lesson
+        if lesson_id in first:
+            problems.append(
+                f"{loaded.where('lesson')}: lesson: a second quiz for lesson {lesson_id} "
+                f"(the first is {first[lesson_id].where('lesson')})"
+            )
+        first.setdefault(lesson_id, loaded)
+        if lesson_id not in lessons and not _lesson_file(lessons_dir, lesson_id).exists():
+            problems.append(
+                f"{loaded.where('lesson')}: lesson: broken lesson reference: no lesson has "
+                f"the id {lesson_id}"
+            )
+    for lesson_id, lesson in lessons.items():
+        if lesson_id not in first and not quiz_path(lesson_id, quizzes_dir).exists():
+            problems.append(
+                f"{lesson.where('id')}: lesson {lesson_id} has no quiz: add "
+                f"quizzes/{lesson_id[:1]}/{lesson_id}.yaml"
+            )
+    return problems
+
+
+def _lesson_file(lessons_dir: Path, lesson_id: str) -> Path:
+    return lessons_dir / lesson_id[:1] / f"{lesson_id}.yaml"
+
+
+def _handbook_problems(
+    entries: list[Loaded[HandbookEntry]], lessons: dict[str, Loaded[Lesson]], lessons_dir: Path
+) -> list[str]:
+    """Every handbook entry links to a lesson that exists (one that failed has its problems)."""
+    return [
+        f"{loaded.where('lesson')}: {'.'.join(map(str, loaded.at))}.lesson: broken lesson "
+        f"reference: no lesson has the id {loaded.item.lesson}"
+        for loaded in entries
+        if loaded.item.lesson not in lessons
+        and not _lesson_file(lessons_dir, loaded.item.lesson).exists()
+    ]
+
+
 def load_catalog(lessons_dir: Path = LESSONS_DIR, quizzes_dir: Path = QUIZZES_DIR) -> Catalog:
     """Load and cross-check all content.
 
     Raises:
         ContentError: listing every problem as `file:line: message`.
     """
-    modules, problems = load_modules(lessons_dir)
-    lessons, lesson_problems = load_lessons(lessons_dir)
-    quizzes, quiz_problems = load_quizzes(quizzes_dir)
-    problems += lesson_problems + quiz_problems
+    modules, _doc, problems = read_modules(lessons_dir)
+    lessons, lesson_problems = read_lessons(lessons_dir)
+    quizzes, quiz_problems = read_quizzes(quizzes_dir)
+    entries, handbook_problems = read_handbook(lessons_dir)
+    problems += lesson_problems + quiz_problems + handbook_problems
 
-    module_ids = {module.id for module in modules}
-    seen: dict[str, Lesson] = {}
-    for lesson in lessons:
-        path = lessons_dir / lesson.module / f"{lesson.id}.yaml"
-        if lesson.id in seen:
-            problems.append(f"{path}:1: id: duplicate lesson id {lesson.id}")
-        seen[lesson.id] = lesson
-        if lesson.module not in module_ids:
-            problems.append(f"{path}:1: module: {lesson.module} is not in modules.yaml")
-        images = [lesson.image] + [bubble.image for bubble in lesson.bubbles]
-        for image in filter(None, images):
-            if not (lessons_dir / image).is_file():
-                problems.append(f"{path}:1: image: {image} does not exist under lessons/")
-    quiz_by_lesson: dict[str, Quiz] = {}
-    for quiz in quizzes:
-        path = quizzes_dir / quiz.lesson[0] / f"{quiz.lesson}.yaml"
-        if quiz.lesson not in seen:
-            problems.append(f"{path}:1: lesson: no lesson has the id {quiz.lesson}")
-        quiz_by_lesson[quiz.lesson] = quiz
-    for lesson_id, lesson in seen.items():
-        if lesson_id not in quiz_by_lesson:
-            path = lessons_dir / lesson.module / f"{lesson_id}.yaml"
-            problems.append(f"{path}:1: lesson {lesson_id} has no quiz in quizzes/")
+    by_id: dict[str, Loaded[Lesson]] = {}
+    for loaded in lessons:
+        by_id.setdefault(loaded.item.id, loaded)
+    problems += _lesson_problems(lessons, {module.id for module in modules}, lessons_dir)
+    problems += _quiz_problems(quizzes, by_id, lessons_dir, quizzes_dir)
+    problems += _handbook_problems(entries, by_id, lessons_dir)
     if not lessons and not lesson_problems:
         problems.append(f"{lessons_dir}:1: no lesson files found")
     if problems:
         raise ContentError(problems)
 
     order = {module.id: module.order for module in modules}
-    ordered = sorted(lessons, key=lambda lesson: (order[lesson.module], lesson.order, lesson.id))
+    ordered = sorted(
+        (loaded.item for loaded in by_id.values()),
+        key=lambda lesson: (order[lesson.module], lesson.order, lesson.id),
+    )
+    # The version names what a learner completed: lessons and quizzes, not the handbook.
     paths = [lessons_dir / "modules.yaml", *lesson_files(lessons_dir), *quiz_files(quizzes_dir)]
     return Catalog(
         modules=tuple(modules),
         lessons=tuple(ordered),
-        quizzes=quiz_by_lesson,
+        quizzes={loaded.item.lesson: loaded.item for loaded in quizzes},
         version=content_version(paths),
         lessons_dir=lessons_dir,
+        handbook=Handbook(tuple(loaded.item for loaded in entries)),
     )

@@ -21,7 +21,16 @@ COMPETENCE_CODES = frozenset(
 )
 LEVELS = ("CB1", "CB2", "TC1", "TC2", "NC1", "NC2", "CS1", "CS2")
 ID_PATTERN = r"^[A-Z][0-9]{1,2}$"
-MAX_BUBBLE_CHARS = 2000  # the smallest text limit of any channel (Zalo); issue 5 tightens to 600
+
+# The hard text limit of one message on each channel the bot can run on. Content is shared by
+# every channel, so it must fit the smallest one.
+CHANNEL_TEXT_LIMITS = {"Zalo": 2000, "Telegram": 4096}
+SMALLEST_CHANNEL = min(CHANNEL_TEXT_LIMITS, key=CHANNEL_TEXT_LIMITS.__getitem__)
+MAX_MESSAGE_CHARS = CHANNEL_TEXT_LIMITS[SMALLEST_CHANNEL]
+# House rules, far below the channel limits: one bubble is read on a small phone screen.
+BUBBLE_LIMIT = 600  # every bubble (lesson text, prompt, scenario, feedback) is under this
+MAX_BUTTON_CHARS = 100  # titles and option texts become buttons
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 
 
 class TargetGroup(StrEnum):
@@ -39,6 +48,29 @@ def _nfc(value: str | None) -> str | None:
     return value
 
 
+def check_bubble(value: str | None) -> str | None:
+    """A text shown as one chat bubble: NFC and under the house limit."""
+    _nfc(value)
+    if value is not None and len(value) >= BUBBLE_LIMIT:
+        raise ValueError(
+            f"too long for one chat bubble: {len(value)} characters, the house rule is under "
+            f"{BUBBLE_LIMIT} (the hard channel limits are "
+            + ", ".join(f"{name} {limit}" for name, limit in CHANNEL_TEXT_LIMITS.items())
+            + "); split it or say it shorter"
+        )
+    return value
+
+
+def check_button(value: str | None) -> str | None:
+    """A text that becomes a button label: NFC and at most MAX_BUTTON_CHARS."""
+    _nfc(value)
+    if value is not None and len(value) > MAX_BUTTON_CHARS:
+        raise ValueError(
+            f"too long for a button: {len(value)} characters, at most {MAX_BUTTON_CHARS}"
+        )
+    return value
+
+
 NfcText = Annotated[str, Field(min_length=1)]
 
 
@@ -50,16 +82,18 @@ class Source(_Strict):
     """A public page a lesson's facts come from."""
 
     title: NfcText
-    url: Annotated[str, Field(pattern=r"^https?://")]
+    url: Annotated[str, Field(pattern=r"^https?://[^\s]+$")]
+
+    _check_title = field_validator("title")(_nfc)
 
 
 class Bubble(_Strict):
     """One chat bubble of a lesson: a short text, optionally with a picture."""
 
-    text: Annotated[str, Field(min_length=1, max_length=MAX_BUBBLE_CHARS)]
+    text: NfcText
     image: str | None = None
 
-    _check_text = field_validator("text")(_nfc)
+    _check_text = field_validator("text")(check_bubble)
 
 
 class Module(_Strict):
@@ -69,7 +103,7 @@ class Module(_Strict):
     title: NfcText
     order: Annotated[int, Field(ge=1)]
 
-    _check_title = field_validator("title")(_nfc)
+    _check_title = field_validator("title")(check_button)
 
 
 class Lesson(_Strict):
@@ -86,16 +120,37 @@ class Lesson(_Strict):
     estimated_minutes: Annotated[int, Field(ge=1, le=60)]
     image: str | None = None
     bubbles: Annotated[list[Bubble], Field(min_length=1)]
-    try_it: Annotated[str, Field(min_length=1, max_length=MAX_BUBBLE_CHARS)] | None = None
-    sources: Annotated[list[Source], Field(min_length=1)]
+    try_it: NfcText | None = None
+    sources: list[Source]
 
-    _check_title = field_validator("title", "try_it")(_nfc)
+    _check_title = field_validator("title")(check_button)
+    _check_try_it = field_validator("try_it")(check_bubble)
+
+    @field_validator("sources")
+    @classmethod
+    def _some_sources(cls, value: list[Source]) -> list[Source]:
+        if not value:
+            raise ValueError(
+                "the source list is empty: list at least one public page the facts come from "
+                "(title and url)"
+            )
+        return value
 
     @field_validator("bubbles", mode="before")
     @classmethod
     def _plain_strings_are_bubbles(cls, value: Any) -> Any:
         if isinstance(value, list):
             return [{"text": item} if isinstance(item, str) else item for item in value]
+        return value
+
+    @field_validator("competences", mode="before")
+    @classmethod
+    def _codes_are_quoted(cls, value: Any) -> Any:
+        if isinstance(value, list) and any(isinstance(code, int | float) for code in value):
+            raise ValueError(
+                'write competence codes in quotes, e.g. ["4.2", "1.2"]: without quotes YAML '
+                "reads a number"
+            )
         return value
 
     @field_validator("competences")
@@ -107,6 +162,8 @@ class Lesson(_Strict):
                 f"unknown competence code(s) {', '.join(unknown)}; use the TT 02/2025 codes "
                 "1.1-6.3 or the device codes 0.1/0.2"
             )
+        if len(set(value)) != len(value):
+            raise ValueError("a competence code is listed twice")
         return value
 
     @field_validator("level")

@@ -32,9 +32,10 @@ def code_msgids() -> set[str]:
 
 
 def catalog_ids(path: Path) -> dict[str, str]:
+    """msgid -> msgstr; a fuzzy (guessed by `pybabel update`) translation counts as missing."""
     with path.open("rb") as handle:
         catalog = read_po(handle)
-    return {m.id: m.string for m in catalog if m.id and isinstance(m.id, str)}
+    return {m.id: "" if m.fuzzy else m.string for m in catalog if m.id and isinstance(m.id, str)}
 
 
 def test_bot_is_this_repository() -> None:

@@ -25,6 +25,7 @@ from bot.core.events import (
 )
 from bot.core.messages import Choice, InboundMessage, InputKind, Reply
 from bot.core.state import LearnerState, Mode, QuizProgress
+from bot.handbook import Hit
 from bot.i18n import Translator, translator
 from bot.settings import SUPPORTED_LOCALES
 from bot.text import clean, fold, is_meaningful, match_free_text, match_option, option_index
@@ -50,6 +51,10 @@ COMMANDS = {
     "delete": "erase",
     "xoadulieu": "erase",
     "xoa_du_lieu": "erase",
+    "sotay": "handbook",
+    "so_tay": "handbook",
+    "handbook": "handbook",
+    "hoidap": "handbook",
 }
 KEYWORDS = {
     "menu": "menu",
@@ -59,7 +64,11 @@ KEYWORDS = {
     "giup do": "help",
     "tien do": "progress",
     "progress": "progress",
+    "so tay": "handbook",
+    "so tay hoi dap": "handbook",
+    "hoi dap": "handbook",
 }
+HANDBOOK_HITS = 3
 
 
 @dataclass(frozen=True)
@@ -164,6 +173,8 @@ class _Turn:
             )
         if action == "start":
             return self._welcome_back()
+        if action == "handbook" and args and self.state.consent:
+            return self._ask_handbook(" ".join(args))
         return self._act(action)
 
     def _choice(self, choice_id: str) -> Outcome:
@@ -209,6 +220,13 @@ class _Turn:
         keyword = KEYWORDS.get(fold(text))
         if keyword:
             return self._act(keyword)
+        if self.state.mode in (Mode.HANDBOOK, Mode.HANDBOOK_ANSWER) and self.state.consent:
+            return self._ask_handbook(text)
+        if self.state.mode is Mode.MENU and self.state.consent:
+            # Text that is no button or command may be a question: answer it if clearly so.
+            hits = self.ctx.catalog.handbook.search(text, HANDBOOK_HITS)
+            if hits and hits[0].confident:
+                return self._ask_handbook(text, hits)
         if self.state.mode is Mode.CONSENT:
             return self.unchanged(self._("Please tap “I agree” or “I do not agree” first."))
         return self.unchanged(
@@ -238,6 +256,7 @@ class _Turn:
             "true": lambda: self._answer_choice("true"),
             "false": lambda: self._answer_choice("false"),
             "done": self._finish_multiple,
+            "handbook": lambda: self._go(Mode.HANDBOOK),
         }
         if action in handlers:
             needs_consent = action not in ("agree", "decline", "privacy", "help", "language")
@@ -253,6 +272,9 @@ class _Turn:
             self._open_lesson(action.removeprefix("lesson."))
         elif action.startswith("opt."):
             self._answer_choice(action.removeprefix("opt."))
+        elif action.startswith("hb."):
+            self.state.handbook_entry = action.removeprefix("hb.")
+            self._go(Mode.HANDBOOK_ANSWER)
         elif action.startswith("locale."):
             self.state.locale = action.removeprefix("locale.")
             self.events.append(LocaleChanged(self.state.locale))
@@ -320,6 +342,8 @@ class _Turn:
                 "/xoadulieu delete your data, /trogiup this help."
             )
         )
+        if len(self.ctx.catalog.handbook):
+            self.say(self._("Have a question? Type /sotay to search the handbook."))
         self._prompt(full=False)
 
     def _progress(self) -> None:
@@ -350,6 +374,28 @@ class _Turn:
                 "again, we will start afresh."
             )
         )
+
+    # -- handbook -------------------------------------------------------------------------------
+
+    def _ask_handbook(self, question: str, hits: list[Hit] | None = None) -> Outcome:
+        """Search the handbook; show the best answer and offer the next ones as buttons."""
+        if hits is None:
+            hits = self.ctx.catalog.handbook.search(question, HANDBOOK_HITS)
+        if not hits:
+            if self.state.mode not in (Mode.HANDBOOK, Mode.HANDBOOK_ANSWER):
+                self.say(self._("Sorry, I found nothing about that in the handbook."))
+                self._go(Mode.HANDBOOK)
+                return self.outcome()
+            return self.unchanged(
+                self._(
+                    "Sorry, I found nothing about that in the handbook. Try other words, for "
+                    "example “QR”, “OTP” or “VNeID”."
+                )
+            )
+        self.state.handbook_hits = [hit.entry.id for hit in hits]
+        self.state.handbook_entry = hits[0].entry.id
+        self._go(Mode.HANDBOOK_ANSWER)
+        return self.outcome()
 
     # -- lessons --------------------------------------------------------------------------------
 
@@ -528,11 +574,13 @@ class _Turn:
             upcoming = catalog.next_lesson(state.lesson_id, frozenset(state.passed))
             if upcoming is not None:
                 choices.append(("next_lesson", _("Learn: {title}").format(title=upcoming.title)))
-            return choices + [
-                ("modules", _("All lessons")),
-                ("progress", _("My progress")),
-                ("help", _("Help")),
-            ]
+            handbook = [("handbook", _("Handbook: questions and answers"))]
+            return (
+                choices
+                + [("modules", _("All lessons"))]
+                + (handbook if len(catalog.handbook) else [])
+                + [("progress", _("My progress")), ("help", _("Help"))]
+            )
         if mode is Mode.MODULES:
             filled = {lesson.module for lesson in catalog.lessons}
             modules = [m for m in catalog.modules if m.id in filled]
@@ -572,7 +620,25 @@ class _Turn:
         if mode is Mode.LANGUAGE:
             names = {"vi": "Tiếng Việt", "en": "English"}
             return [(f"locale.{code}", names[code]) for code in SUPPORTED_LOCALES]
+        if mode is Mode.HANDBOOK:
+            return [("menu", _("Back to menu"))]
+        if mode is Mode.HANDBOOK_ANSWER:
+            return self._handbook_choices()
         return []
+
+    def _handbook_choices(self) -> list[tuple[str, str]]:
+        _, state, catalog = self._, self.state, self.ctx.catalog
+        choices = []
+        entry = catalog.handbook.entry(state.handbook_entry or "")
+        lesson = catalog.lesson(entry.lesson) if entry else None
+        if lesson is not None:
+            label = _("📘 Open the lesson: {title}").format(title=lesson.title)
+            choices.append((f"lesson.{lesson.id}", label))
+        for other_id in state.handbook_hits:
+            other = catalog.handbook.entry(other_id)
+            if other is not None and other_id != state.handbook_entry:
+                choices.append((f"hb.{other.id}", "❓ " + other.question))
+        return choices + [("handbook", _("Ask another question")), ("menu", _("Menu"))]
 
     def _quiz_choices(self) -> list[tuple[str, str]]:
         question, progress = self._question(), self.state.quiz
@@ -659,6 +725,22 @@ class _Turn:
             ], None
         if mode is Mode.LANGUAGE:
             return [_("Choose your language:")], None
+        if mode is Mode.HANDBOOK:
+            return [
+                _(
+                    "What would you like to ask? Type your question in a few words, for example: "
+                    "“how to transfer money with a QR code”."
+                )
+                if full
+                else _("Type your question, or tap “Back to menu”.")
+            ], None
+        if mode is Mode.HANDBOOK_ANSWER:
+            entry = self.ctx.catalog.handbook.entry(state.handbook_entry or "")
+            if entry is None:
+                return [_("What would you like to do?")], None
+            if not full:
+                return [_("Type another question, or tap a button.")], None
+            return [f"📖 {entry.question}\n\n{entry.answer}"], None
         return [_("What would you like to do?")], None
 
     def _question_texts(self, full: bool) -> list[str]:

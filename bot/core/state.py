@@ -21,6 +21,8 @@ class Mode(StrEnum):
     QUIZ_DONE = "quiz_done"
     CONFIRM_ERASE = "confirm_erase"
     LANGUAGE = "language"
+    HANDBOOK = "handbook"  # "Bạn muốn hỏi gì?": the next typed text is searched
+    HANDBOOK_ANSWER = "handbook_answer"  # one handbook answer shown, with the other hits
 
 
 class QuizProgress(BaseModel):
@@ -59,6 +61,8 @@ class LearnerState(BaseModel):
     passed: list[str] = Field(default_factory=list)
     invite: str | None = None
     resume: Mode | None = None
+    handbook_hits: list[str] = Field(default_factory=list)  # entry ids of the last search
+    handbook_entry: str | None = None  # the entry on screen
     last_passed_at: datetime | None = None
 
     def to_json(self) -> str:
