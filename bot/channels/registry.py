@@ -8,6 +8,9 @@ from typing import Protocol
 
 from aiohttp import web
 
+from bot.channels.telegram import telegram_channel
+from bot.channels.zalo_bot.runtime import zalo_bot_channel
+from bot.channels.zalo_oa.runtime import zalo_oa_channel
 from bot.core import ChannelCapabilities
 from bot.service import ConversationService
 from bot.settings import Settings
@@ -35,7 +38,7 @@ ChannelFactory = Callable[[Settings, ConversationService], ChannelRuntime | None
 def channel_factories() -> list[ChannelFactory]:
     """Every optional channel's factory. Imported lazily so a missing platform library or
     setting only matters when that channel is turned on."""
-    return []
+    return [telegram_channel, zalo_oa_channel, zalo_bot_channel]
 
 
 def build_channels(settings: Settings, service: ConversationService) -> list[ChannelRuntime]:

@@ -1,0 +1,40 @@
+"""The Telegram channel, on python-telegram-bot 22 (see docs/telegram.md).
+
+Modules:
+    adapter: a Telegram `Update` -> a neutral `InboundMessage`, or why it is ignored.
+    render: a neutral `Reply` -> the messages to send (split under 4,096, inline keyboards).
+    request: a `telegram.request.BaseRequest` on aiohttp (many requests in flight).
+    ratelimit: a `telegram.ext.BaseRateLimiter` pacing each chat and the whole bot.
+    dispatch: runs updates concurrently across chats, strictly in order within one chat.
+    runtime: the `TelegramChannel`: webhook route or long polling, the durable inbox, sending.
+
+Importing this package does not import python-telegram-bot; `telegram_channel` does, and only
+when `TELEGRAM_BOT_TOKEN` is set.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.channels.telegram.runtime import TelegramChannel
+    from bot.service import ConversationService
+    from bot.settings import Settings
+
+# python-telegram-bot 22 warns (PTBDeprecationWarning) whenever a time period such as
+# RetryAfter.retry_after is read as an int; opting in to its next-major behaviour (timedelta)
+# silences that on every 429. Our code accepts both forms.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+
+def telegram_channel(settings: Settings, service: ConversationService) -> TelegramChannel | None:
+    """The Telegram channel when `TELEGRAM_BOT_TOKEN` is set, otherwise None."""
+    if settings.telegram_bot_token is None:
+        return None
+    from bot.channels.telegram.runtime import TelegramChannel
+
+    return TelegramChannel(settings, service)
+
+
+__all__ = ["telegram_channel"]

@@ -1,0 +1,577 @@
+"""The Telegram channel at run time: receive, store, process, send.
+
+    Telegram ──► webhook route / getUpdates loop ──► inbox (durable, unique per update)
+                                                        │  200 / next offset only after this
+                                                        ▼
+          KeyedDispatcher (one queue per learner) ──► Application.process_update(Envelope)
+                                                        │  TypeHandler -> TelegramChannel._process
+                                                        ▼
+          translate -> ConversationService.handle -> render -> send in order -> inbox processed
+
+Delivery is at least once: an update whose effects were committed but whose replies were not all
+sent (a crash, a network failure) is handled again; the service recognises the update id and
+returns the stored replies, and sending resumes (within one process, from the first unsent
+message; after a restart, from the first message of that update).
+
+PTB's own `Updater` is not used: it confirms updates to Telegram before they are processed, so a
+crash would lose them. Our polling loop asks for the next offset only once the batch is stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from telegram import BotCommand, InputFile, Update
+from telegram.error import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.ext import Application, BaseRateLimiter, CallbackContext, TypeHandler
+
+from bot.channels.telegram.adapter import (
+    ALLOWED_UPDATES,
+    CHANNEL,
+    Blocked,
+    Ignored,
+    Incoming,
+    minimise,
+    order_key,
+    translate,
+    update_key,
+)
+from bot.channels.telegram.dispatch import KeyedDispatcher
+from bot.channels.telegram.inbox import InboxWriter
+from bot.channels.telegram.ratelimit import ChatRateLimiter, retry_seconds
+from bot.channels.telegram.render import (
+    EMPTY_TEXT,
+    MAX_BUTTONS,
+    MAX_CALLBACK_BYTES,
+    MAX_TEXT,
+    Outgoing,
+    render,
+)
+from bot.channels.telegram.request import AiohttpRequest
+from bot.core import ChannelCapabilities, Reply
+from bot.core.engine import COMMANDS as CORE_COMMANDS
+from bot.errors import ConfigurationError, StorageError
+from bot.i18n import N_, translator
+from bot.service import ConversationService, utc_now
+from bot.settings import Settings
+from storage.queues import Inbox, mark_unreachable
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/telegram/webhook"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
+CAPABILITIES = ChannelCapabilities(
+    buttons=True,
+    max_buttons=MAX_BUTTONS,
+    polls=False,
+    max_text=MAX_TEXT,
+    max_choice_id_bytes=MAX_CALLBACK_BYTES,
+)
+# The command menu (setMyCommands), per language. Only names the core knows are published.
+COMMAND_MENUS: dict[str, tuple[tuple[str, str], ...]] = {
+    "vi": (
+        ("start", N_("Start learning")),
+        ("menu", N_("Menu")),
+        ("tiendo", N_("My progress")),
+        ("sotay", N_("Handbook: questions and answers")),
+        ("ngonngu", N_("Change language")),
+        ("trogiup", N_("Help")),
+        ("xoadulieu", N_("Delete my data")),
+    ),
+    "en": (
+        ("start", N_("Start learning")),
+        ("menu", N_("Menu")),
+        ("progress", N_("My progress")),
+        ("handbook", N_("Handbook: questions and answers")),
+        ("language", N_("Change language")),
+        ("help", N_("Help")),
+        ("delete", N_("Delete my data")),
+    ),
+}
+_RECENT = 10_000  # inbox rows remembered as finished, so a late duplicate dispatch is dropped
+
+
+@dataclass(frozen=True)
+class TelegramOptions:
+    """Knobs with sensible defaults; tests and the benchmark change them.
+
+    Attributes:
+        poll_timeout: seconds one getUpdates long poll may wait for news.
+        max_active: most updates being handled at once (over all learners).
+        max_attempts: tries per update on transient failures (database down, network).
+        retry_delay: seconds before the second try; doubles after each failure.
+        stop_grace: seconds `stop()` lets running updates finish before parking them.
+        resume_batch: inbox rows read at a time when resuming after a restart.
+        webhook_max_connections: how many webhook requests Telegram may have open at once.
+    """
+
+    poll_timeout: int = 25
+    max_active: int = 64
+    max_attempts: int = 5
+    retry_delay: float = 0.5
+    stop_grace: float = 5.0
+    resume_batch: int = 500
+    webhook_max_connections: int = 40
+
+
+@dataclass(eq=False)
+class Envelope:
+    """One stored update on its way through the bot (the object PTB's handlers receive)."""
+
+    inbox_id: int
+    key: str
+    update: Update | None
+    attempts: int = 0
+    sent: int = 0  # messages of this update's replies Telegram has accepted
+    answered: bool = False  # the callback query's spinner was stopped
+    chat_id: int | None = None
+    locale: str | None = None
+
+
+class _Unreadable(Exception):
+    """The stored payload is not an update python-telegram-bot can read."""
+
+
+def build_application(
+    token: str, base_url: str, rate_limiter: BaseRateLimiter[Any]
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """A PTB Application with our aiohttp transport and rate limiter, no Updater, no JobQueue."""
+    return (
+        Application.builder()
+        .token(token)
+        .base_url(base_url)
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connection_pool_size=2))
+        .rate_limiter(rate_limiter)
+        .updater(None)
+        .job_queue(None)
+        .build()
+    )
+
+
+class TelegramChannel:
+    """The Telegram channel: a webhook route or a polling loop, both feeding the inbox."""
+
+    name = CHANNEL
+    capabilities = CAPABILITIES
+
+    def __init__(
+        self,
+        settings: Settings,
+        service: ConversationService,
+        *,
+        rate_limiter: BaseRateLimiter[Any] | None = None,
+        options: TelegramOptions | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        if settings.telegram_bot_token is None:
+            raise ConfigurationError("TELEGRAM_BOT_TOKEN is not set")
+        token = settings.telegram_bot_token.get_secret_value()
+        self.service = service
+        self.options = options or TelegramOptions()
+        self.clock = clock
+        self.bot_id = token.partition(":")[0]
+        self.base_url = settings.telegram_api_base_url
+        self.webhook_url = settings.telegram_webhook_url
+        secret = settings.telegram_webhook_secret
+        self._secret = secret.get_secret_value() if secret is not None else ""
+        self.inbox = Inbox(service.storage)
+        self._writer = InboxWriter(service.storage, CHANNEL, clock)
+        self.media_root: Path = service.catalog.lessons_dir
+        self.application = build_application(
+            token, self.base_url, rate_limiter or ChatRateLimiter()
+        )
+        self.application.add_handler(TypeHandler(Envelope, self._on_envelope))
+        self.application.add_error_handler(self._on_error)
+        self._dispatcher: KeyedDispatcher[Envelope] = KeyedDispatcher(
+            self.application.process_update, self.options.max_active
+        )
+        self._inflight: set[int] = set()
+        self._recent: OrderedDict[int, None] = OrderedDict()
+        self._photo_ids: dict[Path, str] = {}
+        self._accepting = False
+        self._initialized = False
+        self._poller: asyncio.Task[None] | None = None
+        self._resumer: asyncio.Task[None] | None = None
+
+    @property
+    def mode(self) -> str:
+        """How updates arrive: "webhook" when TELEGRAM_WEBHOOK_URL is set, else "polling"."""
+        return "webhook" if self.webhook_url else "polling"
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def add_routes(self, app: web.Application) -> None:
+        """`POST /telegram/webhook` in webhook mode (nothing in polling mode)."""
+        if self.webhook_url:
+            app.router.add_post(WEBHOOK_PATH, self.webhook)
+
+    async def start(self) -> None:
+        """Check the token, publish the command menu, resume stored updates, start receiving.
+
+        Raises:
+            ConfigurationError: Telegram rejected the token or the webhook URL, or the Bot API
+                cannot be reached; the message says which variable to check.
+        """
+        try:
+            await self.application.initialize()
+        except InvalidToken as exc:
+            raise ConfigurationError(
+                f"Telegram rejected TELEGRAM_BOT_TOKEN ({exc}). Copy the token again from "
+                "@BotFather (/mybots -> API Token)."
+            ) from exc
+        except TelegramError as exc:
+            raise ConfigurationError(
+                f"Cannot reach the Telegram Bot API at {self.base_url} ({exc}). Check the "
+                "network and TELEGRAM_API_BASE_URL."
+            ) from exc
+        self._initialized = True
+        try:
+            await self._publish_commands()
+            self._accepting = True
+            self._resumer = asyncio.create_task(self._resume(), name="telegram-resume")
+            if self.webhook_url:
+                await self._set_webhook(self.webhook_url)
+            else:
+                await self.application.bot.delete_webhook()
+                self._poller = asyncio.create_task(self._poll(), name="telegram-polling")
+        except BaseException:
+            await self.stop()
+            raise
+        log.info("telegram: @%s is on (%s)", self.application.bot.username, self.mode)
+
+    async def stop(self) -> None:
+        """Stop receiving; let running updates finish for a few seconds; park the rest in the
+        inbox (they are handled again on the next start); close the connections."""
+        self._accepting = False
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+        await self._dispatcher.close(self.options.stop_grace)
+        if self._resumer is not None:
+            # It returns by itself now that nothing is accepted (cancelling it mid-query would
+            # leave a database connection behind).
+            await asyncio.gather(self._resumer, return_exceptions=True)
+        self._poller = self._resumer = None
+        await self._writer.drain()
+        if self._initialized:
+            self._initialized = False
+            await self.application.shutdown()
+
+    async def join(self) -> None:
+        """Wait until every update received so far has been handled (tests, benchmarks)."""
+        await self._dispatcher.join()
+
+    async def _set_webhook(self, url: str) -> None:
+        try:
+            await self.application.bot.set_webhook(
+                url=url,
+                secret_token=self._secret,
+                allowed_updates=list(ALLOWED_UPDATES),
+                max_connections=self.options.webhook_max_connections,
+            )
+        except TelegramError as exc:
+            raise ConfigurationError(
+                f"Telegram refused the webhook {url} ({exc}). TELEGRAM_WEBHOOK_URL must be a "
+                "public https:// URL on port 443, 80, 88 or 8443 reaching /telegram/webhook."
+            ) from exc
+
+    async def _publish_commands(self) -> None:
+        """The "/" menu in each language; clients pick it by the user's language_code."""
+        bot = self.application.bot
+        for language in (None, "vi", "en"):
+            locale = language or self.service.default_locale
+            t = translator(locale, self.service.default_locale)
+            commands = [
+                BotCommand(name, t.gettext(description))
+                for name, description in COMMAND_MENUS[t.locale]
+                if name in CORE_COMMANDS
+            ]
+            try:
+                await bot.set_my_commands(commands, language_code=language)
+            except TelegramError as exc:
+                log.warning("telegram: could not publish the %s command menu: %s", locale, exc)
+
+    # -- receiving -------------------------------------------------------------------------------
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        """Telegram's POST: check the secret, store the update durably, then answer 200."""
+        given = request.headers.get(SECRET_HEADER)
+        if given is None:
+            return web.Response(status=401, text="secret token missing")
+        if not hmac.compare_digest(given.encode(), self._secret.encode()):
+            log.warning("telegram webhook: wrong secret token from %s", request.remote)
+            return web.Response(status=403, text="wrong secret token")
+        raw = await request.read()
+        try:
+            data = json.loads(raw.decode("utf-8"))
+            update_id = data["update_id"]
+            if not isinstance(update_id, int) or isinstance(update_id, bool):
+                raise TypeError("update_id is not an integer")
+        except (UnicodeDecodeError, ValueError, TypeError, KeyError):
+            return web.Response(status=400, text="not a Telegram update")
+        try:
+            payload = json.dumps(minimise(data), ensure_ascii=False)
+            inbox_id = await self._writer.store(update_key(self.bot_id, update_id), payload)
+        except StorageError:
+            log.exception("telegram webhook: update %s not stored; Telegram will retry", update_id)
+            return web.Response(status=503, text="storage unavailable")
+        if inbox_id is None:
+            log.debug("telegram webhook: update %s was already received", update_id)
+        elif self._accepting:
+            self._dispatch(inbox_id, *self._parse(inbox_id, data))
+        return web.Response(status=200)
+
+    async def _poll(self) -> None:
+        """Long-poll getUpdates; confirm a batch (next offset) only once it is stored."""
+        bot = self.application.bot
+        offset: int | None = None
+        failures = 0
+        while True:
+            try:
+                batch = await bot.get_updates(
+                    offset=offset,
+                    timeout=self.options.poll_timeout,
+                    allowed_updates=list(ALLOWED_UPDATES),
+                )
+                offset = await self._store_batch(batch, offset)
+                failures = 0
+            except InvalidToken:
+                log.critical("telegram: the token was revoked; polling stopped")
+                return
+            except RetryAfter as exc:
+                await asyncio.sleep(retry_seconds(exc))
+            except (TelegramError, StorageError) as exc:
+                failures += 1
+                delay = min(30.0, 0.5 * 2**failures)
+                level = logging.ERROR if isinstance(exc, Conflict) else logging.WARNING
+                log.log(level, "telegram polling failed (%s); again in %.0f s", exc, delay)
+                await asyncio.sleep(delay)
+
+    async def _store_batch(self, batch: tuple[Update, ...], offset: int | None) -> int | None:
+        """Store a getUpdates answer (one transaction); returns the offset confirming it."""
+        if not batch:
+            return offset
+        keys = [update_key(self.bot_id, update.update_id) for update in batch]
+        stored = await asyncio.gather(
+            *(
+                self._writer.store(key, json.dumps(minimise(update.to_dict()), ensure_ascii=False))
+                for key, update in zip(keys, batch, strict=True)
+            ),
+            return_exceptions=True,
+        )
+        for result, key, update in zip(stored, keys, batch, strict=True):
+            if isinstance(result, int):
+                self._dispatch(result, key, update)
+        failure = next((r for r in stored if isinstance(r, BaseException)), None)
+        if failure is not None:
+            raise failure  # not confirmed: Telegram sends the batch again, stored ones are skipped
+        return max([offset or 0] + [update.update_id + 1 for update in batch])
+
+    async def _resume(self) -> None:
+        """Hand stored-but-unprocessed updates (a crash, a stop) to the workers, oldest first."""
+        while self._accepting:
+            try:
+                page = await self.inbox.pending(CHANNEL, limit=self.options.resume_batch)
+            except StorageError:
+                log.exception("telegram: could not read the inbox; stored updates wait")
+                return
+            fresh = [item for item in page if not self._known(item.id)]
+            if not fresh:
+                return
+            log.info("telegram: resuming %d stored update(s)", len(fresh))
+            for item in fresh:
+                try:
+                    data: object = json.loads(item.payload)
+                except ValueError:
+                    data = None
+                self._dispatch(item.id, *self._parse(item.id, data))
+            if len(page) < self.options.resume_batch:
+                return
+            await self._dispatcher.join()
+
+    def _known(self, inbox_id: int) -> bool:
+        return inbox_id in self._inflight or inbox_id in self._recent
+
+    def _parse(self, inbox_id: int, data: object) -> tuple[str, Update | None]:
+        """The update's key and the parsed update (None when it cannot be read)."""
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            log.warning("telegram: inbox row %s is not an update; it is skipped", inbox_id)
+            return f"inbox:{inbox_id}", None
+        key = update_key(self.bot_id, data["update_id"])
+        try:
+            return key, Update.de_json(data, self.application.bot)
+        except Exception:  # noqa: BLE001 - a malformed update must not stop the others
+            log.warning("telegram: update %s cannot be read; it is skipped", key)
+            return key, None
+
+    def _dispatch(self, inbox_id: int, key: str, update: Update | None) -> None:
+        """Queue a stored update behind the same learner's earlier ones."""
+        if not self._accepting or self._known(inbox_id):
+            return  # handled by `_resume` on start, or already on its way
+        self._inflight.add(inbox_id)
+        envelope = Envelope(inbox_id, key, update)
+        self._dispatcher.submit(order_key(update) if update else key, envelope)
+
+    # -- processing ------------------------------------------------------------------------------
+
+    async def _on_envelope(
+        self, envelope: Envelope, _context: CallbackContext[Any, Any, Any, Any]
+    ) -> None:
+        await self._process(envelope)
+
+    async def _on_error(
+        self, update: object, context: CallbackContext[Any, Any, Any, Any]
+    ) -> None:
+        key = update.key if isinstance(update, Envelope) else type(update).__name__
+        log.error("telegram: error in a handler for %s", key, exc_info=context.error)
+
+    async def _process(self, envelope: Envelope) -> None:
+        """Handle one update, retrying transient failures with back-off, then mark the inbox."""
+        while True:
+            try:
+                await self._process_once(envelope)
+            except (StorageError, NetworkError) as exc:  # TimedOut is a NetworkError
+                envelope.attempts += 1
+                refused = isinstance(exc, StorageError) and not exc.transient
+                if refused or envelope.attempts >= self.options.max_attempts:
+                    log.error(
+                        "telegram: update %s failed %d times (%s); giving up",
+                        envelope.key,
+                        envelope.attempts,
+                        exc,
+                    )
+                    if isinstance(exc, StorageError):
+                        await self._apologise(envelope)
+                    await self._finish(envelope, error=f"{exc.__class__.__name__}: {exc}")
+                    return
+                delay = self.options.retry_delay * 2 ** (envelope.attempts - 1)
+                log.warning(
+                    "telegram: update %s failed (%s); trying again in %.1f s",
+                    envelope.key,
+                    exc,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+            except _Unreadable:
+                await self._finish(envelope, error="unreadable update")
+                return
+            except Exception as exc:
+                log.exception("telegram: update %s could not be handled", envelope.key)
+                await self._finish(envelope, error=f"{exc.__class__.__name__}: {exc}")
+                return
+            else:
+                await self._finish(envelope)
+                return
+
+    async def _process_once(self, envelope: Envelope) -> None:
+        update = envelope.update
+        if update is None:
+            raise _Unreadable
+        query = update.callback_query
+        if query is not None and not envelope.answered:
+            envelope.answered = True  # stop the button's spinner first; a failure is harmless
+            try:
+                await query.answer()
+            except TelegramError as exc:
+                log.debug("telegram: answerCallbackQuery failed: %s", exc)
+        translation = translate(update, key=envelope.key, now=self.clock())
+        if isinstance(translation, Ignored):
+            log.debug("telegram: update %s ignored: %s", envelope.key, translation.reason)
+            return
+        if isinstance(translation, Blocked):
+            log.info("telegram: a learner blocked the bot; marked unreachable")
+            await mark_unreachable(
+                self.service.storage, CHANNEL, translation.user_ref, "blocked", self.clock()
+            )
+            return
+        assert isinstance(translation, Incoming)
+        envelope.chat_id, envelope.locale = translation.chat_id, translation.message.locale
+        handled = await self.service.handle(translation.message)
+        if handled.duplicate:
+            log.info("telegram: update %s was handled before; sending its replies", envelope.key)
+        await self._deliver(translation, handled.replies, envelope)
+
+    async def _deliver(
+        self, incoming: Incoming, replies: tuple[Reply, ...], envelope: Envelope
+    ) -> None:
+        """Send the replies in order, resuming after the last message Telegram accepted."""
+        units = [unit for reply in replies for unit in render(reply, self.media_root)]
+        while envelope.sent < len(units):
+            try:
+                await self._send(incoming.chat_id, units[envelope.sent])
+            except Forbidden as exc:
+                log.info("telegram: learner unreachable (%s); replies dropped", exc)
+                await mark_unreachable(
+                    self.service.storage,
+                    CHANNEL,
+                    incoming.message.user_ref,
+                    "blocked",
+                    self.clock(),
+                )
+                envelope.sent = len(units)
+                return
+            except BadRequest as exc:
+                # Permanent for this message (e.g. chat not found); the others may still go.
+                log.error("telegram: a reply for update %s was refused: %s", envelope.key, exc)
+            envelope.sent += 1
+
+    async def _send(self, chat_id: int, unit: Outgoing) -> None:
+        bot = self.application.bot
+        if unit.photo is None:
+            await bot.send_message(chat_id, unit.text or EMPTY_TEXT, reply_markup=unit.keyboard)
+            return
+        cached = self._photo_ids.get(unit.photo)
+        if cached is not None:
+            await bot.send_photo(chat_id, cached)
+            return
+        content = await asyncio.to_thread(unit.photo.read_bytes)
+        sent = await bot.send_photo(chat_id, InputFile(content, filename=unit.photo.name))
+        if sent.photo:
+            self._photo_ids[unit.photo] = sent.photo[-1].file_id
+
+    async def _apologise(self, envelope: Envelope) -> None:
+        """The database stayed down: tell the learner to send again later (best effort)."""
+        if envelope.chat_id is None or envelope.sent:
+            return
+        for reply in self.service.unavailable_replies(envelope.locale):
+            with contextlib.suppress(TelegramError):
+                await self.application.bot.send_message(envelope.chat_id, reply.text)
+
+    async def _finish(self, envelope: Envelope, error: str | None = None) -> None:
+        """Mark the inbox row done (or failed for good); forget it as in flight."""
+        try:
+            if error is None:
+                await self._writer.processed(envelope.inbox_id)
+            else:
+                await self._writer.failed(envelope.inbox_id, error)
+        except StorageError:
+            log.warning(
+                "telegram: could not mark update %s; it is handled again after a restart",
+                envelope.key,
+            )
+        finally:
+            self._inflight.discard(envelope.inbox_id)
+            self._recent[envelope.inbox_id] = None
+            while len(self._recent) > _RECENT:
+                self._recent.popitem(last=False)

@@ -1,0 +1,498 @@
+"""The Zalo Official Account channel: webhook, inbox worker, sender, token and outbox jobs.
+
+`POST /zalo/oa/webhook`: verify `X-ZEvent-Signature` on the raw bytes, refuse stale events,
+store the raw event in the inbox (unique on `msg_id`), answer 200 at once. The worker then
+runs each event through the conversation service (the inbox key is the service's message id,
+so a retry after a crash sends the stored replies instead of deciding again) and sends the
+replies with the v3 customer-service API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from enum import Enum
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import select
+
+from bot.channels.zalo_oa.adapter import (
+    CHANNEL,
+    event_key,
+    event_name,
+    redact,
+    timestamp_ms,
+    to_inbound,
+    user_of,
+)
+from bot.channels.zalo_oa.auth import LEASE, REFRESH_MARGIN, CredentialsUnavailable, TokenManager
+from bot.channels.zalo_oa.client import (
+    UNREACHABLE,
+    OAClient,
+    ZaloApiError,
+    ZaloTransportError,
+)
+from bot.channels.zalo_oa.render import MAX_BUTTONS, MAX_TEXT, render_reply
+from bot.channels.zalo_oa.worker import Backoff, InboxWorker, RetryLater, replies_from_payload
+from bot.core import ChannelCapabilities, Reply
+from bot.errors import StorageError
+from bot.service import ConversationService, utc_now
+from bot.settings import Settings
+from storage.queues import Inbox, InboxItem, Outbox, OutboxItem, mark_unreachable
+from storage.repository import identity_t
+from storage.tokens import TokenStore
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/zalo/oa/webhook"
+SIGNATURE_HEADER = "X-ZEvent-Signature"
+TIMESTAMP_HEADER = "X-ZEvent-Timestamp"  # read by some code, unconfirmed; tried as well
+REPLY_WINDOW = timedelta(days=7)
+WINDOW_SAFETY = timedelta(hours=1)  # do not start a proactive send in the window's last hour
+# Zalo retries an unanswered webhook for hours (up to 12 h by one account): accept events
+# up to a day old; older or future-dated ones are refused like forged ones.
+MAX_EVENT_AGE = timedelta(hours=24)
+MAX_CLOCK_SKEW = timedelta(minutes=10)
+CAPABILITIES = ChannelCapabilities(
+    buttons=True,
+    max_buttons=MAX_BUTTONS,
+    polls=False,
+    max_text=MAX_TEXT,
+    max_choice_id_bytes=1000,
+    proactive_window=REPLY_WINDOW,
+)
+
+
+class Delivery(Enum):
+    """What became of one send."""
+
+    SENT = "sent"
+    UNREACHABLE = "unreachable"  # out of window, blocked, unfollowed: stop sending to them
+    REFUSED = "refused"  # Zalo refused this one message (logged); the rest still go
+
+
+class ZaloOARuntime:
+    """The running Zalo OA channel."""
+
+    name = CHANNEL
+    capabilities = CAPABILITIES
+
+    def __init__(
+        self,
+        service: ConversationService,
+        *,
+        app_id: str,
+        oa_secret_key: str,
+        app_secret: str,
+        refresh_token: str,
+        api_base_url: str,
+        oauth_base_url: str,
+        clock: Callable[[], datetime] = utc_now,
+        max_event_age: timedelta = MAX_EVENT_AGE,
+        max_clock_skew: timedelta = MAX_CLOCK_SKEW,
+        backoff: Backoff | None = None,
+        poll_interval: float = 2.0,
+        outbox_interval: float = 5.0,
+        token_check_interval: float = 600.0,
+        refresh_margin: timedelta = REFRESH_MARGIN,
+        lease: timedelta = LEASE,
+        max_buttons: int = MAX_BUTTONS,
+        http_timeout: float = 15.0,
+    ) -> None:
+        self.service = service
+        self.storage = service.storage
+        self.app_id = app_id
+        self.clock = clock
+        self.max_event_age = max_event_age
+        self.max_clock_skew = max_clock_skew
+        self.backoff = backoff or Backoff()
+        self.outbox_interval = outbox_interval
+        self.token_check_interval = token_check_interval
+        self.max_buttons = max_buttons
+        self._secrets = (("OA secret key", oa_secret_key), ("app secret", app_secret))
+        self.inbox = Inbox(self.storage)
+        self.outbox = Outbox(self.storage)
+        self.client = OAClient(
+            api_base_url=api_base_url,
+            oauth_base_url=oauth_base_url,
+            app_id=app_id,
+            app_secret=app_secret,
+            timeout=http_timeout,
+        )
+        self.tokens = TokenManager(
+            TokenStore(self.storage, CHANNEL),
+            self.client,
+            refresh_token,
+            clock=clock,
+            refresh_margin=refresh_margin,
+            lease=lease,
+        )
+        self.worker = InboxWorker(
+            self.inbox,
+            CHANNEL,
+            self._process,
+            self._sequence_key,
+            clock=clock,
+            poll_interval=poll_interval,
+        )
+        self._matched: set[str] = set()
+        self._progress: dict[str, int] = {}
+        self._paused_until = 0.0
+        self._jobs: list[asyncio.Task[None]] = []
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def add_routes(self, app: web.Application) -> None:
+        """Register the webhook."""
+        app.router.add_post(WEBHOOK_PATH, self.webhook)
+
+    async def start(self) -> None:
+        """Get a token, then process stored events, send due outbox rows, refresh tokens."""
+        await self.client.start()
+        try:
+            await self.tokens.prepare()
+        except StorageError as exc:
+            log.error("zalo_oa: token store unavailable at start (%s); retrying later", exc)
+        await self.worker.start()
+        self._jobs = [
+            asyncio.create_task(self._token_job(), name="zalo_oa-tokens"),
+            asyncio.create_task(self._outbox_job(), name="zalo_oa-outbox"),
+        ]
+
+    async def stop(self) -> None:
+        """Stop the jobs and the worker (unfinished events stay in the inbox)."""
+        for job in self._jobs:
+            job.cancel()
+        for job in self._jobs:
+            with contextlib.suppress(asyncio.CancelledError):
+                await job
+        self._jobs = []
+        await self.worker.stop()
+        await self.client.close()
+
+    # -- webhook -------------------------------------------------------------------------------
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        """Verify, store, acknowledge. Nothing is processed here."""
+        raw = await request.read()
+        header = request.headers.get(SIGNATURE_HEADER, "").strip()
+        if not header:
+            log.warning("zalo_oa webhook refused: no %s header", SIGNATURE_HEADER)
+            return _status(401, "missing signature")
+        try:
+            event = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            return _status(400, "body is not JSON")
+        if not isinstance(event, dict):
+            return _status(400, "body is not a JSON object")
+        if not self._verify(raw, header, event, request.headers.get(TIMESTAMP_HEADER)):
+            log.warning("zalo_oa webhook refused: signature does not match (forged?)")
+            return _status(401, "bad signature")
+        now = self.clock()
+        if not self._fresh(event, now):
+            log.warning(
+                "zalo_oa webhook refused: timestamp %r is missing or outside the accepted "
+                "window (%s old, %s ahead)",
+                event.get("timestamp"),
+                self.max_event_age,
+                self.max_clock_skew,
+            )
+            return _status(401, "stale or missing timestamp")
+        kept = redact(event)
+        payload = raw.decode("utf-8", "replace") if kept is event else _dumps(kept)
+        key = event_key(event)
+        try:
+            stored = await self.inbox.store(CHANNEL, key, payload, now)
+        except StorageError:
+            log.exception("zalo_oa webhook not stored: database unavailable (Zalo will retry)")
+            return _status(503, "try again later")
+        if stored is None:
+            log.info("zalo_oa: event %s (%s) seen before; acknowledged", key, event_name(event))
+        else:
+            self.worker.wake()
+        return web.json_response({"error": 0, "message": "ok"})
+
+    def _verify(
+        self, raw: bytes, header: str, event: dict[str, Any], ts_header: str | None
+    ) -> bool:
+        mac = header.removeprefix("mac=").strip().lower()
+        timestamps = [str(event.get("timestamp", ""))]
+        if ts_header and ts_header not in timestamps:
+            timestamps.append(ts_header)
+        app_ids = [self.app_id]
+        oa_id = event.get("oa_id")
+        if isinstance(oa_id, str) and oa_id and oa_id != self.app_id:
+            app_ids.append(oa_id)  # some code signs with the OA id (unconfirmed)
+        for secret_name, secret in self._secrets:
+            for app_id in app_ids:
+                for ts in timestamps:
+                    digest = hashlib.sha256(
+                        app_id.encode() + raw + ts.encode() + secret.encode()
+                    ).hexdigest()
+                    if hmac.compare_digest(mac, digest):
+                        self._log_match(secret_name, app_id == self.app_id, ts == timestamps[0])
+                        return True
+        return False
+
+    def _log_match(self, secret_name: str, by_app_id: bool, by_body_ts: bool) -> None:
+        how = (
+            f"{secret_name}, {'app id' if by_app_id else 'OA id'}, "
+            f"timestamp from the {'body' if by_body_ts else 'header'}"
+        )
+        if how not in self._matched:
+            self._matched.add(how)
+            log.info("zalo_oa webhook signature matched with: %s", how)
+
+    def _fresh(self, event: dict[str, Any], now: datetime) -> bool:
+        millis = timestamp_ms(event)
+        if millis is None:
+            return False
+        try:
+            at = datetime.fromtimestamp(millis / 1000, UTC)
+        except (OverflowError, OSError, ValueError):
+            return False
+        return now - self.max_event_age <= at <= now + self.max_clock_skew
+
+    # -- processing ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _sequence_key(item: InboxItem) -> str:
+        event = json.loads(item.payload)
+        return (user_of(event) if isinstance(event, dict) else None) or "-"
+
+    async def _process(self, item: InboxItem) -> None:
+        try:
+            event = json.loads(item.payload)
+        except ValueError:
+            log.error("zalo_oa: stored event %s is not JSON; skipped", item.event_key)
+            return
+        if not isinstance(event, dict):
+            return
+        name, user, now = event_name(event), user_of(event), self.clock()
+        if name == "unfollow" and user:
+            try:
+                await mark_unreachable(self.storage, CHANNEL, user, "unfollowed the OA", now)
+            except StorageError as exc:
+                raise RetryLater(str(exc), self.backoff.delay(2)) from exc
+            log.info("zalo_oa: a learner unfollowed; no more messages until they write again")
+            return
+        inbound = to_inbound(event, item.event_key, now)
+        if inbound is None or user is None:
+            if name == "user_submit_info":
+                log.info("zalo_oa: user_submit_info ignored (personal data is not kept)")
+            else:
+                log.info("zalo_oa: %s event ignored", name or "unnamed")
+            return
+        try:
+            handled = await self.service.handle(inbound)
+        except StorageError as exc:
+            raise RetryLater(f"database unavailable: {exc}", self.backoff.delay(2)) from exc
+        await self._deliver(f"in:{item.id}", user, handled.replies)
+
+    async def _locale(self, user: str) -> str | None:
+        try:
+            state = await self.storage.learner_state(CHANNEL, user)
+        except Exception:  # noqa: BLE001 - only decides the language of "More choices:"
+            return None
+        return state.locale if state else None
+
+    async def _deliver(self, progress_key: str, user: str, replies: tuple[Reply, ...]) -> Delivery:
+        """Send every reply in order. Raises RetryLater on a transient failure; the sends
+        that went out are remembered, so an in-process retry continues after them."""
+        locale = self.service.default_locale
+        if any(len(reply.choices) > self.max_buttons for reply in replies):
+            locale = await self._locale(user) or locale
+        payloads = [
+            payload
+            for reply in replies
+            for payload in render_reply(user, reply, locale, max_buttons=self.max_buttons)
+        ]
+        for index in range(self._progress.get(progress_key, 0), len(payloads)):
+            result = await self._send(user, payloads[index])
+            if result is Delivery.UNREACHABLE:
+                self._progress.pop(progress_key, None)
+                return result
+            self._progress[progress_key] = index + 1
+        self._progress.pop(progress_key, None)
+        return Delivery.SENT
+
+    async def _send(self, user: str, payload: dict[str, Any]) -> Delivery:
+        attempt = 0
+        refreshed = False
+        while True:
+            await self._respect_pause()
+            try:
+                token = await self.tokens.access_token()
+            except CredentialsUnavailable as exc:
+                delay = self.backoff.maximum * 5 if exc.permanent else self.backoff.delay(attempt)
+                raise RetryLater(f"no access token: {exc}", delay) from exc
+            except StorageError as exc:
+                raise RetryLater(f"token store unavailable: {exc}", self.backoff.delay(2)) from exc
+            try:
+                await self.client.send_message(token, payload)
+                return Delivery.SENT
+            except ZaloApiError as exc:
+                if exc.rate_limited:
+                    attempt = await self._wait_retry(attempt, f"rate limited ({exc})", pause=True)
+                    continue
+                if exc.token_invalid and not refreshed:
+                    refreshed = True
+                    log.warning("zalo_oa: access token refused (%s); refreshing once", exc.code)
+                    try:
+                        await self.tokens.token_failed(token)
+                    except CredentialsUnavailable as failure:
+                        raise RetryLater(str(failure), self.backoff.maximum) from failure
+                    continue
+                if exc.token_invalid:
+                    raise RetryLater(
+                        f"new access token refused too ({exc})", self.backoff.maximum
+                    ) from exc
+                if exc.unreachable:
+                    await self._unreachable(user, exc)
+                    return Delivery.UNREACHABLE
+                log.error("zalo_oa: Zalo refused a message to %s: %s", user, exc)
+                return Delivery.REFUSED
+            except ZaloTransportError as exc:
+                attempt = await self._wait_retry(attempt, f"network: {exc}", pause=False)
+
+    async def _wait_retry(self, attempt: int, reason: str, *, pause: bool) -> int:
+        delay = self.backoff.delay(attempt)
+        if attempt + 1 >= self.backoff.attempts:
+            raise RetryLater(reason, delay)
+        log.warning("zalo_oa: %s; retrying in %.2f s", reason, delay)
+        if pause:
+            # Zalo limits the OA as a whole: every send waits, not just this learner's.
+            loop = asyncio.get_running_loop()
+            self._paused_until = max(self._paused_until, loop.time() + delay)
+        await asyncio.sleep(delay)
+        return attempt + 1
+
+    async def _respect_pause(self) -> None:
+        wait = self._paused_until - asyncio.get_running_loop().time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    async def _unreachable(self, user: str, exc: ZaloApiError) -> None:
+        reason = f"zalo {exc.code}: {UNREACHABLE.get(exc.code, exc.message)}"
+        log.info("zalo_oa: learner %s not reachable (%s) until they write again", user, reason)
+        try:
+            await mark_unreachable(self.storage, CHANNEL, user, reason, self.clock())
+        except StorageError:
+            log.exception("zalo_oa: could not record that learner %s is unreachable", user)
+
+    # -- proactive messages (outbox) -------------------------------------------------------------
+
+    async def proactive_block(self, user: str, now: datetime | None = None) -> str | None:
+        """Why a proactive message to `user` may not be sent now, or None if it may.
+
+        Zalo accepts customer-service messages only within 7 days of the learner's last
+        interaction; a learner marked unreachable stays so until they write again.
+        """
+        now = now or self.clock()
+        query = select(
+            identity_t.c.unreachable_since,
+            identity_t.c.unreachable_reason,
+            identity_t.c.last_inbound_at,
+        ).where(identity_t.c.channel == CHANNEL, identity_t.c.external_id == user)
+        async with self.storage.engine.connect() as conn:
+            row = (await conn.execute(query)).first()
+        if row is None:
+            return "not a known learner on Zalo OA"
+        if row.unreachable_since is not None:
+            return f"unreachable ({row.unreachable_reason})"
+        last = row.last_inbound_at
+        if last is None:
+            return "no message from the learner yet"
+        last = last if last.tzinfo else last.replace(tzinfo=UTC)
+        if now - last > REPLY_WINDOW - WINDOW_SAFETY:
+            return f"outside the 7-day reply window (last message {last.isoformat()})"
+        return None
+
+    async def drain_outbox(self) -> int:
+        """Send the due outbox rows of this channel; returns how many were handled."""
+        now = self.clock()
+        items = await self.outbox.due(CHANNEL, now)
+        for item in items:
+            await self._send_outbox(item)
+        return len(items)
+
+    async def _send_outbox(self, item: OutboxItem) -> None:
+        now = self.clock()
+        replies = replies_from_payload(item.payload)
+        if not replies:
+            await self.outbox.mark_dead(item.id, now, "no replies in the payload")
+            return
+        blocked = await self.proactive_block(item.recipient, now)
+        if blocked:
+            log.info("zalo_oa: proactive message %d not sent: %s", item.id, blocked)
+            await self.outbox.mark_dead(item.id, now, f"not sent: {blocked}")
+            return
+        try:
+            result = await self._deliver(f"out:{item.id}", item.recipient, replies)
+        except RetryLater as retry:
+            delay = timedelta(seconds=retry.delay)
+            await self.outbox.retry_later(item.id, self.clock(), delay, retry.reason)
+            return
+        if result is Delivery.UNREACHABLE:
+            await self.outbox.mark_dead(item.id, self.clock(), "learner not reachable")
+        else:
+            await self.outbox.mark_sent(item.id, self.clock())
+
+    async def _outbox_job(self) -> None:
+        while True:
+            try:
+                await self.drain_outbox()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - the job must keep running
+                log.exception("zalo_oa: outbox drain failed")
+            await asyncio.sleep(self.outbox_interval)
+
+    async def _token_job(self) -> None:
+        while True:
+            await asyncio.sleep(self.token_check_interval)
+            try:
+                await self.tokens.refresh_if_due()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - logged; the next round tries again
+                log.exception("zalo_oa: periodic token refresh failed")
+
+
+def _status(status: int, reason: str) -> web.Response:
+    return web.json_response({"error": status, "message": reason}, status=status)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def zalo_oa_channel(settings: Settings, service: ConversationService) -> ZaloOARuntime | None:
+    """The channel when ZALO_OA_APP_ID and its three companions are set, else None."""
+    secrets = (
+        settings.zalo_oa_secret_key,
+        settings.zalo_app_secret,
+        settings.zalo_oa_refresh_token,
+    )
+    if not settings.zalo_oa_app_id or any(value is None for value in secrets):
+        return None
+    oa_secret, app_secret, refresh = (s.get_secret_value() for s in secrets if s is not None)
+    return ZaloOARuntime(
+        service,
+        app_id=settings.zalo_oa_app_id,
+        oa_secret_key=oa_secret,
+        app_secret=app_secret,
+        refresh_token=refresh,
+        api_base_url=settings.zalo_oa_api_base_url,
+        oauth_base_url=settings.zalo_oauth_base_url,
+    )
+
+
+__all__ = ["CAPABILITIES", "WEBHOOK_PATH", "ZaloOARuntime", "zalo_oa_channel"]

@@ -1,0 +1,1 @@
+"""Fakes of external services (platform APIs) for tests and benchmarks."""
