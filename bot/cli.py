@@ -58,6 +58,39 @@ def cmd_db_current(_args: argparse.Namespace) -> int:
     return 0 if current == head else 1
 
 
+def cmd_db_prune(_args: argparse.Namespace) -> int:
+    """Delete expired rows once (what `hocvuso run` does every night)."""
+    from bot.app import check_schema
+    from bot.errors import StorageError
+    from bot.maintenance import prune_once
+    from storage import Storage
+
+    settings = _settings()
+    check_schema(settings)
+
+    async def run() -> int:
+        storage = Storage.open(settings.database_url)
+        try:
+            pruned = await prune_once(storage, settings)
+        except StorageError as exc:
+            print(f"hocvuso: pruning stopped: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            await storage.close()
+        if pruned is None:
+            print("another hocvuso process is pruning right now; nothing done")
+            return 0
+        print(
+            f"deleted {pruned.inbox_events} processed inbox events and "
+            f"{pruned.processed_messages} processed-message keys older than "
+            f"{settings.retention_days} days, {pruned.outbox_messages} sent outbox messages "
+            f"older than {settings.outbox_retention_days} days"
+        )
+        return 0
+
+    return asyncio.run(run())
+
+
 def cmd_content_check(args: argparse.Namespace) -> int:
     """Validate every lesson, quiz and handbook entry."""
     from bot.content import load_catalog
@@ -188,6 +221,12 @@ def build_parser() -> argparse.ArgumentParser:
     up.set_defaults(func=cmd_db_upgrade)
     current = db_commands.add_parser("current", help="show the schema revision")
     current.set_defaults(func=cmd_db_current)
+    prune = db_commands.add_parser(
+        "prune",
+        help="delete processed inbox events and message keys older than "
+        "HOCVUSO_RETENTION_DAYS, sent outbox messages older than HOCVUSO_OUTBOX_RETENTION_DAYS",
+    )
+    prune.set_defaults(func=cmd_db_prune)
 
     content = commands.add_parser("content", help="work with lessons and quizzes")
     content_commands = content.add_subparsers(

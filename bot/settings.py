@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     http_port: Annotated[int, Field(ge=0, le=65535)] = 8080
     timezone: str = "Asia/Ho_Chi_Minh"
     default_locale: str = "vi"
+    # Retention (bot.maintenance): processed inbox rows and processed-message keys must outlive
+    # any redelivery (Telegram: 24 h; Zalo retries for hours), so at least 2 days; sent outbox
+    # rows keep their de-duplication keys, so at least a week.
+    retention_days: Annotated[int, Field(ge=2, le=3650)] = 14
+    outbox_retention_days: Annotated[int, Field(ge=7, le=3650)] = 30
 
     # Telegram (issue: Telegram channel). Setting the token turns the channel on.
     telegram_bot_token: SecretStr | None = Field(None, validation_alias=_env("TELEGRAM_BOT_TOKEN"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
@@ -9,7 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -122,6 +123,16 @@ async def sqlite_storage(sqlite_url: str) -> AsyncIterator[Storage]:
 def service(storage: Storage, catalog: Catalog) -> ConversationService:
     """The conversation service on a fresh database (both backends)."""
     return ConversationService(storage, catalog)
+
+
+async def eventually(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    """Wait until `condition()` holds (checked every 10 ms); TimeoutError after `seconds`."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not condition():
+        if loop.time() > deadline:
+            raise TimeoutError(f"still not true after {seconds} s")
+        await asyncio.sleep(0.01)
 
 
 def free_port() -> int:

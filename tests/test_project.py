@@ -139,6 +139,7 @@ def test_every_command_has_help() -> None:
         ["--help"],
         ["run", "--help"],
         ["db", "upgrade", "--help"],
+        ["db", "prune", "--help"],
         ["content", "check", "--help"],
     ):
         result = subprocess.run(

@@ -1,70 +1,20 @@
-"""Replies -> Telegram messages: splitting under 4,096, keyboards within 64-byte callback data."""
+"""Replies -> Telegram messages: pieces under 4,096, keyboards within 64-byte callback data.
+
+How texts are cut is tested once for every channel, in tests/channels/test_text.py."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
 from bot.channels.telegram.render import (
     EMPTY_TEXT,
-    MAX_TEXT,
     keyboard_for,
     render,
-    split_text,
-    text_length,
 )
 from bot.core import Choice, Reply
-
-SENTENCE = "Không bao giờ đưa mã OTP cho người lạ, kể cả khi họ nói là công an. "
-
-
-def sentences(total: int) -> str:
-    text = ""
-    while len(text) < total:
-        text += SENTENCE
-    return text.strip()
-
-
-def test_short_text_is_one_message() -> None:
-    assert split_text("  Xin chào!  ") == ["Xin chào!"]
-    assert split_text("   ") == []
-
-
-def test_six_thousand_characters_split_at_sentences() -> None:
-    text = sentences(6000)
-    chunks = split_text(text)
-    assert len(chunks) == 2
-    assert all(text_length(chunk) <= MAX_TEXT for chunk in chunks)
-    assert all(chunk.endswith(".") for chunk in chunks)
-    assert " ".join(chunks) == text
-
-
-def test_paragraphs_are_preferred_over_sentences() -> None:
-    first, second = sentences(2500), sentences(2500)
-    chunks = split_text(f"{first}\n\n{second}")
-    assert chunks == [first, second]
-
-
-def test_lines_then_words_then_anywhere() -> None:
-    lines = "\n".join(f"dòng {i} " + "x" * 50 for i in range(200))
-    chunks = split_text(lines, 1000)
-    assert all(text_length(c) <= 1000 for c in chunks)
-    assert "\n".join(chunks) == lines
-    words = " ".join(["chữ"] * 3000)
-    chunks = split_text(words, 1000)
-    assert all(text_length(c) <= 1000 for c in chunks) and " ".join(chunks) == words
-    blob = "a" * 2500
-    assert split_text(blob, 1000) == ["a" * 1000, "a" * 1000, "a" * 500]
-
-
-def test_lengths_count_utf16_units_like_telegram() -> None:
-    assert text_length("Việt") == 4
-    assert text_length("👍") == 2
-    chunks = split_text("👍" * 3000)
-    assert [text_length(c) for c in chunks] == [4096, 1904]
-    assert "".join(chunks) == "👍" * 3000
+from tests.channels.test_text import sentences
 
 
 def test_plain_text_is_sent_as_written() -> None:
@@ -119,9 +69,3 @@ def test_picture_first_then_text(tmp_path: Path) -> None:
 def test_missing_or_outside_pictures_are_skipped(tmp_path: Path, image: str) -> None:
     units = render(Reply("Chỉ có chữ", image=image), tmp_path)
     assert [u.text for u in units] == ["Chỉ có chữ"]
-
-
-def test_sentence_breaks_include_vietnamese_punctuation() -> None:
-    text = ("Câu hỏi? " * 300 + "Thế thôi… " * 300).strip()
-    chunks = split_text(text, 1000)
-    assert all(re.search(r"[?…]$", c) for c in chunks)

@@ -17,11 +17,12 @@ import pytest
 from aiohttp import web
 from sqlalchemy import select
 
+from bot.channels.inbox_worker import Backoff
 from bot.channels.zalo_bot.runtime import ZaloBotRuntime
 from bot.channels.zalo_oa.runtime import ZaloOARuntime
-from bot.channels.zalo_oa.worker import Backoff
 from bot.content import Catalog, load_catalog
 from bot.service import ConversationService
+from bot.text import fold
 from storage import Storage
 from storage.queues import inbox_t
 from tests.conftest import ROOT, free_port
@@ -35,6 +36,7 @@ from tests.fakes.fake_zalo import (
     FakeZalo,
     OAMessage,
 )
+from tests.web.journey import answer_plan, first_lesson
 
 FIXTURES = ROOT / "tests" / "fixtures" / "zalo"
 FAST = Backoff(initial=0.01, maximum=0.05, attempts=4)
@@ -113,6 +115,71 @@ class Served:
             await self.runner.cleanup()
 
 
+@asynccontextmanager
+async def serving(runtime: ZaloOARuntime | ZaloBotRuntime) -> AsyncIterator[Served]:
+    """The runtime started behind its routes on 127.0.0.1; stopped afterwards."""
+    served = Served()
+    await served.start(runtime)
+    await runtime.start()
+    try:
+        yield served
+    finally:
+        await runtime.stop()
+        await served.stop()
+
+
+class ZaloLearner:
+    """A Zalo user: `say` types text, `choose` picks a choice by its label (a button tap on
+    the OA, its number on the bot); `last` holds the messages the last input got."""
+
+    def __init__(self, user_id: str) -> None:
+        self.user_id = user_id
+        self.last: list[Any] = []
+
+    async def say(self, text: str) -> list[Any]:
+        raise NotImplementedError
+
+    def choice(self, label: str) -> str:
+        """What to send to pick `label` among the choices of the last messages."""
+        raise NotImplementedError
+
+    async def choose(self, label: str) -> list[Any]:
+        return await self.say(self.choice(label))
+
+    @property
+    def said(self) -> str:
+        return "\n".join(message.text for message in self.last)
+
+    async def finish_first_lesson(self, catalog: Catalog) -> None:
+        """From the first lesson's first bubble to "passed": every bubble, then the quiz with
+        one wrong answer and one typed without diacritics."""
+        lesson, quiz = first_lesson(catalog)
+        plan, wrong_at = answer_plan(quiz)
+        assert lesson.bubbles[0].text in self.said
+        for _bubble in range(len(lesson.bubbles) - 1 + (1 if lesson.try_it else 0)):
+            await self.choose("Tiếp tục ▶")
+        await self.choose("Làm bài kiểm tra")
+        assert quiz.questions[0].prompt in self.said
+        for index, steps in enumerate(plan):
+            for step in steps:
+                await (self.choose(step.label) if step.label else self.say(step.text or ""))
+            verdict = "❌" if index == wrong_at else "✅"
+            assert verdict in self.last[0].text, self.said
+        assert "Bạn đã qua bài này" in self.said
+
+
+async def assert_first_lesson_recorded(storage: Storage, catalog: Catalog, channel: str) -> None:
+    """The completion events of `finish_first_lesson`, and that it typed without diacritics."""
+    lesson, quiz = first_lesson(catalog)
+    events = await storage.completion_events()
+    assert [(e["kind"], e["lesson_id"], e["channel"]) for e in events] == [
+        ("lesson_completed", lesson.id, channel),
+        ("quiz_passed", lesson.id, channel),
+    ]
+    typed = [step.text for steps in answer_plan(quiz)[0] for step in steps if step.text]
+    assert typed and all(text == fold(text) for text in typed)
+
+
 # -- Zalo OA ---------------------------------------------------------------------------------
 
 
@@ -161,11 +228,12 @@ class OAHarness:
         return status
 
 
-class OALearner:
+class OALearner(ZaloLearner):
     """A Zalo user chatting with the OA: types text, taps `oa.query.hide` buttons."""
 
     def __init__(self, harness: OAHarness, user_id: str) -> None:
-        self.h, self.user_id = harness, user_id
+        super().__init__(user_id)
+        self.h = harness
         self.last: list[OAMessage] = []
 
     async def _send(self, event: dict[str, Any]) -> list[OAMessage]:
@@ -181,20 +249,13 @@ class OALearner:
     async def say(self, text: str) -> list[OAMessage]:
         return await self._send(self.h.text(self.user_id, text))
 
-    def payload_of(self, label: str) -> str:
+    def choice(self, label: str) -> str:
+        """A hidden-query button's payload: it comes back as user_send_text."""
         for message in reversed(self.last):
             for title, payload in message.buttons:
                 if title.removeprefix("☐ ").removeprefix("☑ ") == label:
                     return payload
         raise AssertionError(f"no button {label!r} in {[m.buttons for m in self.last]}")
-
-    async def tap(self, label: str) -> list[OAMessage]:
-        """A hidden-query button: its payload comes back as user_send_text."""
-        return await self.say(self.payload_of(label))
-
-    @property
-    def said(self) -> str:
-        return "\n".join(message.text for message in self.last)
 
 
 def oa_runtime(
@@ -233,14 +294,8 @@ async def running_oa(
     **options: Any,
 ) -> AsyncIterator[OAHarness]:
     runtime = oa_runtime(storage, catalog, fake, clock, refresh_token, **options)
-    served = Served()
-    await served.start(runtime)
-    await runtime.start()
-    try:
+    async with serving(runtime) as served:
         yield OAHarness(runtime, served, fake, clock)
-    finally:
-        await runtime.stop()
-        await served.stop()
 
 
 # -- Zalo Bot --------------------------------------------------------------------------------
@@ -281,11 +336,12 @@ class BotHarness:
         return status
 
 
-class BotLearner:
+class BotLearner(ZaloLearner):
     """A Zalo user chatting with the bot: only text, choices answered by number."""
 
     def __init__(self, harness: BotHarness, user_id: str) -> None:
-        self.h, self.user_id = harness, user_id
+        super().__init__(user_id)
+        self.h = harness
         self.last: list[BotMessage] = []
 
     async def say(self, text: str) -> list[BotMessage]:
@@ -297,20 +353,13 @@ class BotLearner:
         self.last = self.h.fake.bot_messages_to(self.user_id)[before:]
         return self.last
 
-    def number_of(self, label: str) -> str:
+    def choice(self, label: str) -> str:
+        """The number of `label` in the numbered menu."""
         for message in reversed(self.last):
             for number, shown in NUMBERED.findall(message.text):
                 if shown.removeprefix("☐ ").removeprefix("☑ ") == label:
-                    return number
+                    return str(number)
         raise AssertionError(f"no menu entry {label!r} in {[m.text for m in self.last]}")
-
-    async def choose(self, label: str) -> list[BotMessage]:
-        """Answer a numbered menu with the number of `label`."""
-        return await self.say(self.number_of(label))
-
-    @property
-    def said(self) -> str:
-        return "\n".join(message.text for message in self.last)
 
 
 @asynccontextmanager
@@ -336,18 +385,12 @@ async def running_bot(
         values |= {"webhook_url": PUBLIC_BOT_URL, "webhook_secret": BOT_SECRET}
     values.update(options)
     runtime = ZaloBotRuntime(service, **values)
-    served = Served()
-    await served.start(runtime)
-    await runtime.start()
-    if mode == "webhook":
-        await fake.wait_for(lambda: fake.bot_webhook is not None)
-    else:
-        await fake.wait_for(lambda: "getUpdates" in fake.bot_calls)  # polling has begun
-    try:
+    async with serving(runtime) as served:
+        if mode == "webhook":
+            await fake.wait_for(lambda: fake.bot_webhook is not None)
+        else:
+            await fake.wait_for(lambda: "getUpdates" in fake.bot_calls)  # polling has begun
         yield BotHarness(runtime, served, fake, mode)
-    finally:
-        await runtime.stop()
-        await served.stop()
 
 
 __all__ = [
@@ -357,10 +400,13 @@ __all__ = [
     "BotLearner",
     "OAHarness",
     "OALearner",
+    "ZaloLearner",
+    "assert_first_lesson_recorded",
     "fixture",
     "inbox_rows",
     "oa_runtime",
     "running_bot",
     "running_oa",
+    "serving",
     "wait_processed",
 ]

@@ -117,7 +117,7 @@ async def test_rate_limits_back_off_and_retry_without_dropping(
 
         # Longer than the in-place retries: the event goes back to the inbox and is retried.
         fake.fail_next_sends(-32, times=FAST.attempts + 2)
-        await anna.tap("Đồng ý")
+        await anna.choose("Đồng ý")
         texts = [m.text for m in anna.last]
         assert texts and len(texts) == len(set(texts))  # nothing sent twice
         assert any(m.buttons for m in anna.last)

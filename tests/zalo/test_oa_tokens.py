@@ -119,7 +119,7 @@ async def crash_during_refresh(
     async with running_oa(storage, catalog, fake, clock, env_token) as oa:
         learner = OALearner(oa, USER)
         await learner.follow()
-        await learner.tap("Đồng ý")
+        await learner.choose("Đồng ý")
         clock.advance(ALMOST_EXPIRED)
         monkeypatch.setattr(TokenStore, "complete_refresh", die_before_storing)
         await oa.post(oa.text(USER, "/tiendo"), wait=False)

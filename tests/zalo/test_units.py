@@ -1,4 +1,5 @@
-"""Pure pieces of the Zalo channels: parsing events, rendering replies, splitting text."""
+"""Pure pieces of the Zalo channels: parsing events, rendering replies (splitting text is
+tested for every channel in tests/channels/test_text.py)."""
 
 from __future__ import annotations
 
@@ -6,30 +7,16 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.channels.inbox_channel import replies_from_payload
+from bot.channels.inbox_worker import Backoff
 from bot.channels.zalo_bot import adapter as bot_adapter
 from bot.channels.zalo_bot.render import render_reply as render_bot
 from bot.channels.zalo_oa import adapter as oa_adapter
 from bot.channels.zalo_oa.render import render_reply as render_oa
-from bot.channels.zalo_oa.render import split_text, utf16_len
-from bot.channels.zalo_oa.worker import Backoff, replies_from_payload
 from bot.core import Choice, InputKind, Reply
 from tests.zalo.conftest import fixture
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-
-
-def test_split_text_keeps_paragraphs_and_counts_utf16_units() -> None:
-    paragraphs = [(f"Đoạn {i}: " + "chữ tiếng Việt có dấu " * 30).strip() for i in range(12)]
-    text = "\n\n".join(paragraphs)
-    pieces = split_text(text)
-    assert len(pieces) > 1 and all(utf16_len(p) <= 2000 for p in pieces)
-    assert "\n\n".join(pieces) == text  # cut only between paragraphs
-    emoji = split_text("😀" * 1500)  # 3,000 UTF-16 units
-    assert [utf16_len(p) for p in emoji] == [2000, 1000]
-    one_word = split_text("a" * 4500)
-    assert [len(p) for p in one_word] == [2000, 2000, 500]
-    assert split_text("   ") == []
-    assert split_text("Cafe\u0301") == ["Café"]  # NFC
 
 
 def test_oa_render_puts_buttons_on_the_last_piece_and_continues_past_five() -> None:

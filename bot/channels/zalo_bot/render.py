@@ -5,7 +5,8 @@ choice, so the adapter passes answers through as plain text.
 
 from __future__ import annotations
 
-from bot.channels.zalo_oa.render import MAX_TEXT, split_text
+from bot.channels.text import split_text
+from bot.channels.zalo_oa.render import MAX_TEXT
 from bot.core import Reply
 
 

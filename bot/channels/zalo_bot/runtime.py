@@ -10,17 +10,17 @@ explanation and change nothing.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 import json
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
-from enum import Enum
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 
+from bot.channels.inbox_channel import Delivery, InboxChannel, SendAgain
+from bot.channels.inbox_worker import Backoff, RetryLater
 from bot.channels.zalo_bot.adapter import (
     CHANNEL,
     PROTECTED_EVENT,
@@ -35,13 +35,12 @@ from bot.channels.zalo_bot.adapter import (
 from bot.channels.zalo_bot.client import BotClient, BotTransportError, ZaloBotError
 from bot.channels.zalo_bot.render import render_reply
 from bot.channels.zalo_oa.render import MAX_TEXT
-from bot.channels.zalo_oa.worker import Backoff, InboxWorker, RetryLater, replies_from_payload
 from bot.core import ChannelCapabilities, Reply
 from bot.errors import StorageError
 from bot.i18n import N_, translator
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
-from storage.queues import Inbox, InboxItem, Outbox, OutboxItem, is_reachable
+from storage.queues import InboxItem, is_reachable
 
 log = logging.getLogger(__name__)
 
@@ -58,14 +57,7 @@ PROTECTED_TEXT = N_(
 )
 
 
-class Sent(Enum):
-    """What became of one send."""
-
-    SENT = "sent"
-    REFUSED = "refused"
-
-
-class ZaloBotRuntime:
+class ZaloBotRuntime(InboxChannel[str]):
     """The running Zalo Bot channel."""
 
     name = CHANNEL
@@ -88,28 +80,17 @@ class ZaloBotRuntime:
     ) -> None:
         if webhook_url and not webhook_secret:
             raise ValueError("a Zalo Bot webhook needs a secret token")
-        self.service = service
-        self.storage = service.storage
+        super().__init__(
+            service,
+            clock=clock,
+            backoff=backoff,
+            poll_interval=poll_interval,
+            outbox_interval=outbox_interval,
+        )
         self.webhook_url = webhook_url
         self._secret = webhook_secret or ""
-        self.clock = clock
-        self.backoff = backoff or Backoff()
         self.poll_timeout = poll_timeout
-        self.outbox_interval = outbox_interval
         self.client = BotClient(api_base_url=api_base_url, token=token, timeout=http_timeout)
-        self.inbox = Inbox(self.storage)
-        self.outbox = Outbox(self.storage)
-        self.worker = InboxWorker(
-            self.inbox,
-            CHANNEL,
-            self._process,
-            self._sequence_key,
-            clock=clock,
-            poll_interval=poll_interval,
-        )
-        self._progress: dict[str, int] = {}
-        self._paused_until = 0.0
-        self._jobs: list[asyncio.Task[None]] = []
 
     @property
     def polling(self) -> bool:
@@ -126,22 +107,10 @@ class ZaloBotRuntime:
     async def start(self) -> None:
         """Register the webhook or start polling; process stored updates; drain the outbox."""
         await self.client.start()
-        await self.worker.start()
-        receive = self._poll() if self.polling else self._register_webhook()
-        self._jobs = [
-            asyncio.create_task(receive, name="zalo_bot-receive"),
-            asyncio.create_task(self._outbox_job(), name="zalo_bot-outbox"),
-        ]
+        await self._start(receive=self._poll() if self.polling else self._register_webhook())
 
-    async def stop(self) -> None:
-        """Stop receiving and sending; unfinished updates stay in the inbox."""
-        for job in self._jobs:
-            job.cancel()
-        for job in self._jobs:
-            with contextlib.suppress(asyncio.CancelledError):
-                await job
-        self._jobs = []
-        await self.worker.stop()
+    async def close(self) -> None:
+        """Close the HTTP client."""
         await self.client.close()
 
     async def _register_webhook(self) -> None:
@@ -173,21 +142,16 @@ class ZaloBotRuntime:
         if update is None:
             return web.json_response({"ok": False, "description": "not an update"}, status=400)
         try:
-            await self._store(update)
+            await self._store_update(update)
         except StorageError:
             log.exception("zalo_bot webhook not stored: database unavailable")
             return web.json_response({"ok": False, "description": "try again"}, status=503)
         return web.json_response({"ok": True})
 
-    async def _store(self, update: dict[str, Any]) -> bool:
+    async def _store_update(self, update: dict[str, Any]) -> bool:
         key = event_key(update)
         payload = json.dumps(update, ensure_ascii=False, separators=(",", ":"))
-        stored = await self.inbox.store(CHANNEL, key, payload, self.clock())
-        if stored is None:
-            log.info("zalo_bot: update %s seen before; acknowledged", key)
-            return False
-        self.worker.wake()
-        return True
+        return await self._store(key, payload, f"update {key}")
 
     async def _poll(self) -> None:
         try:
@@ -221,7 +185,7 @@ class ZaloBotRuntime:
         attempt = 0
         while True:
             try:
-                await self._store(update)
+                await self._store_update(update)
                 return
             except StorageError as exc:
                 delay = self.backoff.delay(attempt)
@@ -231,112 +195,56 @@ class ZaloBotRuntime:
 
     # -- processing ----------------------------------------------------------------------------
 
-    @staticmethod
-    def _sequence_key(item: InboxItem) -> str:
-        update = json.loads(item.payload)
-        return (user_of(update) if isinstance(update, dict) else None) or "-"
+    def user_of(self, event: dict[str, Any]) -> str | None:
+        """The sender of an update."""
+        return user_of(event)
 
-    async def _process(self, item: InboxItem) -> None:
-        try:
-            update = json.loads(item.payload)
-        except ValueError:
-            log.error("zalo_bot: stored update %s is not JSON; skipped", item.event_key)
-            return
-        if not isinstance(update, dict):
-            return
-        name, chat = event_name(update), chat_of(update)
-        if chat is None or is_group(update):
+    async def process(self, item: InboxItem, event: dict[str, Any]) -> None:
+        """Run one update through the service and send the replies as text."""
+        name, chat = event_name(event), chat_of(event)
+        if chat is None or is_group(event):
             log.info("zalo_bot: %s ignored (group chat or no sender)", name or "update")
             return
         if name == PROTECTED_EVENT:
             text = translator(None, self.service.default_locale).gettext(PROTECTED_TEXT)
             await self._deliver(f"in:{item.id}", chat, (Reply(text),))
             return
-        inbound = to_inbound(update, item.event_key, self.clock())
+        inbound = to_inbound(event, item.event_key, self.clock())
         if inbound is None:
             log.info("zalo_bot: %s update ignored", name or "unnamed")
             return
-        try:
-            handled = await self.service.handle(inbound)
-        except StorageError as exc:
-            raise RetryLater(f"database unavailable: {exc}", self.backoff.delay(2)) from exc
-        await self._deliver(f"in:{item.id}", chat, handled.replies)
+        await self._deliver(f"in:{item.id}", chat, await self._handle(inbound))
 
-    async def _deliver(self, progress_key: str, chat: str, replies: tuple[Reply, ...]) -> None:
-        texts = [text for reply in replies for text in render_reply(reply)]
-        for index in range(self._progress.get(progress_key, 0), len(texts)):
-            await self._send(chat, texts[index])
-            self._progress[progress_key] = index + 1
-        self._progress.pop(progress_key, None)
+    async def render(self, recipient: str, replies: tuple[Reply, ...]) -> list[str]:
+        """The texts for `replies`, choices as numbered menus."""
+        return [text for reply in replies for text in render_reply(reply)]
 
-    async def _send(self, chat: str, text: str) -> Sent:
-        attempt = 0
-        while True:
-            wait = self._paused_until - asyncio.get_running_loop().time()
-            if wait > 0:
-                await asyncio.sleep(wait)
+    async def send(self, recipient: str, payload: str) -> Delivery:
+        """One text message: rate limits and network errors are retried in place."""
+
+        async def attempt(_number: int) -> Delivery:
             try:
-                await self.client.send_message(chat, text)
-                return Sent.SENT
+                await self.client.send_message(recipient, payload)
             except ZaloBotError as exc:
                 if exc.rate_limited:
-                    attempt = await self._wait_retry(attempt, f"rate limited ({exc})", pause=True)
-                    continue
+                    raise SendAgain(f"rate limited ({exc})", pause=True) from exc
                 if exc.unauthorized:
                     raise RetryLater("ZALO_BOT_TOKEN refused", self.backoff.maximum) from exc
-                log.error("zalo_bot: a message to %s was refused: %s", chat, exc)
-                return Sent.REFUSED
+                log.error("zalo_bot: a message to %s was refused: %s", recipient, exc)
+                return Delivery.REFUSED
             except BotTransportError as exc:
-                attempt = await self._wait_retry(attempt, f"network: {exc}", pause=False)
+                raise SendAgain(f"network: {exc}") from exc
+            return Delivery.SENT
 
-    async def _wait_retry(self, attempt: int, reason: str, *, pause: bool) -> int:
-        delay = self.backoff.delay(attempt)
-        if attempt + 1 >= self.backoff.attempts:
-            raise RetryLater(reason, delay)
-        log.warning("zalo_bot: %s; retrying in %.2f s", reason, delay)
-        if pause:
-            loop = asyncio.get_running_loop()
-            self._paused_until = max(self._paused_until, loop.time() + delay)
-        await asyncio.sleep(delay)
-        return attempt + 1
+        return await self._send_retrying(attempt)
 
     # -- proactive messages (outbox) -------------------------------------------------------------
 
-    async def drain_outbox(self) -> int:
-        """Send the due outbox rows of this channel (learners marked unreachable are
-        skipped; Zalo documents no reply window for bots)."""
-        now = self.clock()
-        items = await self.outbox.due(CHANNEL, now)
-        for item in items:
-            await self._send_outbox(item)
-        return len(items)
-
-    async def _send_outbox(self, item: OutboxItem) -> None:
-        now = self.clock()
-        replies = replies_from_payload(item.payload)
-        if not replies:
-            await self.outbox.mark_dead(item.id, now, "no replies in the payload")
-            return
-        if not await is_reachable(self.storage, CHANNEL, item.recipient):
-            await self.outbox.mark_dead(item.id, now, "not sent: learner unreachable")
-            return
-        try:
-            await self._deliver(f"out:{item.id}", item.recipient, replies)
-        except RetryLater as retry:
-            delay = timedelta(seconds=retry.delay)
-            await self.outbox.retry_later(item.id, self.clock(), delay, retry.reason)
-            return
-        await self.outbox.mark_sent(item.id, self.clock())
-
-    async def _outbox_job(self) -> None:
-        while True:
-            try:
-                await self.drain_outbox()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # noqa: BLE001 - the job must keep running
-                log.exception("zalo_bot: outbox drain failed")
-            await asyncio.sleep(self.outbox_interval)
+    async def proactive_block(self, recipient: str, now: datetime | None = None) -> str | None:
+        """Learners marked unreachable are skipped; Zalo documents no reply window for bots."""
+        if not await is_reachable(self.storage, CHANNEL, recipient):
+            return "learner unreachable"
+        return None
 
 
 def zalo_bot_channel(settings: Settings, service: ConversationService) -> ZaloBotRuntime | None:

@@ -9,15 +9,14 @@ Event shapes (IDs and the millisecond `timestamp` are strings):
 
 from __future__ import annotations
 
-import hashlib
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from bot.channels.payload import bounded_key, dig, epoch_ms, event_name, from_epoch_ms, ident
 from bot.core import InboundMessage, InputKind
 
 CHANNEL = "zalo_oa"
-MAX_KEY = 128
 
 # A button payload we rendered: "<turn>:<action>" (see bot.core.engine).
 CHOICE_ID = re.compile(r"[0-9]{1,9}:[A-Za-z0-9_.\-]{1,60}")
@@ -38,66 +37,31 @@ MEDIA_EVENTS = frozenset(
 PERSONAL_FIELDS = ("info",)  # user_submit_info: name, phone, address... never kept
 
 
-def _get(data: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
-
-
-def _id(value: Any) -> str | None:
-    if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value):
-        return str(value)
-    return None
-
-
-def event_name(event: dict[str, Any]) -> str:
-    """The event's name ("" when missing)."""
-    name = event.get("event_name")
-    return name if isinstance(name, str) else ""
-
-
 def user_of(event: dict[str, Any]) -> str | None:
     """The Zalo user (follower id) the event is about."""
     name = event_name(event)
     if name in ("follow", "unfollow"):
-        return _id(_get(event, "follower", "id"))
+        return ident(dig(event, "follower", "id"))
     if name.startswith("oa_send_") or name in ("user_received_message", "user_seen_message"):
-        return _id(_get(event, "recipient", "id"))
-    return _id(_get(event, "sender", "id")) or _id(_get(event, "follower", "id"))
+        return ident(dig(event, "recipient", "id"))
+    return ident(dig(event, "sender", "id")) or ident(dig(event, "follower", "id"))
 
 
 def timestamp_ms(event: dict[str, Any]) -> int | None:
     """The event's `timestamp` in milliseconds (seconds are accepted and converted)."""
-    raw = event.get("timestamp")
-    try:
-        value = int(str(raw).strip())
-    except (TypeError, ValueError):
-        return None
-    if value <= 0:
-        return None
-    return value * 1000 if value < 10**11 else value
+    return epoch_ms(event.get("timestamp"))
 
 
 def received_at(event: dict[str, Any], fallback: datetime) -> datetime:
     """When Zalo says the event happened."""
-    millis = timestamp_ms(event)
-    if millis is None:
-        return fallback
-    try:
-        return datetime.fromtimestamp(millis / 1000, UTC)
-    except (OverflowError, OSError, ValueError):
-        return fallback
+    return from_epoch_ms(timestamp_ms(event)) or fallback
 
 
 def event_key(event: dict[str, Any]) -> str:
     """The de-duplication key: `message.msg_id`, else event name + user + timestamp."""
-    msg_id = _id(_get(event, "message", "msg_id"))
+    msg_id = ident(dig(event, "message", "msg_id"))
     key = msg_id or f"{event_name(event)}:{user_of(event) or '-'}:{event.get('timestamp', '-')}"
-    if len(key) > MAX_KEY:
-        key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
-    return key
+    return bounded_key(key)
 
 
 def redact(event: dict[str, Any]) -> dict[str, Any]:
@@ -120,7 +84,7 @@ def to_inbound(event: dict[str, Any], key: str, now: datetime) -> InboundMessage
         "message_id": key,
     }
     if name == "user_send_text":
-        text = _get(event, "message", "text")
+        text = dig(event, "message", "text")
         text = text if isinstance(text, str) else ""
         if CHOICE_ID.fullmatch(text.strip()):
             return InboundMessage(kind=InputKind.CHOICE, choice_id=text.strip(), **common)

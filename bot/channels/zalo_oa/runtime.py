@@ -9,20 +9,20 @@ replies with the v3 customer-service API.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hashlib
 import hmac
 import json
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from enum import Enum
 from typing import Any
 
 from aiohttp import web
 from sqlalchemy import select
 
+from bot.channels.inbox_channel import Delivery, InboxChannel, SendAgain
+from bot.channels.inbox_worker import Backoff, RetryLater
+from bot.channels.payload import from_epoch_ms
 from bot.channels.zalo_oa.adapter import (
     CHANNEL,
     event_key,
@@ -40,12 +40,11 @@ from bot.channels.zalo_oa.client import (
     ZaloTransportError,
 )
 from bot.channels.zalo_oa.render import MAX_BUTTONS, MAX_TEXT, render_reply
-from bot.channels.zalo_oa.worker import Backoff, InboxWorker, RetryLater, replies_from_payload
 from bot.core import ChannelCapabilities, Reply
 from bot.errors import StorageError
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
-from storage.queues import Inbox, InboxItem, Outbox, OutboxItem, mark_unreachable
+from storage.queues import InboxItem, mark_unreachable
 from storage.repository import identity_t
 from storage.tokens import TokenStore
 
@@ -70,15 +69,7 @@ CAPABILITIES = ChannelCapabilities(
 )
 
 
-class Delivery(Enum):
-    """What became of one send."""
-
-    SENT = "sent"
-    UNREACHABLE = "unreachable"  # out of window, blocked, unfollowed: stop sending to them
-    REFUSED = "refused"  # Zalo refused this one message (logged); the rest still go
-
-
-class ZaloOARuntime:
+class ZaloOARuntime(InboxChannel[dict[str, Any]]):
     """The running Zalo OA channel."""
 
     name = CHANNEL
@@ -106,19 +97,19 @@ class ZaloOARuntime:
         max_buttons: int = MAX_BUTTONS,
         http_timeout: float = 15.0,
     ) -> None:
-        self.service = service
-        self.storage = service.storage
+        super().__init__(
+            service,
+            clock=clock,
+            backoff=backoff,
+            poll_interval=poll_interval,
+            outbox_interval=outbox_interval,
+        )
         self.app_id = app_id
-        self.clock = clock
         self.max_event_age = max_event_age
         self.max_clock_skew = max_clock_skew
-        self.backoff = backoff or Backoff()
-        self.outbox_interval = outbox_interval
         self.token_check_interval = token_check_interval
         self.max_buttons = max_buttons
         self._secrets = (("OA secret key", oa_secret_key), ("app secret", app_secret))
-        self.inbox = Inbox(self.storage)
-        self.outbox = Outbox(self.storage)
         self.client = OAClient(
             api_base_url=api_base_url,
             oauth_base_url=oauth_base_url,
@@ -134,18 +125,7 @@ class ZaloOARuntime:
             refresh_margin=refresh_margin,
             lease=lease,
         )
-        self.worker = InboxWorker(
-            self.inbox,
-            CHANNEL,
-            self._process,
-            self._sequence_key,
-            clock=clock,
-            poll_interval=poll_interval,
-        )
         self._matched: set[str] = set()
-        self._progress: dict[str, int] = {}
-        self._paused_until = 0.0
-        self._jobs: list[asyncio.Task[None]] = []
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -160,21 +140,17 @@ class ZaloOARuntime:
             await self.tokens.prepare()
         except StorageError as exc:
             log.error("zalo_oa: token store unavailable at start (%s); retrying later", exc)
-        await self.worker.start()
-        self._jobs = [
-            asyncio.create_task(self._token_job(), name="zalo_oa-tokens"),
-            asyncio.create_task(self._outbox_job(), name="zalo_oa-outbox"),
-        ]
+        await self._start(
+            tokens=self._repeat(
+                "periodic token refresh",
+                self.token_check_interval,
+                self.tokens.refresh_if_due,
+                wait_first=True,
+            )
+        )
 
-    async def stop(self) -> None:
-        """Stop the jobs and the worker (unfinished events stay in the inbox)."""
-        for job in self._jobs:
-            job.cancel()
-        for job in self._jobs:
-            with contextlib.suppress(asyncio.CancelledError):
-                await job
-        self._jobs = []
-        await self.worker.stop()
+    async def close(self) -> None:
+        """Close the HTTP client."""
         await self.client.close()
 
     # -- webhook -------------------------------------------------------------------------------
@@ -209,14 +185,10 @@ class ZaloOARuntime:
         payload = raw.decode("utf-8", "replace") if kept is event else _dumps(kept)
         key = event_key(event)
         try:
-            stored = await self.inbox.store(CHANNEL, key, payload, now)
+            await self._store(key, payload, f"event {key} ({event_name(event)})")
         except StorageError:
             log.exception("zalo_oa webhook not stored: database unavailable (Zalo will retry)")
             return _status(503, "try again later")
-        if stored is None:
-            log.info("zalo_oa: event %s (%s) seen before; acknowledged", key, event_name(event))
-        else:
-            self.worker.wake()
         return web.json_response({"error": 0, "message": "ok"})
 
     def _verify(
@@ -251,30 +223,17 @@ class ZaloOARuntime:
             log.info("zalo_oa webhook signature matched with: %s", how)
 
     def _fresh(self, event: dict[str, Any], now: datetime) -> bool:
-        millis = timestamp_ms(event)
-        if millis is None:
-            return False
-        try:
-            at = datetime.fromtimestamp(millis / 1000, UTC)
-        except (OverflowError, OSError, ValueError):
-            return False
-        return now - self.max_event_age <= at <= now + self.max_clock_skew
+        at = from_epoch_ms(timestamp_ms(event))
+        return at is not None and now - self.max_event_age <= at <= now + self.max_clock_skew
 
     # -- processing ----------------------------------------------------------------------------
 
-    @staticmethod
-    def _sequence_key(item: InboxItem) -> str:
-        event = json.loads(item.payload)
-        return (user_of(event) if isinstance(event, dict) else None) or "-"
+    def user_of(self, event: dict[str, Any]) -> str | None:
+        """The Zalo user the event is about."""
+        return user_of(event)
 
-    async def _process(self, item: InboxItem) -> None:
-        try:
-            event = json.loads(item.payload)
-        except ValueError:
-            log.error("zalo_oa: stored event %s is not JSON; skipped", item.event_key)
-            return
-        if not isinstance(event, dict):
-            return
+    async def process(self, item: InboxItem, event: dict[str, Any]) -> None:
+        """Run one webhook event through the service and send the replies."""
         name, user, now = event_name(event), user_of(event), self.clock()
         if name == "unfollow" and user:
             try:
@@ -290,11 +249,7 @@ class ZaloOARuntime:
             else:
                 log.info("zalo_oa: %s event ignored", name or "unnamed")
             return
-        try:
-            handled = await self.service.handle(inbound)
-        except StorageError as exc:
-            raise RetryLater(f"database unavailable: {exc}", self.backoff.delay(2)) from exc
-        await self._deliver(f"in:{item.id}", user, handled.replies)
+        await self._deliver(f"in:{item.id}", user, await self._handle(inbound))
 
     async def _locale(self, user: str) -> str | None:
         try:
@@ -303,45 +258,31 @@ class ZaloOARuntime:
             return None
         return state.locale if state else None
 
-    async def _deliver(self, progress_key: str, user: str, replies: tuple[Reply, ...]) -> Delivery:
-        """Send every reply in order. Raises RetryLater on a transient failure; the sends
-        that went out are remembered, so an in-process retry continues after them."""
+    async def render(self, recipient: str, replies: tuple[Reply, ...]) -> list[dict[str, Any]]:
+        """The customer-service message bodies for `replies`."""
         locale = self.service.default_locale
         if any(len(reply.choices) > self.max_buttons for reply in replies):
-            locale = await self._locale(user) or locale
-        payloads = [
+            locale = await self._locale(recipient) or locale
+        return [
             payload
             for reply in replies
-            for payload in render_reply(user, reply, locale, max_buttons=self.max_buttons)
+            for payload in render_reply(recipient, reply, locale, max_buttons=self.max_buttons)
         ]
-        for index in range(self._progress.get(progress_key, 0), len(payloads)):
-            result = await self._send(user, payloads[index])
-            if result is Delivery.UNREACHABLE:
-                self._progress.pop(progress_key, None)
-                return result
-            self._progress[progress_key] = index + 1
-        self._progress.pop(progress_key, None)
-        return Delivery.SENT
 
-    async def _send(self, user: str, payload: dict[str, Any]) -> Delivery:
-        attempt = 0
+    async def send(self, recipient: str, payload: dict[str, Any]) -> Delivery:
+        """One customer-service message: rate limits and network errors are retried in place,
+        a refused access token is refreshed once."""
         refreshed = False
-        while True:
-            await self._respect_pause()
-            try:
-                token = await self.tokens.access_token()
-            except CredentialsUnavailable as exc:
-                delay = self.backoff.maximum * 5 if exc.permanent else self.backoff.delay(attempt)
-                raise RetryLater(f"no access token: {exc}", delay) from exc
-            except StorageError as exc:
-                raise RetryLater(f"token store unavailable: {exc}", self.backoff.delay(2)) from exc
+
+        async def attempt(number: int) -> Delivery:
+            nonlocal refreshed
+            token = await self._access_token(number)
             try:
                 await self.client.send_message(token, payload)
-                return Delivery.SENT
             except ZaloApiError as exc:
                 if exc.rate_limited:
-                    attempt = await self._wait_retry(attempt, f"rate limited ({exc})", pause=True)
-                    continue
+                    # Zalo limits the OA as a whole: every send waits, not just this learner's.
+                    raise SendAgain(f"rate limited ({exc})", pause=True) from exc
                 if exc.token_invalid and not refreshed:
                     refreshed = True
                     log.warning("zalo_oa: access token refused (%s); refreshing once", exc.code)
@@ -349,35 +290,30 @@ class ZaloOARuntime:
                         await self.tokens.token_failed(token)
                     except CredentialsUnavailable as failure:
                         raise RetryLater(str(failure), self.backoff.maximum) from failure
-                    continue
+                    raise SendAgain("access token refreshed", at_once=True) from exc
                 if exc.token_invalid:
                     raise RetryLater(
                         f"new access token refused too ({exc})", self.backoff.maximum
                     ) from exc
                 if exc.unreachable:
-                    await self._unreachable(user, exc)
+                    await self._unreachable(recipient, exc)
                     return Delivery.UNREACHABLE
-                log.error("zalo_oa: Zalo refused a message to %s: %s", user, exc)
+                log.error("zalo_oa: Zalo refused a message to %s: %s", recipient, exc)
                 return Delivery.REFUSED
             except ZaloTransportError as exc:
-                attempt = await self._wait_retry(attempt, f"network: {exc}", pause=False)
+                raise SendAgain(f"network: {exc}") from exc
+            return Delivery.SENT
 
-    async def _wait_retry(self, attempt: int, reason: str, *, pause: bool) -> int:
-        delay = self.backoff.delay(attempt)
-        if attempt + 1 >= self.backoff.attempts:
-            raise RetryLater(reason, delay)
-        log.warning("zalo_oa: %s; retrying in %.2f s", reason, delay)
-        if pause:
-            # Zalo limits the OA as a whole: every send waits, not just this learner's.
-            loop = asyncio.get_running_loop()
-            self._paused_until = max(self._paused_until, loop.time() + delay)
-        await asyncio.sleep(delay)
-        return attempt + 1
+        return await self._send_retrying(attempt)
 
-    async def _respect_pause(self) -> None:
-        wait = self._paused_until - asyncio.get_running_loop().time()
-        if wait > 0:
-            await asyncio.sleep(wait)
+    async def _access_token(self, attempt: int) -> str:
+        try:
+            return await self.tokens.access_token()
+        except CredentialsUnavailable as exc:
+            delay = self.backoff.maximum * 5 if exc.permanent else self.backoff.delay(attempt)
+            raise RetryLater(f"no access token: {exc}", delay) from exc
+        except StorageError as exc:
+            raise RetryLater(f"token store unavailable: {exc}", self.backoff.delay(2)) from exc
 
     async def _unreachable(self, user: str, exc: ZaloApiError) -> None:
         reason = f"zalo {exc.code}: {UNREACHABLE.get(exc.code, exc.message)}"
@@ -389,8 +325,8 @@ class ZaloOARuntime:
 
     # -- proactive messages (outbox) -------------------------------------------------------------
 
-    async def proactive_block(self, user: str, now: datetime | None = None) -> str | None:
-        """Why a proactive message to `user` may not be sent now, or None if it may.
+    async def proactive_block(self, recipient: str, now: datetime | None = None) -> str | None:
+        """Why a proactive message to `recipient` may not be sent now, or None if it may.
 
         Zalo accepts customer-service messages only within 7 days of the learner's last
         interaction; a learner marked unreachable stays so until they write again.
@@ -400,7 +336,7 @@ class ZaloOARuntime:
             identity_t.c.unreachable_since,
             identity_t.c.unreachable_reason,
             identity_t.c.last_inbound_at,
-        ).where(identity_t.c.channel == CHANNEL, identity_t.c.external_id == user)
+        ).where(identity_t.c.channel == CHANNEL, identity_t.c.external_id == recipient)
         async with self.storage.engine.connect() as conn:
             row = (await conn.execute(query)).first()
         if row is None:
@@ -414,56 +350,6 @@ class ZaloOARuntime:
         if now - last > REPLY_WINDOW - WINDOW_SAFETY:
             return f"outside the 7-day reply window (last message {last.isoformat()})"
         return None
-
-    async def drain_outbox(self) -> int:
-        """Send the due outbox rows of this channel; returns how many were handled."""
-        now = self.clock()
-        items = await self.outbox.due(CHANNEL, now)
-        for item in items:
-            await self._send_outbox(item)
-        return len(items)
-
-    async def _send_outbox(self, item: OutboxItem) -> None:
-        now = self.clock()
-        replies = replies_from_payload(item.payload)
-        if not replies:
-            await self.outbox.mark_dead(item.id, now, "no replies in the payload")
-            return
-        blocked = await self.proactive_block(item.recipient, now)
-        if blocked:
-            log.info("zalo_oa: proactive message %d not sent: %s", item.id, blocked)
-            await self.outbox.mark_dead(item.id, now, f"not sent: {blocked}")
-            return
-        try:
-            result = await self._deliver(f"out:{item.id}", item.recipient, replies)
-        except RetryLater as retry:
-            delay = timedelta(seconds=retry.delay)
-            await self.outbox.retry_later(item.id, self.clock(), delay, retry.reason)
-            return
-        if result is Delivery.UNREACHABLE:
-            await self.outbox.mark_dead(item.id, self.clock(), "learner not reachable")
-        else:
-            await self.outbox.mark_sent(item.id, self.clock())
-
-    async def _outbox_job(self) -> None:
-        while True:
-            try:
-                await self.drain_outbox()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # noqa: BLE001 - the job must keep running
-                log.exception("zalo_oa: outbox drain failed")
-            await asyncio.sleep(self.outbox_interval)
-
-    async def _token_job(self) -> None:
-        while True:
-            await asyncio.sleep(self.token_check_interval)
-            try:
-                await self.tokens.refresh_if_due()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # noqa: BLE001 - logged; the next round tries again
-                log.exception("zalo_oa: periodic token refresh failed")
 
 
 def _status(status: int, reason: str) -> web.Response:

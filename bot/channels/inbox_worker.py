@@ -1,11 +1,16 @@
 """Drains a channel's durable inbox: one learner's events strictly in order, different learners
-concurrently. Shared by the Zalo OA and Zalo Bot channels (nothing in it is Zalo-specific).
+concurrently. Used by the Zalo OA and Zalo Bot channels; nothing in it is platform-specific.
 
-Webhooks and pollers only `Inbox.store()` the raw event and `wake()` the worker; the worker
-runs `process(item)` and marks the row processed. Rows left pending by a crash or a stop are
-picked up again on the next start. `process` raises `RetryLater` for transient failures
-(database down, rate limits, network): the same row is retried after the delay, and the
-learner's later events wait behind it so nothing is answered out of order.
+Webhooks and pollers only `Inbox.store()` the raw event and call `stored()`; the worker runs
+`process(item)` and marks the row processed. Rows left pending by a crash or a stop are picked
+up again on the next start. `process` raises `RetryLater` for transient failures (database
+down, rate limits, network): the same row is retried after the delay, and the learner's later
+events wait behind it so nothing is answered out of order.
+
+With several processes on one PostgreSQL database, only the holder of the channel's
+`LeaderLock` drains; the others keep storing events (and wake the holder), ask for the lock at
+every poll, and take over when the holder stops or dies. A holder that loses its lock
+connection stops draining at once: its unfinished rows stay pending for the next holder.
 """
 
 from __future__ import annotations
@@ -17,12 +22,11 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.core import Choice, Reply, ReplyKind
 from bot.errors import StorageError
+from storage.leader import LeaderLock
 from storage.queues import Inbox, InboxItem
 
 log = logging.getLogger(__name__)
@@ -56,7 +60,11 @@ class RetryLater(Exception):  # noqa: N818 - it is a request, not an error condi
 
 
 class InboxWorker:
-    """Runs `process` over the pending inbox rows of one channel."""
+    """Runs `process` over the pending inbox rows of one channel.
+
+    Args:
+        lock: who may drain when several processes share the database; None drains always.
+    """
 
     def __init__(
         self,
@@ -69,6 +77,7 @@ class InboxWorker:
         poll_interval: float = 2.0,
         concurrency: int = 16,
         batch: int = 200,
+        lock: LeaderLock | None = None,
     ) -> None:
         self.inbox = inbox
         self.channel = channel
@@ -77,6 +86,8 @@ class InboxWorker:
         self.clock = clock
         self.poll_interval = poll_interval
         self.batch = batch
+        self.lock = lock
+        self._leading = lock is None or not lock.shared
         self._limit = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self._known: set[int] = set()
@@ -89,8 +100,19 @@ class InboxWorker:
         self._loop: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
-        """A new row was stored: look now instead of at the next poll."""
+        """A new row was stored: look now instead of at the next poll (this process only)."""
         self._wake.set()
+
+    async def stored(self) -> None:
+        """A new row was stored: wake whichever process drains the channel."""
+        self.wake()
+        if self.lock is not None:
+            await self.lock.notify()
+
+    @property
+    def leading(self) -> bool:
+        """Whether this process drains the channel (its outbox too) as of the last poll."""
+        return self._leading
 
     async def start(self) -> None:
         """Begin draining (rows left pending by an earlier run come first)."""
@@ -99,13 +121,24 @@ class InboxWorker:
 
     async def stop(self) -> None:
         """Stop; rows being processed stay pending and are retried on the next start."""
-        tasks = [t for t in (self._loop, *self._tasks.values()) if t is not None]
+        if self._loop is not None:
+            self._loop.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loop
+            self._loop = None
+        await self._abandon()
+        if self.lock is not None:
+            await self.lock.release()
+            self._leading = not self.lock.shared
+
+    async def _abandon(self) -> None:
+        """Cancel the rows in progress (they stay pending) and forget what was fetched."""
+        tasks = list(self._tasks.values())
         for task in tasks:
             task.cancel()
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        self._loop = None
         self._tasks.clear()
         self._queues.clear()
         self._known.clear()
@@ -127,9 +160,33 @@ class InboxWorker:
             await asyncio.sleep(0.01)
         raise TimeoutError(f"{self.channel} inbox still busy after {seconds} s")
 
+    async def _lead(self) -> bool:
+        if self.lock is None:
+            return True
+        leading = await self.lock.hold()
+        if leading and not self._leading:
+            log.info("%s: this process drains the inbox now", self.channel)
+        elif self._leading and not leading:
+            log.warning(
+                "%s: lost the inbox lock; stopping here, another process takes over", self.channel
+            )
+            await self._abandon()
+        self._leading = leading
+        return leading
+
+    async def _sleep(self) -> None:
+        if self.lock is not None:
+            await self.lock.wait(self._wake, self.poll_interval)
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+
     async def _run(self) -> None:
         failures = 0
         while True:
+            if not await self._lead():
+                await asyncio.sleep(self.poll_interval)
+                continue
             self._wake.clear()
             self._fetches += 1
             fetch = self._fetches
@@ -155,8 +212,7 @@ class InboxWorker:
                         self._drain(key), name=f"{self.channel}-{key}"
                     )
             self._done = {key: mark for key, mark in self._done.items() if mark >= fetch}
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+            await self._sleep()
 
     def _key(self, item: InboxItem) -> str:
         try:
@@ -224,29 +280,4 @@ class InboxWorker:
                 delay = min(MAX_RETRY_DELAY, delay * 2)
 
 
-def replies_from_payload(payload: dict[str, Any]) -> tuple[Reply, ...]:
-    """The replies an outbox row carries: one `Reply.to_json()` object, or
-    `{"replies": [...]}` of them. Malformed entries are skipped."""
-    items = payload.get("replies") if "replies" in payload else [payload]
-    replies: list[Reply] = []
-    for item in items if isinstance(items, list) else []:
-        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-            continue
-        choices = tuple(
-            Choice(str(c["id"]), str(c["label"]))
-            for c in item.get("choices", [])
-            if isinstance(c, dict) and "id" in c and "label" in c
-        )
-        kind = item.get("kind", ReplyKind.NORMAL)
-        replies.append(
-            Reply(
-                item["text"],
-                choices,
-                item.get("image"),
-                ReplyKind(kind) if kind in set(ReplyKind) else ReplyKind.NORMAL,
-            )
-        )
-    return tuple(replies)
-
-
-__all__ = ["Backoff", "InboxWorker", "RetryLater", "replies_from_payload"]
+__all__ = ["MAX_RETRY_DELAY", "Backoff", "InboxWorker", "RetryLater"]

@@ -1,0 +1,312 @@
+"""What the Zalo OA and Zalo Bot runtimes share: a channel whose events go through the durable
+inbox and whose proactive messages go through the outbox.
+
+    webhook / poller -> store() -> inbox -> InboxWorker -> process(item, event)
+        -> handle(inbound) -> deliver(replies) -> render -> send, one payload at a time
+    outbox job -> drain_outbox() -> proactive_block() -> deliver(replies)
+
+A subclass gives the platform's parts: `user_of` (whose events must stay in order), `process`
+(one decoded event), `render` (replies -> platform payloads), `send` (one payload, with its
+own error handling), `proactive_block` (may a proactive message go out now?) and `close`.
+Here: the job lifecycle, the retry and pause helpers, and delivery that resumes after the
+last payload the platform accepted when an event is retried in this process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+from bot.channels.inbox_worker import Backoff, InboxWorker, RetryLater
+from bot.core import Choice, InboundMessage, Reply, ReplyKind
+from bot.errors import StorageError
+from bot.service import ConversationService
+from storage.leader import LeaderLock
+from storage.queues import Inbox, InboxItem, Outbox, OutboxItem
+
+log = logging.getLogger(__name__)
+
+Payload = TypeVar("Payload")
+
+
+class Delivery(Enum):
+    """What became of one send."""
+
+    SENT = "sent"
+    UNREACHABLE = "unreachable"  # out of window, blocked, unfollowed: stop sending to them
+    REFUSED = "refused"  # the platform refused this one message (logged); the rest still go
+
+
+class SendAgain(Exception):  # noqa: N818 - a request, like RetryLater
+    """Raised by one send attempt: try the same payload again in place, after the next backoff
+    step (`pause`: the platform limits the whole channel, so every send waits), or at once."""
+
+    def __init__(self, reason: str, *, pause: bool = False, at_once: bool = False) -> None:
+        super().__init__(reason)
+        self.reason, self.pause, self.at_once = reason, pause, at_once
+
+
+def replies_from_payload(payload: dict[str, Any]) -> tuple[Reply, ...]:
+    """The replies an outbox row carries: one `Reply.to_json()` object, or
+    `{"replies": [...]}` of them. Malformed entries are skipped."""
+    items = payload.get("replies") if "replies" in payload else [payload]
+    replies: list[Reply] = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            continue
+        choices = tuple(
+            Choice(str(c["id"]), str(c["label"]))
+            for c in item.get("choices", [])
+            if isinstance(c, dict) and "id" in c and "label" in c
+        )
+        kind = item.get("kind", ReplyKind.NORMAL)
+        replies.append(
+            Reply(
+                item["text"],
+                choices,
+                item.get("image"),
+                ReplyKind(kind) if kind in set(ReplyKind) else ReplyKind.NORMAL,
+            )
+        )
+    return tuple(replies)
+
+
+class InboxChannel(ABC, Generic[Payload]):
+    """A running channel fed by the inbox and sending one `Payload` at a time.
+
+    Args:
+        service: the conversation service (its storage holds inbox and outbox).
+        clock: the current time (UTC).
+        backoff: waits between retries of a failed send.
+        poll_interval: seconds between looks at the inbox when nothing wakes the worker.
+        outbox_interval: seconds between outbox drains.
+    """
+
+    name: str  # the channel, as stored with every row (a class attribute of the subclass)
+
+    def __init__(
+        self,
+        service: ConversationService,
+        *,
+        clock: Callable[[], datetime],
+        backoff: Backoff | None,
+        poll_interval: float,
+        outbox_interval: float,
+    ) -> None:
+        self.service = service
+        self.storage = service.storage
+        self.clock = clock
+        self.backoff = backoff or Backoff()
+        self.outbox_interval = outbox_interval
+        self.inbox = Inbox(self.storage)
+        self.outbox = Outbox(self.storage)
+        self.worker = InboxWorker(
+            self.inbox,
+            self.name,
+            self._process,
+            self._sequence_key,
+            clock=clock,
+            poll_interval=poll_interval,
+            lock=LeaderLock(self.storage, self.name),
+        )
+        self._progress: dict[str, int] = {}
+        self._paused_until = 0.0
+        self._jobs: list[asyncio.Task[None]] = []
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    async def _start(self, **jobs: Coroutine[Any, Any, None]) -> None:
+        """Start the worker, the outbox job and the channel's own `jobs` (by name)."""
+        await self.worker.start()
+        jobs["outbox"] = self._repeat("outbox drain", self.outbox_interval, self._drain_if_leading)
+        self._jobs = [
+            asyncio.create_task(job, name=f"{self.name}-{name}") for name, job in jobs.items()
+        ]
+
+    async def stop(self) -> None:
+        """Stop the jobs and the worker (unfinished events stay in the inbox); close."""
+        for job in self._jobs:
+            job.cancel()
+        for job in self._jobs:
+            with contextlib.suppress(asyncio.CancelledError):
+                await job
+        self._jobs = []
+        await self.worker.stop()
+        await self.close()
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Release the platform client."""
+
+    async def _repeat(
+        self,
+        what: str,
+        interval: float,
+        action: Callable[[], Awaitable[object]],
+        *,
+        wait_first: bool = False,
+    ) -> None:
+        """Run `action` every `interval` seconds until cancelled; failures are logged."""
+        if wait_first:
+            await asyncio.sleep(interval)
+        while True:
+            try:
+                await action()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - the job must keep running
+                log.exception("%s: %s failed", self.name, what)
+            await asyncio.sleep(interval)
+
+    # -- receiving -----------------------------------------------------------------------------
+
+    async def _store(self, key: str, payload: str, what: str) -> bool:
+        """Keep a raw event in the inbox and wake the worker. False if it was seen before.
+
+        Raises:
+            StorageError: nothing was stored (the platform should deliver it again).
+        """
+        stored = await self.inbox.store(self.name, key, payload, self.clock())
+        if stored is None:
+            log.info("%s: %s seen before; acknowledged", self.name, what)
+            return False
+        await self.worker.stored()
+        return True
+
+    # -- processing ----------------------------------------------------------------------------
+
+    @abstractmethod
+    def user_of(self, event: dict[str, Any]) -> str | None:
+        """Whose event this is: one user's events are processed strictly in order."""
+
+    @abstractmethod
+    async def process(self, item: InboxItem, event: dict[str, Any]) -> None:
+        """Handle one stored event (a JSON object). Raise `RetryLater` to try it again."""
+
+    def _sequence_key(self, item: InboxItem) -> str:
+        event = json.loads(item.payload)
+        return (self.user_of(event) if isinstance(event, dict) else None) or "-"
+
+    async def _process(self, item: InboxItem) -> None:
+        try:
+            event = json.loads(item.payload)
+        except ValueError:
+            log.error("%s: stored event %s is not JSON; skipped", self.name, item.event_key)
+            return
+        if isinstance(event, dict):
+            await self.process(item, event)
+
+    async def _handle(self, inbound: InboundMessage) -> tuple[Reply, ...]:
+        """The replies to one learner input (the service's transaction, retried if it fails)."""
+        try:
+            handled = await self.service.handle(inbound)
+        except StorageError as exc:
+            raise RetryLater(f"database unavailable: {exc}", self.backoff.delay(2)) from exc
+        return handled.replies
+
+    # -- sending -------------------------------------------------------------------------------
+
+    @abstractmethod
+    async def render(self, recipient: str, replies: tuple[Reply, ...]) -> list[Payload]:
+        """The payloads that show `replies` to `recipient`, in sending order."""
+
+    @abstractmethod
+    async def send(self, recipient: str, payload: Payload) -> Delivery:
+        """Send one payload. Raise `RetryLater` when it cannot go out now."""
+
+    async def _send_retrying(self, attempt: Callable[[int], Awaitable[Delivery]]) -> Delivery:
+        """Call `attempt(number)` until it answers; it raises `SendAgain` for a rate limit or
+        a network error. After `backoff.attempts` tries, RetryLater hands the event back to
+        the inbox (or the outbox row to a later drain)."""
+        number = 0
+        while True:
+            await self._respect_pause()
+            try:
+                return await attempt(number)
+            except SendAgain as again:
+                if not again.at_once:
+                    number = await self._wait_retry(number, again.reason, pause=again.pause)
+
+    async def _deliver(
+        self, progress_key: str, recipient: str, replies: tuple[Reply, ...]
+    ) -> Delivery:
+        """Send every reply in order. Raises RetryLater on a transient failure; the sends that
+        went out are remembered under `progress_key`, so a retry continues after them."""
+        payloads = await self.render(recipient, replies)
+        for index in range(self._progress.get(progress_key, 0), len(payloads)):
+            result = await self.send(recipient, payloads[index])
+            if result is Delivery.UNREACHABLE:
+                self._progress.pop(progress_key, None)
+                return result
+            self._progress[progress_key] = index + 1
+        self._progress.pop(progress_key, None)
+        return Delivery.SENT
+
+    async def _wait_retry(self, attempt: int, reason: str, *, pause: bool) -> int:
+        """Wait before retry `attempt` + 1 of a send, or raise RetryLater when the tries in
+        place are used up. `pause` holds every send of the channel (a platform-wide limit)."""
+        delay = self.backoff.delay(attempt)
+        if attempt + 1 >= self.backoff.attempts:
+            raise RetryLater(reason, delay)
+        log.warning("%s: %s; retrying in %.2f s", self.name, reason, delay)
+        if pause:
+            loop = asyncio.get_running_loop()
+            self._paused_until = max(self._paused_until, loop.time() + delay)
+        await asyncio.sleep(delay)
+        return attempt + 1
+
+    async def _respect_pause(self) -> None:
+        """Wait while the channel is paused by a rate limit."""
+        wait = self._paused_until - asyncio.get_running_loop().time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    # -- proactive messages (outbox) -------------------------------------------------------------
+
+    @abstractmethod
+    async def proactive_block(self, recipient: str, now: datetime | None = None) -> str | None:
+        """Why a proactive message to `recipient` may not be sent now, or None if it may."""
+
+    async def drain_outbox(self) -> int:
+        """Send the due outbox rows of this channel; returns how many were handled."""
+        items = await self.outbox.due(self.name, self.clock())
+        for item in items:
+            await self._send_outbox(item)
+        return len(items)
+
+    async def _drain_if_leading(self) -> None:
+        # With several processes, only the one draining the inbox sends the outbox.
+        if self.worker.leading:
+            await self.drain_outbox()
+
+    async def _send_outbox(self, item: OutboxItem) -> None:
+        now = self.clock()
+        replies = replies_from_payload(item.payload)
+        if not replies:
+            await self.outbox.mark_dead(item.id, now, "no replies in the payload")
+            return
+        blocked = await self.proactive_block(item.recipient, now)
+        if blocked:
+            log.info("%s: proactive message %d not sent: %s", self.name, item.id, blocked)
+            await self.outbox.mark_dead(item.id, now, f"not sent: {blocked}")
+            return
+        try:
+            result = await self._deliver(f"out:{item.id}", item.recipient, replies)
+        except RetryLater as retry:
+            delay = timedelta(seconds=retry.delay)
+            await self.outbox.retry_later(item.id, self.clock(), delay, retry.reason)
+            return
+        if result is Delivery.UNREACHABLE:
+            await self.outbox.mark_dead(item.id, self.clock(), "learner not reachable")
+        else:
+            await self.outbox.mark_sent(item.id, self.clock())
+
+
+__all__ = ["Delivery", "InboxChannel", "SendAgain", "replies_from_payload"]
