@@ -7,24 +7,53 @@ harmless, and rows survive a crash at any point.
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.repository import Storage, identity_t
+from storage.repository import Storage, UnitOfWork, identity_t
 from storage.tables import InboxEvent, OutboxMessage
 
 inbox_t: Table = InboxEvent.__table__  # type: ignore[attr-defined]
 outbox_t: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 
+MAX_EVENT_KEY = 128
+MAX_ERROR = 2000
+
 
 def _insert_ignore(conn: AsyncConnection, table: Table) -> Any:
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     return dialect.insert(table).on_conflict_do_nothing()
+
+
+# The inbox statements run for every update: built once (per dialect for the insert), executed
+# with one parameter set per row.
+_STORE_INBOX = {
+    name: dialect.insert(inbox_t)
+    .on_conflict_do_nothing()
+    .returning(inbox_t.c.id, inbox_t.c.event_key)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_MARK_INBOX_PROCESSED = (
+    update(inbox_t)
+    .where(inbox_t.c.id.in_(bindparam("item_ids", expanding=True)))
+    .values(processed_at=bindparam("now"))
+)
+_MARK_INBOX_FAILED = (
+    update(inbox_t)
+    .where(inbox_t.c.id == bindparam("item_id"))
+    .values(
+        attempts=inbox_t.c.attempts + 1,
+        last_error=bindparam("error"),
+        processed_at=bindparam("finished_at"),
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -52,26 +81,64 @@ class OutboxItem:
 
 
 class Inbox:
-    """Raw inbound events: `store` before acknowledging the platform, `pending` after a crash."""
+    """Raw inbound events: `store` before acknowledging the platform, `pending` after a crash.
+
+    The `*_many` methods write many events with one statement each; given `uow`, they write in
+    that transaction (so a caller can batch stores and marks together), else in their own.
+    """
 
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
 
+    @asynccontextmanager
+    async def _within(self, uow: UnitOfWork | None, now: datetime) -> AsyncIterator[UnitOfWork]:
+        if uow is not None:
+            yield uow
+            return
+        async with self.storage.unit_of_work(now) as fresh:
+            yield fresh
+
     async def store(self, channel: str, event_key: str, payload: str, now: datetime) -> int | None:
         """Keep one raw event durably. Returns its row id, or None if it was seen before."""
-        async with self.storage.unit_of_work(now) as uow:
-            result = await uow.conn.execute(
-                _insert_ignore(uow.conn, inbox_t)
-                .values(
-                    channel=channel,
-                    event_key=event_key[:128],
-                    payload=payload,
-                    received_at=now,
-                    attempts=0,
-                )
-                .returning(inbox_t.c.id)
-            )
-            return result.scalar()
+        [stored] = await self.store_many(channel, [(event_key, payload)], now)
+        return stored
+
+    async def store_many(
+        self,
+        channel: str,
+        events: Sequence[tuple[str, str]],
+        now: datetime,
+        *,
+        uow: UnitOfWork | None = None,
+    ) -> list[int | None]:
+        """Keep raw events durably: (event key, payload) pairs of one channel.
+
+        Returns each event's new row id, in order; None for an event seen before (stored
+        earlier, or earlier in `events`). Keys are cut to 128 characters, as `store` does.
+        """
+        keys = [key[:MAX_EVENT_KEY] for key, _payload in events]
+        first: dict[str, int] = {}
+        for index, key in enumerate(keys):
+            first.setdefault(key, index)
+        if not first:
+            return []
+        rows = [
+            {
+                "channel": channel,
+                "event_key": key,
+                "payload": events[index][1],
+                "received_at": now,
+                "attempts": 0,
+            }
+            for key, index in first.items()
+        ]
+        async with self._within(uow, now) as work:
+            statement = _STORE_INBOX[work.conn.dialect.name]
+            result = await work.conn.execute(statement, rows)
+            created = {row.event_key: row.id for row in result}
+        return [
+            created.get(key) if first[key] == index else None for index, key in enumerate(keys)
+        ]
 
     async def pending(self, channel: str, limit: int = 100) -> list[InboxItem]:
         """Events stored but not yet processed, oldest first."""
@@ -90,23 +157,45 @@ class Inbox:
 
     async def mark_processed(self, item_id: int, now: datetime) -> None:
         """The event's effects are committed."""
-        async with self.storage.unit_of_work(now) as uow:
-            await uow.conn.execute(
-                update(inbox_t).where(inbox_t.c.id == item_id).values(processed_at=now)
+        await self.mark_processed_many([item_id], now)
+
+    async def mark_processed_many(
+        self, item_ids: Sequence[int], now: datetime, *, uow: UnitOfWork | None = None
+    ) -> None:
+        """These events' effects are committed (and their replies sent)."""
+        if not item_ids:
+            return
+        async with self._within(uow, now) as work:
+            await work.conn.execute(
+                _MARK_INBOX_PROCESSED, {"item_ids": list(item_ids), "now": now}
             )
 
     async def mark_failed(self, item_id: int, error: str, now: datetime, give_up: bool) -> None:
         """Count a failed attempt; `give_up` stops retrying (the row keeps the error)."""
-        async with self.storage.unit_of_work(now) as uow:
-            await uow.conn.execute(
-                update(inbox_t)
-                .where(inbox_t.c.id == item_id)
-                .values(
-                    attempts=inbox_t.c.attempts + 1,
-                    last_error=error[:2000],
-                    processed_at=now if give_up else None,
-                )
-            )
+        await self.mark_failed_many([(item_id, error)], now, give_up=give_up)
+
+    async def mark_failed_many(
+        self,
+        failures: Sequence[tuple[int, str]],
+        now: datetime,
+        *,
+        give_up: bool,
+        uow: UnitOfWork | None = None,
+    ) -> None:
+        """Count a failed attempt of each (row id, error); `give_up` stops retrying them (the
+        rows keep their errors)."""
+        if not failures:
+            return
+        params = [
+            {
+                "item_id": item_id,
+                "error": error[:MAX_ERROR],
+                "finished_at": now if give_up else None,
+            }
+            for item_id, error in failures
+        ]
+        async with self._within(uow, now) as work:
+            await work.conn.execute(_MARK_INBOX_FAILED, params)
 
 
 class Outbox:

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.core.engine import Outcome
 from bot.core.events import (
@@ -37,6 +38,7 @@ from storage.repository import (
     identity_t,
     learner_t,
     processed_t,
+    progress_t,
 )
 
 
@@ -85,6 +87,22 @@ _TOUCH_IDENTITY = (
     update(identity_t)
     .where(identity_t.c.id == bindparam("identity_id"))
     .values(last_inbound_at=bindparam("now"), unreachable_since=None, unreachable_reason=None)
+)
+
+
+# A lesson opened: what `UnitOfWork.record_progress` does for one LessonStarted (insert the
+# progress row if missing, touch it), for every learner of a batch at once.
+_START_LESSONS = {
+    name: dialect.insert(progress_t).on_conflict_do_nothing()
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_TOUCH_LESSONS = (
+    update(progress_t)
+    .where(
+        progress_t.c.learner_id == bindparam("b_learner"),
+        progress_t.c.lesson_id == bindparam("b_lesson"),
+    )
+    .values(updated_at=bindparam("b_now"))
 )
 
 
@@ -215,8 +233,15 @@ async def save_turns(
     content_version: str,
     module_of: dict[str, str],
 ) -> None:
-    """Write every turn's outcome: claims, learner rows, answers, progress, completions."""
+    """Write every turn's outcome: claims, learner rows, answers, progress, completions.
+
+    Lessons opened (LessonStarted, the frequent progress event) are written for the whole batch
+    with two statements, before the other events: it only creates a missing progress row and
+    sets `updated_at`, which every progress event sets to the same `now`, so its place among a
+    learner's events changes nothing. The rarer events keep a few statements each, in order.
+    """
     conn, now = uow.conn, uow.now
+    await _start_lessons(uow, saves)
     claims = [
         {
             "channel": s.turn.key.channel,
@@ -266,7 +291,7 @@ async def save_turns(
                         "answered_at": now,
                     }
                 )
-            elif isinstance(event, LessonStarted | LessonCompleted | QuizFinished):
+            elif isinstance(event, LessonCompleted | QuizFinished):
                 await uow.record_progress(
                     learner.id,
                     event,
@@ -279,3 +304,39 @@ async def save_turns(
         await conn.execute(insert(answer_t), answers)
     if learner_rows:
         await conn.execute(_UPDATE_LEARNER, learner_rows)
+
+
+async def _start_lessons(uow: UnitOfWork, saves: Sequence[SavedTurn]) -> None:
+    """Every LessonStarted of the batch (not of turns that erase the learner)."""
+    started = [
+        (save.turn.learner.id, event.lesson_id)
+        for save in saves
+        if save.turn.learner is not None
+        and not any(isinstance(event, DataErased) for event in save.outcome.events)
+        for event in save.outcome.events
+        if isinstance(event, LessonStarted)
+    ]
+    if not started:
+        return
+    conn, now = uow.conn, uow.now
+    await conn.execute(
+        _START_LESSONS[conn.dialect.name],
+        [
+            {
+                "learner_id": learner_id,
+                "lesson_id": lesson_id,
+                "status": "started",
+                "attempts": 0,
+                "started_at": now,
+                "updated_at": now,
+            }
+            for learner_id, lesson_id in started
+        ],
+    )
+    await conn.execute(
+        _TOUCH_LESSONS,
+        [
+            {"b_learner": learner_id, "b_lesson": lesson_id, "b_now": now}
+            for learner_id, lesson_id in started
+        ],
+    )

@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
 
 from bot.content import Catalog
 from bot.core.events import (
@@ -106,7 +109,7 @@ class _Turn:
     events: list[DomainEvent] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.state = self.before.model_copy(deep=True)
+        self.state = _copy_model(self.before)
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -125,7 +128,7 @@ class _Turn:
 
     def unchanged(self, text: str) -> Outcome:
         """Answer bad input: explain, re-show the current prompt, keep the state as it was."""
-        self.state = self.before.model_copy(deep=True)
+        self.state = _copy_model(self.before)
         self.events.clear()
         self.say(text)
         self._prompt(full=False)
@@ -777,6 +780,33 @@ class _Turn:
                 "You need {percent} to pass. Read the lesson again and have another go!"
             ).format(percent=t.percent(quiz.pass_mark))
         )
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def _copy_model(model: _Model) -> _Model:
+    """What `model.model_copy(deep=True)` makes (same values, same fields set), in about half
+    the time: only the lists, dicts, sets and nested models are copied, not every string and
+    number `copy.deepcopy` visits. The engine changes its copy of the state in place."""
+    copy = model.model_copy()
+    fields = copy.__dict__
+    for name, value in fields.items():
+        if isinstance(value, list | dict | set | BaseModel):
+            fields[name] = _copy_value(value)
+    return copy
+
+
+def _copy_value(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return _copy_model(value)
+    if isinstance(value, list):
+        return [_copy_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _copy_value(item) for key, item in value.items()}
+    if isinstance(value, set):
+        return {_copy_value(item) for item in value}
+    return value
 
 
 def _bubbles(lesson: Lesson) -> list[tuple[str, str | None]]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from telegram import Bot, Update
@@ -15,7 +17,9 @@ from bot.channels.telegram.adapter import (
     minimise,
     order_key,
     parse_command,
+    plain_update,
     translate,
+    translate_plain,
     update_key,
 )
 from bot.core import InputKind
@@ -160,3 +164,103 @@ def test_shared_phone_numbers_and_places_are_not_kept() -> None:
     raw["message"]["contact"] = {"phone_number": "+84912345678", "first_name": "Bà Tư"}
     kept = json.dumps(minimise(raw), ensure_ascii=False)
     assert "84912345678" not in kept and "Bà Tư" not in kept and "21.028511" not in kept
+
+
+# -- the common updates, read without PTB ---------------------------------------------------------
+
+
+def common_updates() -> list[dict[str, Any]]:
+    """The shapes `plain_update` reads: texts, commands and taps, as Telegram and the inbox
+    (minimised) have them, with and without a language."""
+    found = [updates.recorded(name) for name in ("message", "command", "callback_query")]
+    found += [
+        updates.text(42, "Xin chào"),
+        updates.text(42, "/start inv_HN-0042"),
+        updates.text(42, "/tiendo", language=None),
+        updates.text(42, ""),
+        updates.tap(42, "3:lesson.A1"),
+        updates.tap(42, "1:agree", language="en"),
+    ]
+    dated = updates.text(43, "1")
+    dated["message"]["date"] = 0  # no platform time: the handling time is used
+    found.append(dated)
+    return found + [minimise(data) for data in found]
+
+
+def agrees(data: dict[str, Any]) -> bool:
+    """`plain_update` either declines `data`, or reads it exactly as PTB + `translate` do.
+
+    Returns whether it read it."""
+    plain = plain_update(copy.deepcopy(data))
+    try:
+        update = Update.de_json(copy.deepcopy(data), BOT)
+    except Exception:  # noqa: BLE001 - what PTB cannot read must not be read by us either
+        assert plain is None, data
+        return False
+    if plain is None:
+        return False
+    assert translate_plain(plain, key="k", now=NOW) == translate(update, key="k", now=NOW), data
+    assert plain.order_key == order_key(update)
+    query = update.callback_query
+    assert plain.query_id == (query.id if query is not None else None)
+    return True
+
+
+@pytest.mark.parametrize("index", range(len(common_updates())))
+def test_common_updates_are_read_without_ptb_and_the_same(index: int) -> None:
+    assert agrees(common_updates()[index])
+
+
+@pytest.mark.parametrize("name", updates.KINDS)
+def test_other_updates_go_through_ptb(name: str) -> None:
+    data = updates.recorded(name)
+    if name not in ("message", "command", "callback_query"):
+        assert plain_update(data) is None
+    agrees(data)
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place in a JSON value (dict keys and list indexes), outermost first."""
+    found = [path] if path else []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*path, index))
+    return found
+
+
+def _altered(data: dict[str, Any], path: tuple[Any, ...], change: str, value: Any) -> Any:
+    result = copy.deepcopy(data)
+    holder = result
+    for step in path[:-1]:
+        holder = holder[step]
+    last = path[-1]
+    if change == "drop":
+        del holder[last]
+    elif change == "set":
+        holder[last] = value
+    elif isinstance(holder[last], dict):
+        holder[last]["unexpected"] = value
+    return result
+
+
+ODD_VALUES = [None, True, False, 0, -1, 2**40, 1.5, "", "x", "private", "group", [], {}, [{}]]
+
+
+def test_altered_updates_are_declined_or_read_the_same() -> None:
+    """Every field of the common shapes dropped, retyped or joined by an unknown one: our reading
+    never disagrees with PTB's, and never accepts what PTB cannot read."""
+    read = declined = 0
+    for data in common_updates()[:6]:
+        for path in _paths(data):
+            variants = [_altered(data, path, "drop", None)]
+            variants += [_altered(data, path, "set", value) for value in ODD_VALUES]
+            variants.append(_altered(data, path, "add", "?"))
+            for variant in variants:
+                if agrees(variant):
+                    read += 1
+                else:
+                    declined += 1
+    assert read > 300 and declined > 1000  # both sides of the check were exercised

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from bot.channels.telegram.render import MAX_TEXT, text_length
 from bot.channels.telegram.runtime import SECRET_HEADER, WEBHOOK_PATH
 from bot.content import Catalog
-from bot.core import InboundMessage, InputKind
+from bot.core import Choice, InboundMessage, InputKind, Reply
 from bot.core.engine import COMMANDS as CORE_COMMANDS
 from bot.errors import StorageError
 from bot.service import ConversationService, utc_now
@@ -347,12 +347,11 @@ async def test_groups_and_channel_posts_are_ignored(
     no_errors(caplog)
 
 
+@pytest.mark.parametrize("mode", MODES)
 async def test_a_malformed_update_is_skipped_without_stopping_the_others(
-    fake_api: FakeBotApi,
-    sqlite_storage: Storage,
-    small_catalog: Catalog,
+    fake_api: FakeBotApi, sqlite_storage: Storage, small_catalog: Catalog, mode: str
 ) -> None:
-    async with running_bot(fake_api, sqlite_storage, small_catalog, "webhook") as bot:
+    async with running_bot(fake_api, sqlite_storage, small_catalog, mode) as bot:
         broken = {"update_id": 1, "poll_answer": {"poll_id": "1", "option_ids": [0]}}
         assert await bot.send(broken) == 200
         assert len(await bot.learner(5_000_015).say("/start")) == 2
@@ -537,3 +536,29 @@ async def test_learners_writing_at_once_are_all_answered(
     assert [len(answer) for answer in answers] == [2] * 8
     async with sqlite_storage.engine.connect() as conn:
         assert await conn.scalar(select(func.count()).select_from(inbox_t)) == 8
+
+
+# -- rendering, remembered ------------------------------------------------------------------------
+
+
+async def test_replies_are_rendered_once_unless_they_have_a_picture_or_lose_buttons(
+    fake_api: FakeBotApi,
+    sqlite_storage: Storage,
+    small_catalog: Catalog,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with running_bot(fake_api, sqlite_storage, small_catalog, "polling", start=False) as bot:
+        channel = bot.channel
+        prompt = Reply("Bạn đồng ý chứ?", (Choice("1:agree", "Đồng ý"), Choice("1:no", "Không")))
+        units = channel._render(prompt)
+        assert channel._render(Reply(prompt.text, prompt.choices)) is units
+        assert [u.text for u in units] == [prompt.text] and units[0].keyboard is not None
+
+        pictured = Reply("Ảnh", image="A/missing.png")
+        assert channel._render(pictured) is not channel._render(pictured)
+
+        too_long = Reply("?", (Choice("1:" + "x" * 70, "Quá dài"), Choice("1:ok", "Được")))
+        with caplog.at_level(logging.ERROR):
+            first, second = channel._render(too_long), channel._render(too_long)
+        assert first is not second and first == second
+        assert sum("longer than 64 bytes" in r.getMessage() for r in caplog.records) == 2

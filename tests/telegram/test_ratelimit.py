@@ -140,6 +140,33 @@ async def test_idle_chats_are_forgotten(monkeypatch: pytest.MonkeyPatch) -> None
     assert list(rl._chats) == ["new"]
 
 
+async def test_many_busy_chats_are_not_scanned_for_every_new_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import bot.channels.telegram.ratelimit as module
+
+    monkeypatch.setattr(module, "_PRUNE_AT", 10)
+    checks = 0
+    real_idle = Pace.idle
+
+    def counted(self: Pace, now: float) -> bool:
+        nonlocal checks
+        checks += 1
+        return real_idle(self, now)
+
+    monkeypatch.setattr(Pace, "idle", counted)
+    time = FakeTime()
+    rl, record = limiter(time, per_chat_rate=0.01, per_chat_burst=1), Recorder(time)
+    for chat in range(1000):  # every chat stays busy (its next slot is 100 s away)
+        await send(rl, record, chat)
+    assert len(rl._chats) == 1000
+    assert checks < 3 * 1000  # a scan per doubling, not one per new chat
+    time.now += 1000
+    for chat in range(1000, 3000):  # the next clean-up forgets the idle ones
+        await send(rl, record, chat)
+    assert 0 not in rl._chats and "0" not in rl._chats and len(rl._chats) < 3000
+
+
 def test_retry_seconds_accepts_both_forms() -> None:
     assert retry_seconds(RetryAfter(timedelta(seconds=2.5))) == 2.5
     assert retry_seconds(RetryAfter(35)) == 35.0

@@ -4,6 +4,7 @@ Modules:
     adapter: a Telegram `Update` -> a neutral `InboundMessage`, or why it is ignored.
     render: a neutral `Reply` -> the messages to send (split under 4,096, inline keyboards).
     request: a `telegram.request.BaseRequest` on aiohttp (many requests in flight).
+    client: `ChannelBot`, PTB's ExtBot with raw sendMessage / getUpdates (no answer parsing).
     ratelimit: a `telegram.ext.BaseRateLimiter` pacing each chat and the whole bot.
     dispatch: runs updates concurrently across chats, strictly in order within one chat.
     runtime: the `TelegramChannel`: webhook route or long polling, the durable inbox, sending.

@@ -10,6 +10,9 @@ What the bot reads, and why (docs/telegram.md has the same table for operators):
 * `my_chat_member` with status "kicked" (the learner blocked the bot) -> Blocked;
 * group chats, channel posts and every other update type -> Ignored (by design: the bot teaches
   one person at a time, and must not chatter in groups).
+
+`translate` reads PTB's `Update`; `plain_update` + `translate_plain` give the same answer for the
+two common shapes (a private text, a button tap) straight from the JSON, without building it.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType, MessageAttachmentType
@@ -195,3 +198,208 @@ def parse_command(text: str) -> tuple[str, tuple[str, ...]] | None:
     if name == "start":
         args = args if len(args) == 1 and DEEP_LINK_PAYLOAD.match(args[0]) else []
     return name, tuple(args)
+
+
+# -- the common updates, read straight from Telegram's JSON ---------------------------------------
+#
+# Parsing an update into python-telegram-bot objects costs 150-300 µs (every nested user, chat and
+# button becomes an object); a private text message or a button tap is most of the traffic and
+# needs five fields. `plain_update` reads those two shapes from the JSON, and only when every key
+# is one it knows and every value has the type Telegram documents: then PTB would read the update
+# too, and `translate_plain` gives exactly what `translate` gives for it (tests/telegram/
+# test_adapter.py checks both on every recorded update and on altered copies). Anything else,
+# including a well-formed update with one unexpected field, goes through PTB as before.
+
+_USER_KEYS = frozenset(
+    {
+        "id",
+        "is_bot",
+        "first_name",
+        "last_name",
+        "username",
+        "language_code",
+        "is_premium",
+        "added_to_attachment_menu",
+    }
+)
+_USER_TEXT = ("last_name", "username", "language_code")
+_USER_FLAGS = ("is_premium", "added_to_attachment_menu")
+_CHAT_KEYS = frozenset({"id", "type", "first_name", "last_name", "username"})
+_CHAT_TEXT = ("first_name", "last_name", "username")
+_MESSAGE_KEYS = frozenset({"message_id", "from", "chat", "date", "text", "entities"})
+_SHOWN_KEYS = _MESSAGE_KEYS | {"reply_markup", "edit_date"}  # the bot's message under a button
+_ENTITY_KEYS = frozenset({"type", "offset", "length"})
+_BUTTON_KEYS = frozenset({"text", "callback_data"})
+_QUERY_KEYS = frozenset({"id", "from", "message", "chat_instance", "data"})
+_LAST_DATE = 2**32  # Unix time fits easily; PTB reads any such integer as a date
+
+
+@dataclass(frozen=True)
+class PlainUpdate:
+    """A private text message (`text`) or a button tap (`choice`, `query_id`) from a person."""
+
+    user_id: int
+    chat_id: int
+    language: str | None
+    text: str | None = None
+    date: int = 0
+    choice: str | None = None
+    query_id: str | None = None
+
+    @property
+    def order_key(self) -> str:
+        """What `order_key` says for the same update."""
+        return f"user:{self.user_id}"
+
+
+def plain_update(data: Any) -> PlainUpdate | None:
+    """The update as a `PlainUpdate` when it is one of the two common shapes, else None."""
+    if not isinstance(data, dict) or len(data) != 2 or not _is_int(data.get("update_id")):
+        return None
+    message = data.get("message")
+    if message is not None:
+        if not _is_message(message, _MESSAGE_KEYS) or not isinstance(message.get("text"), str):
+            return None
+        user = message.get("from")
+        if not _is_user(user) or user["is_bot"]:
+            return None
+        return PlainUpdate(
+            user_id=user["id"],
+            chat_id=message["chat"]["id"],
+            language=user.get("language_code"),
+            text=message["text"],
+            date=message["date"],
+        )
+    query = data.get("callback_query")
+    if (
+        not isinstance(query, dict)
+        or not query.keys() <= _QUERY_KEYS
+        or not isinstance(query.get("id"), str)
+        or not isinstance(query.get("chat_instance"), str)
+        or not isinstance(query.get("data"), str)
+        or not query["data"]
+        or not _is_user(query.get("from"))
+        or query["from"]["is_bot"]
+    ):
+        return None
+    shown = query.get("message")
+    if not _is_message(shown, _SHOWN_KEYS) or not _is_user(shown.get("from")):
+        return None
+    if "reply_markup" in shown and not _is_keyboard(shown["reply_markup"]):
+        return None
+    if "edit_date" in shown and not _is_date(shown["edit_date"]):
+        return None
+    user = query["from"]
+    return PlainUpdate(
+        user_id=user["id"],
+        chat_id=shown["chat"]["id"],
+        language=user.get("language_code"),
+        choice=query["data"],
+        query_id=query["id"],
+    )
+
+
+def translate_plain(update: PlainUpdate, *, key: str, now: datetime) -> Incoming:
+    """What `translate` answers for the same update (see `plain_update`)."""
+    if update.choice is not None:
+        message = InboundMessage(
+            channel=CHANNEL,
+            user_ref=str(update.user_id),
+            kind=InputKind.CHOICE,
+            received_at=now,
+            message_id=key,
+            choice_id=update.choice,
+            locale=update.language,
+        )
+        return Incoming(message, update.chat_id)
+    text = update.text or ""
+    sent_at = datetime.fromtimestamp(update.date, UTC)
+    base = InboundMessage(
+        channel=CHANNEL,
+        user_ref=str(update.user_id),
+        kind=InputKind.TEXT,
+        received_at=sent_at if sent_at.year > 2000 else now,
+        message_id=key,
+        text=text,
+        locale=update.language,
+    )
+    command = parse_command(text)
+    if command is None:
+        return Incoming(base, update.chat_id)
+    name, args = command
+    return Incoming(replace(base, kind=InputKind.COMMAND, command=name, args=args), update.chat_id)
+
+
+def _is_int(value: object) -> bool:
+    return type(value) is int  # not a bool
+
+
+def _is_date(value: object) -> bool:
+    return type(value) is int and 0 <= value < _LAST_DATE
+
+
+def _is_user(value: object) -> TypeGuard[dict[str, Any]]:
+    return (
+        isinstance(value, dict)
+        and value.keys() <= _USER_KEYS
+        and _is_int(value.get("id"))
+        and type(value.get("is_bot")) is bool
+        and isinstance(value.get("first_name"), str)
+        and all(isinstance(value.get(name, ""), str) for name in _USER_TEXT)
+        and all(type(value.get(name, False)) is bool for name in _USER_FLAGS)
+    )
+
+
+def _is_private_chat(value: object) -> bool:
+    return (
+        isinstance(value, dict)
+        and value.keys() <= _CHAT_KEYS
+        and _is_int(value.get("id"))
+        and value.get("type") == ChatType.PRIVATE
+        and all(isinstance(value.get(name, ""), str) for name in _CHAT_TEXT)
+    )
+
+
+def _is_message(value: object, keys: frozenset[str]) -> TypeGuard[dict[str, Any]]:
+    """A message in a private chat whose every key is in `keys`, with `from` left to the caller
+    and `entities`, when present, well formed."""
+    return (
+        isinstance(value, dict)
+        and value.keys() <= keys
+        and _is_int(value.get("message_id"))
+        and _is_date(value.get("date"))
+        and _is_private_chat(value.get("chat"))
+        and isinstance(value.get("text", ""), str)
+        and all(_is_entity(entity) for entity in _as_list(value.get("entities", [])))
+    )
+
+
+def _is_entity(value: object) -> bool:
+    return (
+        isinstance(value, dict)
+        and value.keys() == _ENTITY_KEYS
+        and isinstance(value["type"], str)
+        and _is_int(value["offset"])
+        and _is_int(value["length"])
+    )
+
+
+def _is_keyboard(value: object) -> bool:
+    if not isinstance(value, dict) or value.keys() != {"inline_keyboard"}:
+        return False
+    rows = _as_list(value["inline_keyboard"])
+    return rows is not _NOT_A_LIST and all(
+        isinstance(button, dict)
+        and button.keys() <= _BUTTON_KEYS
+        and isinstance(button.get("text"), str)
+        and isinstance(button.get("callback_data", ""), str)
+        for row in rows
+        for button in _as_list(row)
+    )
+
+
+_NOT_A_LIST: list[Any] = [None]  # fails every element check
+
+
+def _as_list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else _NOT_A_LIST

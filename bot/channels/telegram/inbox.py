@@ -5,7 +5,8 @@ Each update costs two inbox writes (stored before it is acknowledged, marked onc
 transaction each made the channel's own bookkeeping, not the conversation, the bottleneck: on
 SQLite concurrent writers also wait on each other's locks. Like `ConversationService`, this keeps
 one writer and commits whatever has queued up meanwhile, so a burst costs a few commits and a
-lone update waits for no timer. The statements are those of `storage.queues.Inbox`, in bulk.
+lone update waits for no timer. The statements are `storage.queues.Inbox`'s `*_many` ones, all of
+one batch in one transaction.
 """
 
 from __future__ import annotations
@@ -17,12 +18,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, update
-from sqlalchemy.dialects import postgresql, sqlite
-
 from bot.errors import StorageError
 from storage import Storage
-from storage.queues import inbox_t
+from storage.queues import MAX_ERROR, MAX_EVENT_KEY, Inbox
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +52,7 @@ class InboxWriter:
 
     def __init__(self, storage: Storage, channel: str, clock: Callable[[], datetime]) -> None:
         self.storage, self.channel, self.clock = storage, channel, clock
+        self.inbox = Inbox(storage)
         self._pending: list[_Op] = []
         self._flusher: asyncio.Task[None] | None = None
 
@@ -63,7 +62,9 @@ class InboxWriter:
         Raises:
             StorageError: nothing was stored.
         """
-        result: int | None = await self._submit(_Op("store", key=key[:128], payload=payload))
+        result: int | None = await self._submit(
+            _Op("store", key=key[:MAX_EVENT_KEY], payload=payload)
+        )
         return result
 
     async def processed(self, inbox_id: int) -> None:
@@ -72,7 +73,7 @@ class InboxWriter:
 
     async def failed(self, inbox_id: int, error: str) -> None:
         """The update was given up on; the row keeps the error for the operator."""
-        await self._submit(_Op("failed", inbox_id=inbox_id, error=error[:2000]))
+        await self._submit(_Op("failed", inbox_id=inbox_id, error=error[:MAX_ERROR]))
 
     async def drain(self) -> None:
         """Wait for the writes already asked for (before closing the database)."""
@@ -123,47 +124,16 @@ class InboxWriter:
                     op.future.set_result(result)
 
     async def _write(self, batch: list[_Op]) -> dict[int, int | None]:
+        """One transaction for the batch; the stored row id (or None) of each store by id(op).
+        A second copy of an update in the same batch is a duplicate (None), as across batches."""
         now = self.clock()
-        results: dict[int, int | None] = {}
-        stores: dict[str, _Op] = {}
-        for op in batch:
-            if op.kind == "store" and op.key not in stores:
-                stores[op.key] = op  # a second copy in the same batch is a duplicate
+        stores = [op for op in batch if op.kind == "store"]
         done = [op.inbox_id for op in batch if op.kind == "done"]
-        failed = [op for op in batch if op.kind == "failed"]
+        failed = [(op.inbox_id, op.error) for op in batch if op.kind == "failed"]
         async with self.storage.unit_of_work(now) as uow:
-            if stores:
-                rows = [
-                    {
-                        "channel": self.channel,
-                        "event_key": key,
-                        "payload": op.payload,
-                        "received_at": now,
-                        "attempts": 0,
-                    }
-                    for key, op in stores.items()
-                ]
-                statement = (
-                    _insert_ignore(uow.conn.dialect.name, inbox_t)
-                    .values(rows)
-                    .returning(inbox_t.c.id, inbox_t.c.event_key)
-                )
-                created = {row.event_key: row.id for row in await uow.conn.execute(statement)}
-                for key, op in stores.items():
-                    results[id(op)] = created.get(key)
-            if done:
-                await uow.conn.execute(
-                    update(inbox_t).where(inbox_t.c.id.in_(done)).values(processed_at=now)
-                )
-            for op in failed:
-                await uow.conn.execute(
-                    update(inbox_t)
-                    .where(inbox_t.c.id == op.inbox_id)
-                    .values(attempts=inbox_t.c.attempts + 1, last_error=op.error, processed_at=now)
-                )
-        return results
-
-
-def _insert_ignore(dialect: str, table: Table) -> Any:
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table).on_conflict_do_nothing()
+            ids = await self.inbox.store_many(
+                self.channel, [(op.key, op.payload) for op in stores], now, uow=uow
+            )
+            await self.inbox.mark_processed_many(done, now, uow=uow)
+            await self.inbox.mark_failed_many(failed, now, give_up=True, uow=uow)
+        return {id(op): inbox_id for op, inbox_id in zip(stores, ids, strict=True)}

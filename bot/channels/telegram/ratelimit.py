@@ -24,7 +24,9 @@ from telegram.ext import BaseRateLimiter
 log = logging.getLogger(__name__)
 
 JSONResult = bool | dict[str, Any] | list[dict[str, Any]]
-# Above this many idle per-chat schedules, forget the idle ones (they hold no information).
+# Above this many per-chat schedules, forget the idle ones (they hold no information). The next
+# clean-up waits until the table has doubled again, so a burst with thousands of chats that are
+# all still busy does not scan the whole table for every new chat.
 _PRUNE_AT = 4096
 
 
@@ -77,6 +79,7 @@ class ChatRateLimiter(BaseRateLimiter[int]):
         "_paused_until",
         "_per_chat_burst",
         "_per_chat_rate",
+        "_prune_at",
         "_sleep",
     )
 
@@ -95,6 +98,7 @@ class ChatRateLimiter(BaseRateLimiter[int]):
         self._per_chat_rate, self._per_chat_burst = per_chat_rate, per_chat_burst
         Pace(per_chat_rate, per_chat_burst)  # validate now, not on the first message
         self._chats: dict[str, Pace] = {}
+        self._prune_at = _PRUNE_AT
         self._max_retries = max_retries
         self._clock, self._sleep = clock, sleep
         self._paused_until = 0.0
@@ -114,9 +118,10 @@ class ChatRateLimiter(BaseRateLimiter[int]):
         key = str(chat_id)
         pace = self._chats.get(key)
         if pace is None:
-            if len(self._chats) >= _PRUNE_AT:
+            if len(self._chats) >= self._prune_at:
                 now = self._clock()
                 self._chats = {k: p for k, p in self._chats.items() if not p.idle(now)}
+                self._prune_at = max(_PRUNE_AT, 2 * len(self._chats))
             pace = self._chats[key] = Pace(self._per_chat_rate, self._per_chat_burst)
         return pace
 

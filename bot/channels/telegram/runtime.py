@@ -8,6 +8,10 @@
                                                         ▼
           translate -> ConversationService.handle -> render -> send in order -> inbox processed
 
+A text message or a button tap is read straight from Telegram's JSON (`plain_update`, the bulk of
+the traffic); any other update is parsed by PTB (`Update.de_json`). Replies go out through
+`ChannelBot`, which does not parse Telegram's answers into PTB objects (see docs/performance.md).
+
 Delivery is at least once: an update whose effects were committed but whose replies were not all
 sent (a crash, a network failure) is handled again; the service recognises the update id and
 returns the stored replies, and sending resumes (within one process, from the first unsent
@@ -50,11 +54,16 @@ from bot.channels.telegram.adapter import (
     Blocked,
     Ignored,
     Incoming,
+    PlainUpdate,
+    Translation,
     minimise,
     order_key,
+    plain_update,
     translate,
+    translate_plain,
     update_key,
 )
+from bot.channels.telegram.client import ChannelBot
 from bot.channels.telegram.dispatch import KeyedDispatcher
 from bot.channels.telegram.inbox import InboxWriter
 from bot.channels.telegram.ratelimit import ChatRateLimiter, retry_seconds
@@ -108,6 +117,7 @@ COMMAND_MENUS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 _RECENT = 10_000  # inbox rows remembered as finished, so a late duplicate dispatch is dropped
+_RENDERED = 4096  # distinct replies kept rendered (forgotten all at once when full)
 
 
 @dataclass(frozen=True)
@@ -139,12 +149,19 @@ class Envelope:
 
     inbox_id: int
     key: str
-    update: Update | None
+    update: Update | PlainUpdate | None  # PlainUpdate: a common update, read without PTB
     attempts: int = 0
     sent: int = 0  # messages of this update's replies Telegram has accepted
     answered: bool = False  # the callback query's spinner was stopped
     chat_id: int | None = None
     locale: str | None = None
+
+
+def _renders_whole(reply: Reply) -> bool:
+    """Every choice becomes a button (`keyboard_for` leaves none out, logs nothing)."""
+    return len(reply.choices) <= MAX_BUTTONS and all(
+        len(choice.id.encode("utf-8")) <= MAX_CALLBACK_BYTES for choice in reply.choices
+    )
 
 
 class _Unreadable(Exception):
@@ -153,19 +170,17 @@ class _Unreadable(Exception):
 
 def build_application(
     token: str, base_url: str, rate_limiter: BaseRateLimiter[Any]
-) -> Application[Any, Any, Any, Any, Any, Any]:
-    """A PTB Application with our aiohttp transport and rate limiter, no Updater, no JobQueue."""
-    return (
-        Application.builder()
-        .token(token)
-        .base_url(base_url)
-        .request(AiohttpRequest())
-        .get_updates_request(AiohttpRequest(connection_pool_size=2))
-        .rate_limiter(rate_limiter)
-        .updater(None)
-        .job_queue(None)
-        .build()
+) -> Application[ChannelBot, Any, Any, Any, Any, Any]:
+    """A PTB Application on a `ChannelBot` with our aiohttp transport and rate limiter, no
+    Updater, no JobQueue."""
+    bot = ChannelBot(
+        token,
+        base_url=base_url,
+        request=AiohttpRequest(),
+        get_updates_request=AiohttpRequest(connection_pool_size=2),
+        rate_limiter=rate_limiter,
     )
+    return Application.builder().bot(bot).updater(None).job_queue(None).build()
 
 
 class TelegramChannel:
@@ -208,6 +223,7 @@ class TelegramChannel:
         self._inflight: set[int] = set()
         self._recent: OrderedDict[int, None] = OrderedDict()
         self._photo_ids: dict[Path, str] = {}
+        self._rendered: dict[Reply, list[Outgoing]] = {}
         self._accepting = False
         self._initialized = False
         self._poller: asyncio.Task[None] | None = None
@@ -349,10 +365,10 @@ class TelegramChannel:
         failures = 0
         while True:
             try:
-                batch = await bot.get_updates(
+                batch = await bot.get_update_dicts(
                     offset=offset,
-                    timeout=self.options.poll_timeout,
-                    allowed_updates=list(ALLOWED_UPDATES),
+                    poll_timeout=self.options.poll_timeout,
+                    allowed_updates=ALLOWED_UPDATES,
                 )
                 offset = await self._store_batch(batch, offset)
                 failures = 0
@@ -368,25 +384,37 @@ class TelegramChannel:
                 log.log(level, "telegram polling failed (%s); again in %.0f s", exc, delay)
                 await asyncio.sleep(delay)
 
-    async def _store_batch(self, batch: tuple[Update, ...], offset: int | None) -> int | None:
-        """Store a getUpdates answer (one transaction); returns the offset confirming it."""
-        if not batch:
+    async def _store_batch(self, batch: list[dict[str, Any]], offset: int | None) -> int | None:
+        """Store a getUpdates answer (one transaction); returns the offset confirming it.
+
+        The updates are stored as Telegram sent them (minimised, as the webhook stores them) and
+        parsed once, for the workers."""
+        updates: list[tuple[int, dict[str, Any]]] = []
+        for data in batch:
+            update_id = data.get("update_id")
+            if not isinstance(update_id, int) or isinstance(update_id, bool):
+                log.warning("telegram: getUpdates answered something that is not an update")
+                continue
+            updates.append((update_id, data))
+        if not updates:
             return offset
-        keys = [update_key(self.bot_id, update.update_id) for update in batch]
         stored = await asyncio.gather(
             *(
-                self._writer.store(key, json.dumps(minimise(update.to_dict()), ensure_ascii=False))
-                for key, update in zip(keys, batch, strict=True)
+                self._writer.store(
+                    update_key(self.bot_id, update_id),
+                    json.dumps(minimise(data), ensure_ascii=False),
+                )
+                for update_id, data in updates
             ),
             return_exceptions=True,
         )
-        for result, key, update in zip(stored, keys, batch, strict=True):
+        for result, (_update_id, data) in zip(stored, updates, strict=True):
             if isinstance(result, int):
-                self._dispatch(result, key, update)
+                self._dispatch(result, *self._parse(result, data))
         failure = next((r for r in stored if isinstance(r, BaseException)), None)
         if failure is not None:
             raise failure  # not confirmed: Telegram sends the batch again, stored ones are skipped
-        return max([offset or 0] + [update.update_id + 1 for update in batch])
+        return max([offset or 0] + [update_id + 1 for update_id, _data in updates])
 
     async def _resume(self) -> None:
         """Hand stored-but-unprocessed updates (a crash, a stop) to the workers, oldest first."""
@@ -413,25 +441,33 @@ class TelegramChannel:
     def _known(self, inbox_id: int) -> bool:
         return inbox_id in self._inflight or inbox_id in self._recent
 
-    def _parse(self, inbox_id: int, data: object) -> tuple[str, Update | None]:
-        """The update's key and the parsed update (None when it cannot be read)."""
+    def _parse(self, inbox_id: int, data: object) -> tuple[str, Update | PlainUpdate | None]:
+        """The update's key and the update: read from the JSON when it is a common one, else
+        parsed by PTB (None when it cannot be read)."""
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             log.warning("telegram: inbox row %s is not an update; it is skipped", inbox_id)
             return f"inbox:{inbox_id}", None
         key = update_key(self.bot_id, data["update_id"])
+        plain = plain_update(data)
+        if plain is not None:
+            return key, plain
         try:
             return key, Update.de_json(data, self.application.bot)
         except Exception:  # noqa: BLE001 - a malformed update must not stop the others
             log.warning("telegram: update %s cannot be read; it is skipped", key)
             return key, None
 
-    def _dispatch(self, inbox_id: int, key: str, update: Update | None) -> None:
+    def _dispatch(self, inbox_id: int, key: str, update: Update | PlainUpdate | None) -> None:
         """Queue a stored update behind the same learner's earlier ones."""
         if not self._accepting or self._known(inbox_id):
             return  # handled by `_resume` on start, or already on its way
         self._inflight.add(inbox_id)
         envelope = Envelope(inbox_id, key, update)
-        self._dispatcher.submit(order_key(update) if update else key, envelope)
+        if isinstance(update, PlainUpdate):
+            queue = update.order_key
+        else:
+            queue = order_key(update) if update else key
+        self._dispatcher.submit(queue, envelope)
 
     # -- processing ------------------------------------------------------------------------------
 
@@ -488,14 +524,21 @@ class TelegramChannel:
         update = envelope.update
         if update is None:
             raise _Unreadable
-        query = update.callback_query
-        if query is not None and not envelope.answered:
+        if isinstance(update, PlainUpdate):
+            query_id = update.query_id
+        else:
+            query_id = update.callback_query.id if update.callback_query is not None else None
+        if query_id is not None and not envelope.answered:
             envelope.answered = True  # stop the button's spinner first; a failure is harmless
             try:
-                await query.answer()
+                await self.application.bot.answer_callback_query(query_id)  # = query.answer()
             except TelegramError as exc:
                 log.debug("telegram: answerCallbackQuery failed: %s", exc)
-        translation = translate(update, key=envelope.key, now=self.clock())
+        translation: Translation
+        if isinstance(update, PlainUpdate):
+            translation = translate_plain(update, key=envelope.key, now=self.clock())
+        else:
+            translation = translate(update, key=envelope.key, now=self.clock())
         if isinstance(translation, Ignored):
             log.debug("telegram: update %s ignored: %s", envelope.key, translation.reason)
             return
@@ -516,7 +559,7 @@ class TelegramChannel:
         self, incoming: Incoming, replies: tuple[Reply, ...], envelope: Envelope
     ) -> None:
         """Send the replies in order, resuming after the last message Telegram accepted."""
-        units = [unit for reply in replies for unit in render(reply, self.media_root)]
+        units = [unit for reply in replies for unit in self._render(reply)]
         while envelope.sent < len(units):
             try:
                 await self._send(incoming.chat_id, units[envelope.sent])
@@ -536,10 +579,24 @@ class TelegramChannel:
                 log.error("telegram: a reply for update %s was refused: %s", envelope.key, exc)
             envelope.sent += 1
 
+    def _render(self, reply: Reply) -> list[Outgoing]:
+        """`render(reply)`, remembered: most replies (prompts, lesson bubbles) go out the same to
+        many learners. Not remembered: replies with a picture (whose file is looked up each time)
+        and replies that `render` has to cut buttons from (so it logs that every time)."""
+        units = self._rendered.get(reply)
+        if units is not None:
+            return units
+        units = render(reply, self.media_root)
+        if not reply.image and _renders_whole(reply):
+            if len(self._rendered) >= _RENDERED:
+                self._rendered.clear()
+            self._rendered[reply] = units
+        return units
+
     async def _send(self, chat_id: int, unit: Outgoing) -> None:
         bot = self.application.bot
         if unit.photo is None:
-            await bot.send_message(chat_id, unit.text or EMPTY_TEXT, reply_markup=unit.keyboard)
+            await bot.send_text(chat_id, unit.text or EMPTY_TEXT, unit.keyboard)
             return
         cached = self._photo_ids.get(unit.photo)
         if cached is not None:
