@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
@@ -89,17 +90,24 @@ def match_option(answer: str, labels: Sequence[str]) -> int | None | list[int]:
     wanted = _bare(canonical(answer))
     if not wanted:
         return None
-    exact = [i for i, label in enumerate(labels) if _bare(canonical(label)) == wanted]
+    keys = [_label_keys(label) for label in labels]
+    exact = [i for i, (label_key, _folded) in enumerate(keys) if label_key == wanted]
     if len(exact) == 1:
         return exact[0]
     folded = _bare(fold(answer))
-    loose = [i for i, label in enumerate(labels) if _bare(fold(label)) == folded]
+    loose = [i for i, (_key, label_folded) in enumerate(keys) if label_folded == folded]
     if len(loose) == 1:
         return loose[0]
     return loose or None
 
 
 _NOT_WORD = re.compile(r"[^\w]+")
+
+
+@lru_cache(maxsize=8192)
+def _label_keys(label: str) -> tuple[str, str]:
+    """A label's exact and folded match keys; labels come from content, so they repeat."""
+    return _bare(canonical(label)), _bare(fold(label))
 
 
 def _bare(text: str) -> str:
