@@ -27,6 +27,10 @@ only, the echo bots always get texts, so its ratios compare unlike work.
 There is no aiogram echo bot: aiogram 3.31 pins pydantic<2.14, which this project's venv is past
 (docs/performance.md has the figures from ../shared/reference/performance.md instead).
 
+Each bot is measured as `hocvuso run` runs: once it is built and started, `gc.collect()` and
+`gc.freeze()` move what start-up allocated out of the collector's reach (bot/app.py does the same);
+`gc.unfreeze()` after the bot stops, so the next one starts alike.
+
 `cpu_ms_per_update` is the process's CPU time over the measured part divided by the updates; it
 includes the fake server's share (two sends per update for hocvuso, one for the echo bots, and
 the webhook POSTs), and is steadier than updates/s on a shared machine.
@@ -42,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import logging
 import statistics
@@ -134,6 +139,13 @@ def journey(chats: int) -> tuple[list[dict[str, Any]], int]:
     return work, sends * chats
 
 
+def settle() -> None:
+    """What `hocvuso run` does once its channels are up (bot/app.py): collect, then freeze what
+    start-up allocated, so the collector no longer walks it during the measurement."""
+    gc.collect()
+    gc.freeze()
+
+
 def renumbered(work: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The same updates with fresh update ids (each bot sees them as new)."""
     return [dict(update, update_id=updates.next_update_id()) for update in work]
@@ -190,6 +202,7 @@ async def hocvuso(
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
         await channel.start()
+        settle()
 
         async def feed() -> None:
             if mode == "polling":
@@ -203,6 +216,7 @@ async def hocvuso(
             await channel.stop()
             await runner.cleanup()
             await storage.close()
+            gc.unfreeze()
 
 
 async def echo_bot(
@@ -241,6 +255,7 @@ async def echo_bot(
     else:
         assert application.updater is not None
         await application.updater.start_polling(poll_interval=0, timeout=1)
+    settle()
 
     async def feed() -> None:
         if runner is not None:
@@ -257,6 +272,7 @@ async def echo_bot(
         await application.shutdown()
         if runner is not None:
             await runner.cleanup()
+        gc.unfreeze()
 
 
 async def run_bot(
@@ -327,6 +343,7 @@ async def main(
         "updates_per_chat": JOURNEY_TAPS + 1 if kind == "journey" else per_chat,
         "workload": kind,
         "repeat": repeat,
+        "gc_frozen_after_start": True,
         "results": results,
         "ratios": {f"{o}_vs_{t}": round(rate[o] / rate[t], 2) for o, t in pairs},
         "cpu_ratios": {f"{o}_vs_{t}": round(cpu[o] / cpu[t], 2) for o, t in pairs},

@@ -19,6 +19,14 @@ message; after a restart, from the first message of that update).
 
 PTB's own `Updater` is not used: it confirms updates to Telegram before they are processed, so a
 crash would lose them. Our polling loop asks for the next offset only once the batch is stored.
+
+Several `hocvuso run` processes on one PostgreSQL database (docs/decisions.md, 9): the holder of
+the channel's `LeaderLock` is the only one that polls (Telegram answers a second getUpdates caller
+409 Conflict) and the only one that resumes stored-but-unprocessed updates: at once when it takes
+the lock (a start, or a take-over when the holder stopped or died), then every `sweep_interval`
+the rows that are still pending and not its own since its previous look (left by a process that
+died while others live). In webhook mode every process handles what it received. The others ask
+for the lock every `lock_interval` seconds. On SQLite the lock is always granted.
 """
 
 from __future__ import annotations
@@ -82,6 +90,7 @@ from bot.errors import ConfigurationError, StorageError
 from bot.i18n import N_, translator
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
+from storage.leader import LeaderLock
 from storage.queues import Inbox, mark_unreachable
 
 log = logging.getLogger(__name__)
@@ -132,6 +141,9 @@ class TelegramOptions:
         stop_grace: seconds `stop()` lets running updates finish before parking them.
         resume_batch: inbox rows read at a time when resuming after a restart.
         webhook_max_connections: how many webhook requests Telegram may have open at once.
+        lock_interval: seconds between asks for the channel's lock (several processes).
+        sweep_interval: seconds between the lock holder's looks for updates left pending by
+            another process; one pending at two looks in a row is resumed.
     """
 
     poll_timeout: int = 25
@@ -141,6 +153,8 @@ class TelegramOptions:
     stop_grace: float = 5.0
     resume_batch: int = 500
     webhook_max_connections: int = 40
+    lock_interval: float = 2.0
+    sweep_interval: float = 60.0
 
 
 @dataclass(eq=False)
@@ -228,6 +242,17 @@ class TelegramChannel:
         self._initialized = False
         self._poller: asyncio.Task[None] | None = None
         self._resumer: asyncio.Task[None] | None = None
+        self.lock = LeaderLock(service.storage, CHANNEL)
+        self._leading = False
+        self._leader: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+        self._suspects: set[int] = set()  # pending, not ours, at the last sweep
+
+    @property
+    def leading(self) -> bool:
+        """Whether this process polls (polling mode) and resumes leftovers, as of the last ask
+        for the lock."""
+        return self._leading
 
     @property
     def mode(self) -> str:
@@ -264,32 +289,44 @@ class TelegramChannel:
         try:
             await self._publish_commands()
             self._accepting = True
-            self._resumer = asyncio.create_task(self._resume(), name="telegram-resume")
+            self._stopping.clear()
             if self.webhook_url:
                 await self._set_webhook(self.webhook_url)
             else:
                 await self.application.bot.delete_webhook()
-                self._poller = asyncio.create_task(self._poll(), name="telegram-polling")
+            await self._ask_lock()
+            self._leader = asyncio.create_task(self._lead(), name="telegram-leader")
         except BaseException:
             await self.stop()
             raise
-        log.info("telegram: @%s is on (%s)", self.application.bot.username, self.mode)
+        log.info(
+            "telegram: @%s is on (%s%s)",
+            self.application.bot.username,
+            self.mode,
+            "" if self._leading else "; another process leads, this one stands by",
+        )
 
     async def stop(self) -> None:
         """Stop receiving; let running updates finish for a few seconds; park the rest in the
         inbox (they are handled again on the next start); close the connections."""
         self._accepting = False
-        if self._poller is not None:
-            self._poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._poller
+        self._stopping.set()
+        if self._leader is not None:
+            # It returns by itself (cancelling it mid-query would leave a connection behind).
+            await asyncio.gather(self._leader, return_exceptions=True)
+            self._leader = None
+        await self._stop_polling()
         await self._dispatcher.close(self.options.stop_grace)
         if self._resumer is not None:
-            # It returns by itself now that nothing is accepted (cancelling it mid-query would
-            # leave a database connection behind).
+            # It returns by itself now that nothing is accepted.
             await asyncio.gather(self._resumer, return_exceptions=True)
-        self._poller = self._resumer = None
+        self._resumer = None
         await self._writer.drain()
+        # Only now, with this process's updates finished or parked: the next holder resumes
+        # what is left, and nothing twice.
+        await self.lock.release()
+        self._leading = False
+        self._suspects.clear()
         if self._initialized:
             self._initialized = False
             await self.application.shutdown()
@@ -297,6 +334,57 @@ class TelegramChannel:
     async def join(self) -> None:
         """Wait until every update received so far has been handled (tests, benchmarks)."""
         await self._dispatcher.join()
+
+    # -- several processes -----------------------------------------------------------------------
+
+    async def _lead(self) -> None:
+        """Ask for the channel's lock every `lock_interval` seconds until `stop()`; sweep for
+        leftovers every `sweep_interval` seconds while holding it."""
+        loop = asyncio.get_running_loop()
+        next_sweep = loop.time() + self.options.sweep_interval
+        while not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self.options.lock_interval)
+            if self._stopping.is_set():
+                return
+            try:
+                await self._ask_lock()
+                if self._leading and loop.time() >= next_sweep:
+                    next_sweep = loop.time() + self.options.sweep_interval
+                    self._start_resume(sweep=True)
+            except Exception:  # noqa: BLE001 - the loop must keep asking
+                log.exception("telegram: asking for the channel's lock failed")
+
+    async def _ask_lock(self) -> None:
+        """Take the lock, keep it, or notice it is lost; start or stop polling to match."""
+        leading = await self.lock.hold()
+        if leading and not self._leading:
+            self._leading = True
+            if self.lock.shared:
+                log.info("telegram: this process %s now", "leads" if self.webhook_url else "polls")
+            self._suspects.clear()
+            self._start_resume(sweep=False)
+            if not self.webhook_url and self._accepting:
+                self._poller = asyncio.create_task(self._poll(), name="telegram-polling")
+        elif self._leading and not leading:
+            self._leading = False
+            log.warning("telegram: lost the channel's lock; another process takes over")
+            # Updates on their way here still finish (at worst a learner sees a reply twice,
+            # when the next holder resumes one of them: the effects are kept once).
+            await self._stop_polling()
+
+    async def _stop_polling(self) -> None:
+        poller, self._poller = self._poller, None
+        if poller is not None:
+            poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await poller
+
+    def _start_resume(self, *, sweep: bool) -> None:
+        """Resume stored updates in the background, unless a resume is still running."""
+        if not self._accepting or (self._resumer is not None and not self._resumer.done()):
+            return
+        self._resumer = asyncio.create_task(self._resume(sweep=sweep), name="telegram-resume")
 
     async def _set_webhook(self, url: str) -> None:
         try:
@@ -416,8 +504,11 @@ class TelegramChannel:
             raise failure  # not confirmed: Telegram sends the batch again, stored ones are skipped
         return max([offset or 0] + [update_id + 1 for update_id, _data in updates])
 
-    async def _resume(self) -> None:
-        """Hand stored-but-unprocessed updates (a crash, a stop) to the workers, oldest first."""
+    async def _resume(self, *, sweep: bool = False) -> None:
+        """Hand stored-but-unprocessed updates (a crash, a stop) to the workers, oldest first.
+
+        `sweep`: only the oldest page, and of it only the rows that were pending and not ours at
+        the previous sweep too (another live process may be handling a fresh one)."""
         while self._accepting:
             try:
                 page = await self.inbox.pending(CHANNEL, limit=self.options.resume_batch)
@@ -425,6 +516,9 @@ class TelegramChannel:
                 log.exception("telegram: could not read the inbox; stored updates wait")
                 return
             fresh = [item for item in page if not self._known(item.id)]
+            if sweep:
+                suspects, self._suspects = self._suspects, {item.id for item in fresh}
+                fresh = [item for item in fresh if item.id in suspects]
             if not fresh:
                 return
             log.info("telegram: resuming %d stored update(s)", len(fresh))
@@ -434,7 +528,7 @@ class TelegramChannel:
                 except ValueError:
                     data = None
                 self._dispatch(item.id, *self._parse(item.id, data))
-            if len(page) < self.options.resume_batch:
+            if sweep or len(page) < self.options.resume_batch:
                 return
             await self._dispatcher.join()
 
