@@ -77,8 +77,8 @@ class ConversationService:
         """Process one message and return the replies to send.
 
         Messages that arrive while a transaction is being written are committed together in
-        the next one (each in its own savepoint), so a burst costs a few commits, not one per
-        message, and no message ever waits for a timer.
+        the next one (bulk statements; a refused batch is replayed one message at a time), so
+        a burst costs a few commits, not one per message, and no message waits for a timer.
 
         Raises:
             StorageError: the database is down; nothing was recorded and the caller should

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
-from sqlalchemy import event
+from sqlalchemy import Table, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -31,6 +34,32 @@ def async_url(url: str) -> str:
 def is_sqlite(url: str) -> bool:
     """Whether the URL names a SQLite database."""
     return make_url(url).drivername.startswith("sqlite")
+
+
+_DIALECTS: dict[str, Any] = {"postgresql": postgresql, "sqlite": sqlite}
+
+
+@cache
+def insert_ignore(dialect: str, table: Table) -> Any:
+    """`INSERT … ON CONFLICT DO NOTHING` for `table`, built once per dialect (`conn.dialect.name`).
+
+    Raises:
+        ValueError: for a database other than SQLite or PostgreSQL.
+    """
+    if dialect not in _DIALECTS:
+        raise ValueError(f"unsupported database dialect {dialect}")
+    return _DIALECTS[dialect].insert(table).on_conflict_do_nothing()
+
+
+@overload
+def as_utc(value: datetime) -> datetime: ...
+@overload
+def as_utc(value: None) -> None: ...
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes for timezone-aware columns; every stored time is UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
 
 
 def ensure_sqlite_folder(url: str) -> None:

@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.db import insert_ignore
 from storage.repository import Storage, UnitOfWork, identity_t
 from storage.tables import InboxEvent, OutboxMessage
 
@@ -27,18 +27,11 @@ MAX_EVENT_KEY = 128
 MAX_ERROR = 2000
 
 
-def _insert_ignore(conn: AsyncConnection, table: Table) -> Any:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table).on_conflict_do_nothing()
-
-
 # The inbox statements run for every update: built once (per dialect for the insert), executed
 # with one parameter set per row.
 _STORE_INBOX = {
-    name: dialect.insert(inbox_t)
-    .on_conflict_do_nothing()
-    .returning(inbox_t.c.id, inbox_t.c.event_key)
-    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+    name: insert_ignore(name, inbox_t).returning(inbox_t.c.id, inbox_t.c.event_key)
+    for name in ("postgresql", "sqlite")
 }
 _MARK_INBOX_PROCESSED = (
     update(inbox_t)
@@ -219,7 +212,7 @@ class Outbox:
     ) -> int | None:
         """Add a message (in the caller's transaction). None if `dedupe_key` was used before."""
         result = await conn.execute(
-            _insert_ignore(conn, outbox_t)
+            insert_ignore(conn.dialect.name, outbox_t)
             .values(
                 channel=channel,
                 recipient=recipient,

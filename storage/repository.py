@@ -10,11 +10,10 @@ import json
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, and_, delete, func, insert, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -25,7 +24,7 @@ from bot.core.events import (
 )
 from bot.core.state import LearnerState
 from bot.errors import StorageError
-from storage.db import create_engine_for
+from storage.db import create_engine_for, insert_ignore
 from storage.tables import (
     ChannelIdentity,
     CompletionEvent,
@@ -43,16 +42,6 @@ progress_t: Table = LessonProgress.__table__  # type: ignore[attr-defined]
 answer_t: Table = QuizAnswer.__table__  # type: ignore[attr-defined]
 completion_t: Table = CompletionEvent.__table__  # type: ignore[attr-defined]
 outbox_t: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
-
-
-_FRESH = timedelta(minutes=1)
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes for timezone-aware columns; they are UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
 
 
 @dataclass(frozen=True)
@@ -78,14 +67,6 @@ class UnitOfWork:
     def __init__(self, conn: AsyncConnection, now: datetime) -> None:
         self.conn = conn
         self.now = now
-        self._dialect = conn.dialect.name
-
-    def _insert_ignore(self, table: Table) -> Any:
-        if self._dialect == "postgresql":
-            return postgresql.insert(table).on_conflict_do_nothing()
-        if self._dialect == "sqlite":
-            return sqlite.insert(table).on_conflict_do_nothing()
-        raise StorageError(f"unsupported database dialect {self._dialect}")
 
     async def record_progress(
         self,
@@ -133,7 +114,7 @@ class UnitOfWork:
         read: bool = False,
     ) -> None:
         await self.conn.execute(
-            self._insert_ignore(progress_t).values(
+            insert_ignore(self.conn.dialect.name, progress_t).values(
                 learner_id=learner_id,
                 lesson_id=lesson_id,
                 status="started",

@@ -23,11 +23,11 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Table, delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.errors import StorageError
+from storage.db import as_utc, insert_ignore
 from storage.repository import Storage
 from storage.tables import ChannelToken
 
@@ -79,21 +79,11 @@ class Claim(StrEnum):
     REJECTED = "rejected"  # the refresh token was refused before; do not send it again
 
 
-def _insert_ignore(conn: AsyncConnection) -> Any:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(token_t).on_conflict_do_nothing()
-
-
-def _aware(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
 def _pair(row: Any) -> TokenPair:
     return TokenPair(
         row["access_token"],
         row["refresh_token"],
-        _aware(row["access_expires_at"]),
+        as_utc(row["access_expires_at"]),
         row["generation"],
     )
 
@@ -102,9 +92,9 @@ def _journal(row: Any) -> RefreshJournal:
     return RefreshJournal(
         row["refresh_token"],
         row["generation"],
-        _aware(row["access_expires_at"]),
+        as_utc(row["access_expires_at"]),
         row["access_token"],
-        _aware(row["updated_at"]),
+        as_utc(row["updated_at"]),
     )
 
 
@@ -149,7 +139,7 @@ class TokenStore:
         """
         async with self.storage.unit_of_work(now) as uow:
             await uow.conn.execute(
-                _insert_ignore(uow.conn).values(
+                insert_ignore(uow.conn.dialect.name, token_t).values(
                     channel=self.channel,
                     access_token="",
                     refresh_token=refresh_token,

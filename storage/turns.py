@@ -11,11 +11,10 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.core.engine import Outcome
 from bot.core.events import (
@@ -28,12 +27,11 @@ from bot.core.events import (
     QuizFinished,
 )
 from bot.core.state import LearnerState
+from storage.db import as_utc, insert_ignore
 from storage.repository import (
-    _FRESH,
     Duplicate,
     LearnerRecord,
     UnitOfWork,
-    _aware,
     answer_t,
     identity_t,
     learner_t,
@@ -92,10 +90,7 @@ _TOUCH_IDENTITY = (
 
 # A lesson opened: what `UnitOfWork.record_progress` does for one LessonStarted (insert the
 # progress row if missing, touch it), for every learner of a batch at once.
-_START_LESSONS = {
-    name: dialect.insert(progress_t).on_conflict_do_nothing()
-    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
-}
+_FRESH_INBOUND = timedelta(minutes=1)  # last-inbound precision: reply windows are in days
 _TOUCH_LESSONS = (
     update(progress_t)
     .where(
@@ -168,7 +163,7 @@ async def load_turns(uow: UnitOfWork, keys: Sequence[TurnKey]) -> list[LoadedTur
         for r in found.values()
         if r.unreachable_since is not None
         or r.last_inbound_at is None
-        or now - (_aware(r.last_inbound_at) or now) > _FRESH
+        or now - as_utc(r.last_inbound_at) > _FRESH_INBOUND
     ]
     if touch:
         await conn.execute(_TOUCH_IDENTITY, touch)
@@ -320,7 +315,7 @@ async def _start_lessons(uow: UnitOfWork, saves: Sequence[SavedTurn]) -> None:
         return
     conn, now = uow.conn, uow.now
     await conn.execute(
-        _START_LESSONS[conn.dialect.name],
+        insert_ignore(conn.dialect.name, progress_t),
         [
             {
                 "learner_id": learner_id,

@@ -14,7 +14,7 @@ import hmac
 import json
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp import web
@@ -44,6 +44,7 @@ from bot.core import ChannelCapabilities, Reply
 from bot.errors import StorageError
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
+from storage.db import as_utc
 from storage.queues import InboxItem, mark_unreachable
 from storage.repository import identity_t
 from storage.tokens import TokenStore
@@ -346,7 +347,7 @@ class ZaloOARuntime(InboxChannel[dict[str, Any]]):
         last = row.last_inbound_at
         if last is None:
             return "no message from the learner yet"
-        last = last if last.tzinfo else last.replace(tzinfo=UTC)
+        last = as_utc(last)
         if now - last > REPLY_WINDOW - WINDOW_SAFETY:
             return f"outside the 7-day reply window (last message {last.isoformat()})"
         return None
