@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from weakref import WeakValueDictionary
 from zoneinfo import ZoneInfo
 
+from bot.batching import BatchWriter
 from bot.content import Catalog
 from bot.core import Choice, Context, InboundMessage, Reply, handle
 from bot.errors import StorageError
@@ -62,8 +63,9 @@ class ConversationService:
         self.clock = clock
         self._module_of = {lesson.id: lesson.module for lesson in catalog.lessons}
         self._locks: WeakValueDictionary[tuple[str, str], asyncio.Lock] = WeakValueDictionary()
-        self._pending: list[tuple[InboundMessage, asyncio.Future[Handled]]] = []
-        self._flusher: asyncio.Task[None] | None = None
+        self._writer: BatchWriter[InboundMessage, Handled] = BatchWriter(
+            self._run, max_batch=MAX_BATCH, name="conversation"
+        )
 
     def _lock(self, channel: str, user_ref: str) -> asyncio.Lock:
         key = (channel, user_ref)
@@ -85,49 +87,11 @@ class ConversationService:
                 answer with `unavailable_replies()` (and the platform may retry).
         """
         async with self._lock(message.channel, message.user_ref):
-            future: asyncio.Future[Handled] = asyncio.get_running_loop().create_future()
-            self._pending.append((message, future))
-            if self._flusher is None or self._flusher.done():
-                self._flusher = asyncio.create_task(self._flush())
-            return await future
+            return await self._writer.submit(message)
 
-    async def _flush(self) -> None:
-        while self._pending:
-            batch = self._pending[:MAX_BATCH]
-            del self._pending[:MAX_BATCH]
-            try:
-                results = await self._run(batch)
-            except StorageError as exc:
-                if exc.transient or len(batch) == 1:
-                    results = [exc] * len(batch)
-                else:
-                    # The database refused something in the batch: find the message by
-                    # retrying one at a time, so the others are not held hostage.
-                    log.warning("batch of %d refused (%s); retrying one by one", len(batch), exc)
-                    results = []
-                    for item in batch:
-                        try:
-                            results.extend(await self._run([item]))
-                        except StorageError as single:
-                            results.append(single)
-            except asyncio.CancelledError:
-                for _message, future in batch + self._pending:
-                    future.cancel()
-                self._pending.clear()
-                raise
-            for (_message, future), result in zip(batch, results, strict=True):
-                if future.done():
-                    continue
-                if isinstance(result, BaseException):
-                    future.set_exception(result)
-                else:
-                    future.set_result(result)
-
-    async def _run(
-        self, batch: list[tuple[InboundMessage, asyncio.Future[Handled]]]
-    ) -> list[Handled | Exception]:
+    async def _run(self, batch: list[InboundMessage]) -> list[Handled | Exception]:
         """One transaction for a batch of messages from different learners."""
-        keys = [TurnKey(m.channel, m.user_ref, m.message_id) for m, _future in batch]
+        keys = [TurnKey(m.channel, m.user_ref, m.message_id) for m in batch]
         results: list[Handled | Exception] = []
         async with self.storage.unit_of_work(self.clock()) as uow:
             turns = await load_turns(uow, keys)
@@ -135,7 +99,7 @@ class ConversationService:
                 self.catalog, uow.now, default_locale=self.default_locale, zone=self.zone
             )
             saves: list[SavedTurn] = []
-            for (message, _future), turn in zip(batch, turns, strict=True):
+            for message, turn in zip(batch, turns, strict=True):
                 if turn.duplicate is not None:
                     results.append(Handled(_replies_from_json(turn.duplicate.response), True))
                     continue
