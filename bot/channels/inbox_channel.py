@@ -24,9 +24,10 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
-from bot.channels.inbox_worker import Backoff, InboxWorker, RetryLater
+from bot.channels.inbox_worker import InboxWorker, RetryLater
 from bot.core import Choice, InboundMessage, Reply, ReplyKind
 from bot.errors import StorageError
+from bot.retry import Backoff
 from bot.service import ConversationService
 from storage.leader import LeaderLock
 from storage.queues import Inbox, InboxItem, Outbox, OutboxItem
@@ -253,7 +254,7 @@ class InboxChannel(ABC, Generic[Payload]):
         """Wait before retry `attempt` + 1 of a send, or raise RetryLater when the tries in
         place are used up. `pause` holds every send of the channel (a platform-wide limit)."""
         delay = self.backoff.delay(attempt)
-        if attempt + 1 >= self.backoff.attempts:
+        if self.backoff.exhausted(attempt + 1):
             raise RetryLater(reason, delay)
         log.warning("%s: %s; retrying in %.2f s", self.name, reason, delay)
         if pause:

@@ -20,34 +20,21 @@ import contextlib
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.errors import StorageError
+from bot.retry import Backoff
 from storage.leader import LeaderLock
 from storage.queues import Inbox, InboxItem
 
 log = logging.getLogger(__name__)
 
 MAX_RETRY_DELAY = 300.0
-
-
-@dataclass(frozen=True)
-class Backoff:
-    """Waits between retries of a rate-limited or failed platform call: doubling from
-    `initial` up to `maximum`; after `attempts` tries in place the event goes back to the
-    worker (still pending, retried later), never dropped."""
-
-    initial: float = 1.0
-    maximum: float = 60.0
-    attempts: int = 6
-
-    def delay(self, attempt: int, hint: float | None = None) -> float:
-        """The wait before retry number `attempt` (0-based); a platform hint wins if longer."""
-        computed: float = min(self.maximum, self.initial * 2.0 ** max(0, attempt))
-        return max(computed, min(hint, self.maximum)) if hint else computed
+# An unreadable inbox: 1, 2, 4 ... s; a row that cannot be marked processed: 0.5, 1, 2 ... s.
+FETCH_BACKOFF = Backoff(initial=1.0, maximum=MAX_RETRY_DELAY)
+MARK_BACKOFF = Backoff(initial=0.5, maximum=MAX_RETRY_DELAY)
 
 
 class RetryLater(Exception):  # noqa: N818 - it is a request, not an error condition
@@ -194,8 +181,8 @@ class InboxWorker:
                 items = await self.inbox.pending(self.channel, limit=self.batch)
                 failures = 0
             except (StorageError, SQLAlchemyError, OSError) as exc:
+                delay = FETCH_BACKOFF.delay(failures)
                 failures += 1
-                delay = min(MAX_RETRY_DELAY, 0.5 * 2**failures)
                 log.warning(
                     "%s inbox unreadable (%s); retrying in %.0f s", self.channel, exc, delay
                 )
@@ -267,7 +254,7 @@ class InboxWorker:
             await self.inbox.mark_failed(item.id, error, self.clock(), give_up=give_up)
 
     async def _mark_processed(self, item: InboxItem) -> None:
-        delay = 0.5
+        attempt = 0
         while True:
             try:
                 await self.inbox.mark_processed(item.id, self.clock())
@@ -276,8 +263,8 @@ class InboxWorker:
                 # Its effects are committed (handling is idempotent on the event key); keep
                 # trying so it is not processed again after a restart.
                 log.warning("%s event %s: cannot mark processed (%s)", self.channel, item.id, exc)
-                await asyncio.sleep(delay)
-                delay = min(MAX_RETRY_DELAY, delay * 2)
+                await asyncio.sleep(MARK_BACKOFF.delay(attempt))
+                attempt += 1
 
 
-__all__ = ["MAX_RETRY_DELAY", "Backoff", "InboxWorker", "RetryLater"]
+__all__ = ["MAX_RETRY_DELAY", "InboxWorker", "RetryLater"]

@@ -17,10 +17,10 @@ import pytest
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.channels.inbox_worker import Backoff
 from bot.channels.zalo_bot.runtime import ZaloBotRuntime
 from bot.channels.zalo_oa.runtime import ZaloOARuntime
 from bot.content import Catalog, load_catalog
+from bot.retry import Backoff
 from bot.service import ConversationService
 from bot.text import fold
 from storage import Storage

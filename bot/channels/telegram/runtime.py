@@ -88,6 +88,7 @@ from bot.core import ChannelCapabilities, Reply
 from bot.core.engine import COMMANDS as CORE_COMMANDS
 from bot.errors import ConfigurationError, StorageError
 from bot.i18n import N_, translator
+from bot.retry import Backoff
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
 from storage.leader import LeaderLock
@@ -125,6 +126,8 @@ COMMAND_MENUS: dict[str, tuple[tuple[str, str], ...]] = {
         ("delete", N_("Delete my data")),
     ),
 }
+# getUpdates failing (network, 409 Conflict, database down): 1, 2, 4 ... 30 s.
+POLL_BACKOFF = Backoff(initial=1.0, maximum=30.0)
 _RECENT = 10_000  # inbox rows remembered as finished, so a late duplicate dispatch is dropped
 _RENDERED = 4096  # distinct replies kept rendered (forgotten all at once when full)
 
@@ -155,6 +158,11 @@ class TelegramOptions:
     webhook_max_connections: int = 40
     lock_interval: float = 2.0
     sweep_interval: float = 60.0
+
+    @property
+    def backoff(self) -> Backoff:
+        """Waits between the tries of one update: `retry_delay`, doubling, `max_attempts` tries."""
+        return Backoff(initial=self.retry_delay, maximum=60.0, attempts=self.max_attempts)
 
 
 @dataclass(eq=False)
@@ -466,8 +474,8 @@ class TelegramChannel:
             except RetryAfter as exc:
                 await asyncio.sleep(retry_seconds(exc))
             except (TelegramError, StorageError) as exc:
+                delay = POLL_BACKOFF.delay(failures)
                 failures += 1
-                delay = min(30.0, 0.5 * 2**failures)
                 level = logging.ERROR if isinstance(exc, Conflict) else logging.WARNING
                 log.log(level, "telegram polling failed (%s); again in %.0f s", exc, delay)
                 await asyncio.sleep(delay)
@@ -584,7 +592,7 @@ class TelegramChannel:
             except (StorageError, NetworkError) as exc:  # TimedOut is a NetworkError
                 envelope.attempts += 1
                 refused = isinstance(exc, StorageError) and not exc.transient
-                if refused or envelope.attempts >= self.options.max_attempts:
+                if refused or self.options.backoff.exhausted(envelope.attempts):
                     log.error(
                         "telegram: update %s failed %d times (%s); giving up",
                         envelope.key,
@@ -595,7 +603,7 @@ class TelegramChannel:
                         await self._apologise(envelope)
                     await self._finish(envelope, error=f"{exc.__class__.__name__}: {exc}")
                     return
-                delay = self.options.retry_delay * 2 ** (envelope.attempts - 1)
+                delay = self.options.backoff.delay(envelope.attempts - 1)
                 log.warning(
                     "telegram: update %s failed (%s); trying again in %.1f s",
                     envelope.key,

@@ -20,7 +20,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.channels.inbox_channel import Delivery, InboxChannel, SendAgain
-from bot.channels.inbox_worker import Backoff, RetryLater
+from bot.channels.inbox_worker import RetryLater
 from bot.channels.zalo_bot.adapter import (
     CHANNEL,
     PROTECTED_EVENT,
@@ -38,6 +38,7 @@ from bot.channels.zalo_oa.render import MAX_TEXT
 from bot.core import ChannelCapabilities, Reply
 from bot.errors import StorageError
 from bot.i18n import N_, translator
+from bot.retry import Backoff
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
 from storage.queues import InboxItem, is_reachable

@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 
 from bot.channels.zalo_oa.client import OAClient, TokenRejected, ZaloApiError, ZaloTransportError
 from bot.errors import ChannelError, StorageError
+from bot.retry import Backoff
 from storage.tokens import Claim, TokenPair, TokenStore
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 REFRESH_MARGIN = timedelta(hours=5)  # 25 h tokens are refreshed after about 20 h
 LEASE = timedelta(seconds=60)  # longer than the OAuth call's timeout
 RETRY_AFTER = timedelta(seconds=30)  # after a failed refresh while the old token still works
+# Storing a fresh pair: 8 tries, 0.2 s doubling (about 50 s in all) before the refresh is retried.
+STORE_BACKOFF = Backoff(initial=0.2, maximum=25.6, attempts=8)
 FIX = (
     "An OA administrator must authorise the app again to get a new refresh token (see "
     "docs/zalo.md), put it in ZALO_OA_REFRESH_TOKEN and restart hocvuso."
@@ -219,15 +222,13 @@ class TokenManager:
     async def _store(
         self, generation: int, access: str, refresh: str, expires: datetime, now: datetime
     ) -> TokenPair:
-        delay = 0.2
-        for _attempt in range(8):
+        for attempt in range(STORE_BACKOFF.attempts):
             try:
                 return await self.store.complete_refresh(generation, access, refresh, expires, now)
             except StorageError as exc:
                 # The new pair exists only in memory now: keep trying to store it before use.
                 log.error("zalo_oa: cannot store the new tokens yet (%s); retrying", exc)
-                await asyncio.sleep(delay)
-                delay *= 2
+                await asyncio.sleep(STORE_BACKOFF.delay(attempt))
         raise CredentialsUnavailable(
             "the database refused the new Zalo tokens; the refresh is retried later",
             permanent=False,

@@ -21,7 +21,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot.channels.inbox_channel import Delivery, InboxChannel, SendAgain
-from bot.channels.inbox_worker import Backoff, RetryLater
+from bot.channels.inbox_worker import RetryLater
 from bot.channels.payload import from_epoch_ms
 from bot.channels.zalo_oa.adapter import (
     CHANNEL,
@@ -42,6 +42,7 @@ from bot.channels.zalo_oa.client import (
 from bot.channels.zalo_oa.render import MAX_BUTTONS, MAX_TEXT, render_reply
 from bot.core import ChannelCapabilities, Reply
 from bot.errors import StorageError
+from bot.retry import Backoff
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
 from storage.db import as_utc
