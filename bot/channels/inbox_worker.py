@@ -18,12 +18,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.channels.ordered import KeyedDispatcher
 from bot.errors import StorageError
 from bot.retry import Backoff
 from storage.leader import LeaderLock
@@ -75,15 +75,15 @@ class InboxWorker:
         self.batch = batch
         self.lock = lock
         self._leading = lock is None or not lock.shared
-        self._limit = asyncio.Semaphore(concurrency)
+        self._dispatcher: KeyedDispatcher[InboxItem] = KeyedDispatcher(
+            self._work, concurrency, name=f"{channel}-inbox"
+        )
         self._wake = asyncio.Event()
         self._known: set[int] = set()
         # Rows finished while a fetch may still have seen them pending (stale read): id ->
         # the number of fetches started when it finished. Forgotten once a later fetch ran.
         self._done: dict[int, int] = {}
         self._fetches = 0
-        self._queues: dict[str, deque[InboxItem]] = {}
-        self._tasks: dict[str, asyncio.Task[None]] = {}
         self._loop: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
@@ -120,14 +120,7 @@ class InboxWorker:
 
     async def _abandon(self) -> None:
         """Cancel the rows in progress (they stay pending) and forget what was fetched."""
-        tasks = list(self._tasks.values())
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks.clear()
-        self._queues.clear()
+        await self._dispatcher.cancel()
         self._known.clear()
         self._done.clear()
 
@@ -192,12 +185,7 @@ class InboxWorker:
                 if item.id in self._known or item.id in self._done:
                     continue
                 self._known.add(item.id)
-                key = self._key(item)
-                self._queues.setdefault(key, deque()).append(item)
-                if key not in self._tasks:
-                    self._tasks[key] = asyncio.create_task(
-                        self._drain(key), name=f"{self.channel}-{key}"
-                    )
+                self._dispatcher.submit(self._key(item), item)
             self._done = {key: mark for key, mark in self._done.items() if mark >= fetch}
             await self._sleep()
 
@@ -207,20 +195,10 @@ class InboxWorker:
         except Exception:  # noqa: BLE001 - a broken payload still gets processed (and logged)
             return f"#{item.id}"
 
-    async def _drain(self, key: str) -> None:
-        queue = self._queues[key]
-        try:
-            async with self._limit:
-                while queue:
-                    item = queue[0]
-                    await self._one(item)
-                    queue.popleft()
-                    self._done[item.id] = self._fetches
-                    self._known.discard(item.id)
-        finally:
-            self._tasks.pop(key, None)
-            if not queue:
-                self._queues.pop(key, None)
+    async def _work(self, item: InboxItem) -> None:
+        await self._one(item)
+        self._done[item.id] = self._fetches
+        self._known.discard(item.id)
 
     async def _one(self, item: InboxItem) -> None:
         attempt = 0

@@ -56,6 +56,7 @@ from telegram.error import (
 )
 from telegram.ext import Application, BaseRateLimiter, CallbackContext, TypeHandler
 
+from bot.channels.ordered import KeyedDispatcher
 from bot.channels.telegram.adapter import (
     ALLOWED_UPDATES,
     CHANNEL,
@@ -72,7 +73,6 @@ from bot.channels.telegram.adapter import (
     update_key,
 )
 from bot.channels.telegram.client import ChannelBot
-from bot.channels.telegram.dispatch import KeyedDispatcher
 from bot.channels.telegram.inbox import InboxWriter
 from bot.channels.telegram.ratelimit import ChatRateLimiter, retry_seconds
 from bot.channels.telegram.render import (
@@ -240,7 +240,7 @@ class TelegramChannel:
         self.application.add_handler(TypeHandler(Envelope, self._on_envelope))
         self.application.add_error_handler(self._on_error)
         self._dispatcher: KeyedDispatcher[Envelope] = KeyedDispatcher(
-            self.application.process_update, self.options.max_active
+            self.application.process_update, self.options.max_active, name="telegram"
         )
         self._inflight: set[int] = set()
         self._recent: OrderedDict[int, None] = OrderedDict()

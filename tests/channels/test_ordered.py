@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.channels.telegram.dispatch import KeyedDispatcher
+from bot.channels.ordered import KeyedDispatcher
 
 
 async def test_in_order_per_key_and_concurrent_across_keys() -> None:

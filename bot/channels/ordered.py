@@ -1,8 +1,9 @@
 """Run jobs concurrently across keys and strictly in order within one key.
 
-One key is one learner: their updates are handled one after another (so replies keep their order
-and a button tap never overtakes the message before it), while other learners' updates run at
+One key is one learner: their events are handled one after another (so replies keep their order
+and a button tap never overtakes the message before it), while other learners' events run at
 the same time, up to `max_active` at once. A key's queue and worker exist only while it has work.
+Every push channel's inbox pipeline uses it (Telegram, Zalo OA, Zalo Bot).
 """
 
 from __future__ import annotations
@@ -25,10 +26,14 @@ class KeyedDispatcher(Generic[T]):
     Args:
         work: handles one item; exceptions are logged and the next item goes on.
         max_active: most items being worked on at once (over all keys).
+        name: names the tasks (one per key with work).
     """
 
-    def __init__(self, work: Callable[[T], Awaitable[None]], max_active: int) -> None:
+    def __init__(
+        self, work: Callable[[T], Awaitable[None]], max_active: int, *, name: str = "ordered"
+    ) -> None:
         self._work = work
+        self.name = name
         self._slots = asyncio.Semaphore(max_active)
         self._queues: dict[str, deque[T]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -51,7 +56,7 @@ class KeyedDispatcher(Generic[T]):
             return True
         self._queues[key] = deque([item])
         self._idle.clear()
-        task = asyncio.create_task(self._drain(key), name=f"telegram-worker:{key}")
+        task = asyncio.create_task(self._drain(key), name=f"{self.name}:{key}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return True
@@ -64,7 +69,7 @@ class KeyedDispatcher(Generic[T]):
                     try:
                         await self._work(queue[0])
                     except Exception:
-                        log.exception("unexpected error while handling an update for %s", key)
+                        log.exception("%s: unexpected error while handling %s", self.name, key)
                 queue.popleft()
         finally:
             if self._queues.get(key) is queue:
@@ -81,6 +86,10 @@ class KeyedDispatcher(Generic[T]):
         self._closed = True
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), grace)
+        await self.cancel()
+
+    async def cancel(self) -> None:
+        """Cancel the running items and drop the queued ones; later items are taken again."""
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
