@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 from bot.batching import BatchWriter
 from bot.content import Catalog
-from bot.core import Choice, Context, InboundMessage, Reply, handle
+from bot.core import Context, InboundMessage, Reply, handle
+from bot.core.messages import replies_from_json
 from bot.errors import StorageError
 from bot.i18n import translator
 from storage import Storage
@@ -137,17 +138,9 @@ def _replies_from_json(raw: str | None) -> tuple[Reply, ...]:
     if not raw:
         return ()
     try:
-        items = json.loads(raw)
+        return replies_from_json(json.loads(raw))
     except ValueError:
         return ()
-    return tuple(
-        Reply(
-            text=item["text"],
-            choices=tuple(Choice(c["id"], c["label"]) for c in item.get("choices", [])),
-            image=item.get("image"),
-        )
-        for item in items
-    )
 
 
 __all__ = ["ConversationService", "Handled", "StorageError", "utc_now"]

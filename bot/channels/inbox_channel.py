@@ -25,7 +25,8 @@ from enum import Enum
 from typing import Any, Generic, TypeVar
 
 from bot.channels.inbox_worker import InboxWorker, RetryLater
-from bot.core import Choice, InboundMessage, Reply, ReplyKind
+from bot.core import InboundMessage, Reply
+from bot.core.messages import replies_from_json
 from bot.errors import StorageError
 from bot.retry import Backoff
 from bot.service import ConversationService
@@ -57,26 +58,7 @@ class SendAgain(Exception):  # noqa: N818 - a request, like RetryLater
 def replies_from_payload(payload: dict[str, Any]) -> tuple[Reply, ...]:
     """The replies an outbox row carries: one `Reply.to_json()` object, or
     `{"replies": [...]}` of them. Malformed entries are skipped."""
-    items = payload.get("replies") if "replies" in payload else [payload]
-    replies: list[Reply] = []
-    for item in items if isinstance(items, list) else []:
-        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-            continue
-        choices = tuple(
-            Choice(str(c["id"]), str(c["label"]))
-            for c in item.get("choices", [])
-            if isinstance(c, dict) and "id" in c and "label" in c
-        )
-        kind = item.get("kind", ReplyKind.NORMAL)
-        replies.append(
-            Reply(
-                item["text"],
-                choices,
-                item.get("image"),
-                ReplyKind(kind) if kind in set(ReplyKind) else ReplyKind.NORMAL,
-            )
-        )
-    return tuple(replies)
+    return replies_from_json(payload)
 
 
 class InboxChannel(ABC, Generic[Payload]):

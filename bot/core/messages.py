@@ -71,14 +71,46 @@ class Reply:
     kind: ReplyKind = ReplyKind.NORMAL
 
     def to_json(self) -> dict[str, object]:
-        """The web chat API shape: `{"text", "choices": [{"id", "label"}], "image"?}`."""
+        """The web chat API shape: `{"text", "choices": [{"id", "label"}], "image"?}` (and
+        `"kind"` when it is not a normal reply). Stored replies and outbox rows use it too."""
         data: dict[str, object] = {
             "text": self.text,
             "choices": [{"id": c.id, "label": c.label} for c in self.choices],
         }
         if self.image:
             data["image"] = self.image
+        if self.kind is not ReplyKind.NORMAL:
+            data["kind"] = self.kind.value
         return data
+
+    @classmethod
+    def from_json(cls, data: object) -> Reply | None:
+        """The reply a `to_json()` object describes; None when it is not one (no text).
+        Malformed choices are skipped, an unknown kind is a normal reply."""
+        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+            return None
+        choices = data.get("choices")
+        image, kind = data.get("image"), data.get("kind")
+        return cls(
+            data["text"],
+            tuple(
+                Choice(str(c["id"]), str(c["label"]))
+                for c in (choices if isinstance(choices, list) else [])
+                if isinstance(c, dict) and "id" in c and "label" in c
+            ),
+            image if isinstance(image, str) and image else None,
+            ReplyKind(kind) if kind in set(ReplyKind) else ReplyKind.NORMAL,
+        )
+
+
+def replies_from_json(data: object) -> tuple[Reply, ...]:
+    """The replies in decoded JSON: a list of `Reply.to_json()` objects, `{"replies": [...]}`
+    of them, or one of them. Entries that are not replies are skipped."""
+    if isinstance(data, dict):
+        data = data.get("replies", [data])
+    if not isinstance(data, list):
+        return ()
+    return tuple(reply for item in data if (reply := Reply.from_json(item)) is not None)
 
 
 @dataclass(frozen=True)

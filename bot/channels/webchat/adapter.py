@@ -138,7 +138,7 @@ class WebChat:
         self, status: int, text: str, token: str, detail: str | None = None
     ) -> web.Response:
         payload: dict[str, Any] = {
-            "replies": [{"text": text, "choices": []}],
+            "replies": [Reply(text).to_json()],
             "error": detail or text,
         }
         response = web.json_response(payload, status=status, dumps=_dumps)
