@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.channels.inbox_worker import FETCH_BACKOFF, MARK_BACKOFF, MAX_RETRY_DELAY
+from bot.channels.inbox_worker import MARK_BACKOFF, MAX_RETRY_DELAY
+from bot.channels.pipeline import READ_BACKOFF
 from bot.channels.telegram.runtime import POLL_BACKOFF, TelegramOptions
 from bot.channels.zalo_oa.auth import STORE_BACKOFF
 from bot.retry import Backoff
@@ -18,7 +19,7 @@ def test_doubling_capped_and_a_longer_hint_wins() -> None:
 
 def test_the_uses_keep_their_former_numbers() -> None:
     # inbox worker, unreadable inbox: min(300, 0.5 * 2**failures), failures counted from 1
-    assert [FETCH_BACKOFF.delay(n) for n in range(12)] == [
+    assert [READ_BACKOFF.delay(n) for n in range(12)] == [
         min(MAX_RETRY_DELAY, 0.5 * 2**failures) for failures in range(1, 13)
     ]
     # inbox worker, marking processed: 0.5 doubling, capped at 300

@@ -1,16 +1,12 @@
-"""Drains a channel's durable inbox: one learner's events strictly in order, different learners
-concurrently. Used by the Zalo OA and Zalo Bot channels; nothing in it is platform-specific.
+"""The inbox pipeline as the Zalo OA and Zalo Bot channels use it: only the holder of the
+channel's `LeaderLock` handles events (`Drain.LEADER`, docs/decisions.md 9), and a failed event
+is retried in place, never dropped; nothing in it is platform-specific.
 
 Webhooks and pollers only `Inbox.store()` the raw event and call `stored()`; the worker runs
-`process(item)` and marks the row processed. Rows left pending by a crash or a stop are picked
-up again on the next start. `process` raises `RetryLater` for transient failures (database
-down, rate limits, network): the same row is retried after the delay, and the learner's later
-events wait behind it so nothing is answered out of order.
-
-With several processes on one PostgreSQL database, only the holder of the channel's
-`LeaderLock` drains; the others keep storing events (and wake the holder), ask for the lock at
-every poll, and take over when the holder stops or dies. A holder that loses its lock
-connection stops draining at once: its unfinished rows stay pending for the next holder.
+`process(item)` and marks the row processed. `process` raises `RetryLater` for transient
+failures (database down, rate limits, network): the same row is retried after the delay, and
+the learner's later events wait behind it so nothing is answered out of order. Any other
+exception gives up on the event (the row keeps the error).
 """
 
 from __future__ import annotations
@@ -23,7 +19,7 @@ from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.channels.ordered import KeyedDispatcher
+from bot.channels.pipeline import MAX_RETRY_DELAY, Drain, InboxPipeline
 from bot.errors import StorageError
 from bot.retry import Backoff
 from storage.leader import LeaderLock
@@ -31,9 +27,7 @@ from storage.queues import Inbox, InboxItem
 
 log = logging.getLogger(__name__)
 
-MAX_RETRY_DELAY = 300.0
-# An unreadable inbox: 1, 2, 4 ... s; a row that cannot be marked processed: 0.5, 1, 2 ... s.
-FETCH_BACKOFF = Backoff(initial=1.0, maximum=MAX_RETRY_DELAY)
+# A row that cannot be marked processed: 0.5, 1, 2 ... s, at most 5 minutes.
 MARK_BACKOFF = Backoff(initial=0.5, maximum=MAX_RETRY_DELAY)
 
 
@@ -46,10 +40,11 @@ class RetryLater(Exception):  # noqa: N818 - it is a request, not an error condi
         self.delay = delay
 
 
-class InboxWorker:
+class InboxWorker(InboxPipeline[InboxItem]):
     """Runs `process` over the pending inbox rows of one channel.
 
     Args:
+        sequence_key: whose events a row's must stay in order with.
         lock: who may drain when several processes share the database; None drains always.
     """
 
@@ -66,139 +61,26 @@ class InboxWorker:
         batch: int = 200,
         lock: LeaderLock | None = None,
     ) -> None:
-        self.inbox = inbox
-        self.channel = channel
+        super().__init__(
+            inbox,
+            channel,
+            self._one,
+            self._decode,
+            drain=Drain.LEADER,
+            lock=lock,
+            max_active=concurrency,
+            interval=poll_interval,
+            batch=batch,
+        )
         self.process = process
         self.sequence_key = sequence_key
         self.clock = clock
-        self.poll_interval = poll_interval
-        self.batch = batch
-        self.lock = lock
-        self._leading = lock is None or not lock.shared
-        self._dispatcher: KeyedDispatcher[InboxItem] = KeyedDispatcher(
-            self._work, concurrency, name=f"{channel}-inbox"
-        )
-        self._wake = asyncio.Event()
-        self._known: set[int] = set()
-        # Rows finished while a fetch may still have seen them pending (stale read): id ->
-        # the number of fetches started when it finished. Forgotten once a later fetch ran.
-        self._done: dict[int, int] = {}
-        self._fetches = 0
-        self._loop: asyncio.Task[None] | None = None
 
-    def wake(self) -> None:
-        """A new row was stored: look now instead of at the next poll (this process only)."""
-        self._wake.set()
-
-    async def stored(self) -> None:
-        """A new row was stored: wake whichever process drains the channel."""
-        self.wake()
-        if self.lock is not None:
-            await self.lock.notify()
-
-    @property
-    def leading(self) -> bool:
-        """Whether this process drains the channel (its outbox too) as of the last poll."""
-        return self._leading
-
-    async def start(self) -> None:
-        """Begin draining (rows left pending by an earlier run come first)."""
-        if self._loop is None:
-            self._loop = asyncio.create_task(self._run(), name=f"{self.channel}-inbox")
-
-    async def stop(self) -> None:
-        """Stop; rows being processed stay pending and are retried on the next start."""
-        if self._loop is not None:
-            self._loop.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._loop
-            self._loop = None
-        await self._abandon()
-        if self.lock is not None:
-            await self.lock.release()
-            self._leading = not self.lock.shared
-
-    async def _abandon(self) -> None:
-        """Cancel the rows in progress (they stay pending) and forget what was fetched."""
-        await self._dispatcher.cancel()
-        self._known.clear()
-        self._done.clear()
-
-    @property
-    def busy(self) -> bool:
-        """Whether some fetched row is not finished yet."""
-        return bool(self._known)
-
-    async def wait_idle(self, seconds: float = 10.0) -> None:
-        """Wait until every stored row is processed (tests and graceful tooling)."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + seconds
-        while loop.time() < deadline:
-            self.wake()
-            if not self._known and not await self.inbox.pending(self.channel, limit=1):
-                return
-            await asyncio.sleep(0.01)
-        raise TimeoutError(f"{self.channel} inbox still busy after {seconds} s")
-
-    async def _lead(self) -> bool:
-        if self.lock is None:
-            return True
-        leading = await self.lock.hold()
-        if leading and not self._leading:
-            log.info("%s: this process drains the inbox now", self.channel)
-        elif self._leading and not leading:
-            log.warning(
-                "%s: lost the inbox lock; stopping here, another process takes over", self.channel
-            )
-            await self._abandon()
-        self._leading = leading
-        return leading
-
-    async def _sleep(self) -> None:
-        if self.lock is not None:
-            await self.lock.wait(self._wake, self.poll_interval)
-            return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), self.poll_interval)
-
-    async def _run(self) -> None:
-        failures = 0
-        while True:
-            if not await self._lead():
-                await asyncio.sleep(self.poll_interval)
-                continue
-            self._wake.clear()
-            self._fetches += 1
-            fetch = self._fetches
-            try:
-                items = await self.inbox.pending(self.channel, limit=self.batch)
-                failures = 0
-            except (StorageError, SQLAlchemyError, OSError) as exc:
-                delay = FETCH_BACKOFF.delay(failures)
-                failures += 1
-                log.warning(
-                    "%s inbox unreadable (%s); retrying in %.0f s", self.channel, exc, delay
-                )
-                await asyncio.sleep(delay)
-                continue
-            for item in items:
-                if item.id in self._known or item.id in self._done:
-                    continue
-                self._known.add(item.id)
-                self._dispatcher.submit(self._key(item), item)
-            self._done = {key: mark for key, mark in self._done.items() if mark >= fetch}
-            await self._sleep()
-
-    def _key(self, item: InboxItem) -> str:
+    def _decode(self, item: InboxItem) -> tuple[str, InboxItem]:
         try:
-            return self.sequence_key(item)
+            return self.sequence_key(item), item
         except Exception:  # noqa: BLE001 - a broken payload still gets processed (and logged)
-            return f"#{item.id}"
-
-    async def _work(self, item: InboxItem) -> None:
-        await self._one(item)
-        self._done[item.id] = self._fetches
-        self._known.discard(item.id)
+            return f"#{item.id}", item
 
     async def _one(self, item: InboxItem) -> None:
         attempt = 0

@@ -42,6 +42,11 @@ class KeyedDispatcher(Generic[T]):
         self._closed = False
 
     @property
+    def closed(self) -> bool:
+        """Whether `close()` was called (no more items are taken)."""
+        return self._closed
+
+    @property
     def backlog(self) -> int:
         """Items queued or being worked on."""
         return sum(len(queue) for queue in self._queues.values())
