@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.channels.telegram.receive import SECRET_HEADER, WEBHOOK_PATH
 from bot.channels.telegram.render import MAX_TEXT, text_length
-from bot.channels.telegram.runtime import SECRET_HEADER, WEBHOOK_PATH
 from bot.content import Catalog
 from bot.core import Choice, InboundMessage, InputKind, Reply
 from bot.core.engine import COMMANDS as CORE_COMMANDS
@@ -550,15 +550,15 @@ async def test_replies_are_rendered_once_unless_they_have_a_picture_or_lose_butt
     async with running_bot(fake_api, sqlite_storage, small_catalog, "polling", start=False) as bot:
         channel = bot.channel
         prompt = Reply("Bạn đồng ý chứ?", (Choice("1:agree", "Đồng ý"), Choice("1:no", "Không")))
-        units = channel._render(prompt)
-        assert channel._render(Reply(prompt.text, prompt.choices)) is units
+        units = channel.sender.render(prompt)
+        assert channel.sender.render(Reply(prompt.text, prompt.choices)) is units
         assert [u.text for u in units] == [prompt.text] and units[0].keyboard is not None
 
         pictured = Reply("Ảnh", image="A/missing.png")
-        assert channel._render(pictured) is not channel._render(pictured)
+        assert channel.sender.render(pictured) is not channel.sender.render(pictured)
 
         too_long = Reply("?", (Choice("1:" + "x" * 70, "Quá dài"), Choice("1:ok", "Được")))
         with caplog.at_level(logging.ERROR):
-            first, second = channel._render(too_long), channel._render(too_long)
+            first, second = channel.sender.render(too_long), channel.sender.render(too_long)
         assert first is not second and first == second
         assert sum("longer than 64 bytes" in r.getMessage() for r in caplog.records) == 2

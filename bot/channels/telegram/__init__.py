@@ -6,8 +6,11 @@ Modules:
     request: a `telegram.request.BaseRequest` on aiohttp (many requests in flight).
     client: `ChannelBot`, PTB's ExtBot with raw sendMessage / getUpdates (no answer parsing).
     ratelimit: a `telegram.ext.BaseRateLimiter` pacing each chat and the whole bot.
-    dispatch: runs updates concurrently across chats, strictly in order within one chat.
-    runtime: the `TelegramChannel`: webhook route or long polling, the durable inbox, sending.
+    inbox: the inbox written in batches (stores and marks, many per transaction).
+    receive: the webhook route and the getUpdates loop (stored before acknowledged).
+    send: replies rendered once, sent in order, resumed after the last accepted message.
+    runtime: the `TelegramChannel`: the shared inbox pipeline (`bot.channels.pipeline`,
+        `Drain.LOCAL`), processing one update, lifecycle.
 
 Importing this package does not import python-telegram-bot; `telegram_channel` does, and only
 when `TELEGRAM_BOT_TOKEN` is set.

@@ -1,62 +1,45 @@
 """The Telegram channel at run time: receive, store, process, send.
 
-    Telegram ──► webhook route / getUpdates loop ──► inbox (durable, unique per update)
-                                                        │  200 / next offset only after this
+    Telegram ──► receive.Receiver: webhook route / getUpdates loop ──► inbox (durable, one row
+                                                        │  per update; 200 / next offset after)
                                                         ▼
-          KeyedDispatcher (one queue per learner) ──► Application.process_update(Envelope)
+          InboxPipeline (Drain.LOCAL; one queue per learner) ──► Application.process_update
                                                         │  TypeHandler -> TelegramChannel._process
                                                         ▼
-          translate -> ConversationService.handle -> render -> send in order -> inbox processed
+          translate -> ConversationService.handle -> send.Sender -> inbox row processed
 
 A text message or a button tap is read straight from Telegram's JSON (`plain_update`, the bulk of
-the traffic); any other update is parsed by PTB (`Update.de_json`). Replies go out through
-`ChannelBot`, which does not parse Telegram's answers into PTB objects (see docs/performance.md).
+the traffic); any other update is parsed by PTB (`Update.de_json`).
 
 Delivery is at least once: an update whose effects were committed but whose replies were not all
 sent (a crash, a network failure) is handled again; the service recognises the update id and
 returns the stored replies, and sending resumes (within one process, from the first unsent
 message; after a restart, from the first message of that update).
 
-PTB's own `Updater` is not used: it confirms updates to Telegram before they are processed, so a
-crash would lose them. Our polling loop asks for the next offset only once the batch is stored.
-
-Several `hocvuso run` processes on one PostgreSQL database (docs/decisions.md, 9): the holder of
-the channel's `LeaderLock` is the only one that polls (Telegram answers a second getUpdates caller
-409 Conflict) and the only one that resumes stored-but-unprocessed updates: at once when it takes
-the lock (a start, or a take-over when the holder stopped or died), then every `sweep_interval`
-the rows that are still pending and not its own since its previous look (left by a process that
-died while others live). In webhook mode every process handles what it received. The others ask
-for the lock every `lock_interval` seconds. On SQLite the lock is always granted.
+Several `hocvuso run` processes on one PostgreSQL database (docs/decisions.md, 11): each handles
+the updates it received; the holder of the channel's lock is the only one that polls (Telegram
+answers a second getUpdates caller 409 Conflict) and the only one that resumes stored-but-
+unprocessed updates (`bot.channels.pipeline`, `Drain.LOCAL`). On SQLite the lock is always
+granted.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import json
 import logging
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-from telegram import BotCommand, InputFile, Update
-from telegram.error import (
-    BadRequest,
-    Conflict,
-    Forbidden,
-    InvalidToken,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-)
+from telegram import BotCommand, Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, BaseRateLimiter, CallbackContext, TypeHandler
 
-from bot.channels.ordered import KeyedDispatcher
+from bot.channels.pipeline import Drain, InboxPipeline
 from bot.channels.telegram.adapter import (
     ALLOWED_UPDATES,
     CHANNEL,
@@ -65,7 +48,6 @@ from bot.channels.telegram.adapter import (
     Incoming,
     PlainUpdate,
     Translation,
-    minimise,
     order_key,
     plain_update,
     translate,
@@ -74,17 +56,12 @@ from bot.channels.telegram.adapter import (
 )
 from bot.channels.telegram.client import ChannelBot
 from bot.channels.telegram.inbox import InboxWriter
-from bot.channels.telegram.ratelimit import ChatRateLimiter, retry_seconds
-from bot.channels.telegram.render import (
-    EMPTY_TEXT,
-    MAX_BUTTONS,
-    MAX_CALLBACK_BYTES,
-    MAX_TEXT,
-    Outgoing,
-    render,
-)
+from bot.channels.telegram.ratelimit import ChatRateLimiter
+from bot.channels.telegram.receive import WEBHOOK_PATH, Receiver
+from bot.channels.telegram.render import MAX_BUTTONS, MAX_CALLBACK_BYTES, MAX_TEXT
 from bot.channels.telegram.request import AiohttpRequest
-from bot.core import ChannelCapabilities, Reply
+from bot.channels.telegram.send import Sender
+from bot.core import ChannelCapabilities
 from bot.core.engine import COMMANDS as CORE_COMMANDS
 from bot.errors import ConfigurationError, StorageError
 from bot.i18n import N_, translator
@@ -92,12 +69,10 @@ from bot.retry import Backoff
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
 from storage.leader import LeaderLock
-from storage.queues import Inbox, mark_unreachable
+from storage.queues import Inbox, InboxItem, mark_unreachable
 
 log = logging.getLogger(__name__)
 
-WEBHOOK_PATH = "/telegram/webhook"
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 CAPABILITIES = ChannelCapabilities(
     buttons=True,
     max_buttons=MAX_BUTTONS,
@@ -126,10 +101,6 @@ COMMAND_MENUS: dict[str, tuple[tuple[str, str], ...]] = {
         ("delete", N_("Delete my data")),
     ),
 }
-# getUpdates failing (network, 409 Conflict, database down): 1, 2, 4 ... 30 s.
-POLL_BACKOFF = Backoff(initial=1.0, maximum=30.0)
-_RECENT = 10_000  # inbox rows remembered as finished, so a late duplicate dispatch is dropped
-_RENDERED = 4096  # distinct replies kept rendered (forgotten all at once when full)
 
 
 @dataclass(frozen=True)
@@ -179,13 +150,6 @@ class Envelope:
     locale: str | None = None
 
 
-def _renders_whole(reply: Reply) -> bool:
-    """Every choice becomes a button (`keyboard_for` leaves none out, logs nothing)."""
-    return len(reply.choices) <= MAX_BUTTONS and all(
-        len(choice.id.encode("utf-8")) <= MAX_CALLBACK_BYTES for choice in reply.choices
-    )
-
-
 class _Unreadable(Exception):
     """The stored payload is not an update python-telegram-bot can read."""
 
@@ -231,36 +195,45 @@ class TelegramChannel:
         self.webhook_url = settings.telegram_webhook_url
         secret = settings.telegram_webhook_secret
         self._secret = secret.get_secret_value() if secret is not None else ""
-        self.inbox = Inbox(service.storage)
         self._writer = InboxWriter(service.storage, CHANNEL, clock)
-        self.media_root: Path = service.catalog.lessons_dir
         self.application = build_application(
             token, self.base_url, rate_limiter or ChatRateLimiter()
         )
         self.application.add_handler(TypeHandler(Envelope, self._on_envelope))
         self.application.add_error_handler(self._on_error)
-        self._dispatcher: KeyedDispatcher[Envelope] = KeyedDispatcher(
-            self.application.process_update, self.options.max_active, name="telegram"
+        bot = self.application.bot
+        self.receiver = Receiver(
+            bot,
+            self._writer,
+            bot_id=self.bot_id,
+            secret=self._secret,
+            received=self._received,
+            poll_timeout=self.options.poll_timeout,
         )
-        self._inflight: set[int] = set()
-        self._recent: OrderedDict[int, None] = OrderedDict()
-        self._photo_ids: dict[Path, str] = {}
-        self._rendered: dict[Reply, list[Outgoing]] = {}
-        self._accepting = False
-        self._initialized = False
-        self._poller: asyncio.Task[None] | None = None
-        self._resumer: asyncio.Task[None] | None = None
+        self.sender = Sender(bot, service.storage, service.catalog.lessons_dir, clock)
         self.lock = LeaderLock(service.storage, CHANNEL)
-        self._leading = False
-        self._leader: asyncio.Task[None] | None = None
-        self._stopping = asyncio.Event()
-        self._suspects: set[int] = set()  # pending, not ours, at the last sweep
+        self.pipeline: InboxPipeline[Envelope] = InboxPipeline(
+            Inbox(service.storage),
+            CHANNEL,
+            self.application.process_update,
+            self._decode,
+            drain=Drain.LOCAL,
+            lock=self.lock,
+            max_active=self.options.max_active,
+            interval=self.options.lock_interval,
+            sweep_interval=self.options.sweep_interval,
+            batch=self.options.resume_batch,
+            stop_grace=self.options.stop_grace,
+            on_lead=self._on_lead,
+            flush=self._writer.drain,
+        )
+        self._initialized = False
 
     @property
     def leading(self) -> bool:
         """Whether this process polls (polling mode) and resumes leftovers, as of the last ask
         for the lock."""
-        return self._leading
+        return self.pipeline.running and self.pipeline.leading
 
     @property
     def mode(self) -> str:
@@ -272,7 +245,7 @@ class TelegramChannel:
     def add_routes(self, app: web.Application) -> None:
         """`POST /telegram/webhook` in webhook mode (nothing in polling mode)."""
         if self.webhook_url:
-            app.router.add_post(WEBHOOK_PATH, self.webhook)
+            app.router.add_post(WEBHOOK_PATH, self.receiver.webhook)
 
     async def start(self) -> None:
         """Check the token, publish the command menu, resume stored updates, start receiving.
@@ -296,14 +269,12 @@ class TelegramChannel:
         self._initialized = True
         try:
             await self._publish_commands()
-            self._accepting = True
-            self._stopping.clear()
             if self.webhook_url:
+                await self.pipeline.start()  # takes updates before Telegram sends the first
                 await self._set_webhook(self.webhook_url)
             else:
                 await self.application.bot.delete_webhook()
-            await self._ask_lock()
-            self._leader = asyncio.create_task(self._lead(), name="telegram-leader")
+                await self.pipeline.start()  # the lock holder polls
         except BaseException:
             await self.stop()
             raise
@@ -311,88 +282,27 @@ class TelegramChannel:
             "telegram: @%s is on (%s%s)",
             self.application.bot.username,
             self.mode,
-            "" if self._leading else "; another process leads, this one stands by",
+            "" if self.leading else "; another process leads, this one stands by",
         )
 
     async def stop(self) -> None:
         """Stop receiving; let running updates finish for a few seconds; park the rest in the
         inbox (they are handled again on the next start); close the connections."""
-        self._accepting = False
-        self._stopping.set()
-        if self._leader is not None:
-            # It returns by itself (cancelling it mid-query would leave a connection behind).
-            await asyncio.gather(self._leader, return_exceptions=True)
-            self._leader = None
-        await self._stop_polling()
-        await self._dispatcher.close(self.options.stop_grace)
-        if self._resumer is not None:
-            # It returns by itself now that nothing is accepted.
-            await asyncio.gather(self._resumer, return_exceptions=True)
-        self._resumer = None
-        await self._writer.drain()
-        # Only now, with this process's updates finished or parked: the next holder resumes
-        # what is left, and nothing twice.
-        await self.lock.release()
-        self._leading = False
-        self._suspects.clear()
+        await self.pipeline.stop()  # stops polling; releases the lock once all is written
         if self._initialized:
             self._initialized = False
             await self.application.shutdown()
 
     async def join(self) -> None:
         """Wait until every update received so far has been handled (tests, benchmarks)."""
-        await self._dispatcher.join()
+        await self.pipeline.join()
 
-    # -- several processes -----------------------------------------------------------------------
-
-    async def _lead(self) -> None:
-        """Ask for the channel's lock every `lock_interval` seconds until `stop()`; sweep for
-        leftovers every `sweep_interval` seconds while holding it."""
-        loop = asyncio.get_running_loop()
-        next_sweep = loop.time() + self.options.sweep_interval
-        while not self._stopping.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), self.options.lock_interval)
-            if self._stopping.is_set():
-                return
-            try:
-                await self._ask_lock()
-                if self._leading and loop.time() >= next_sweep:
-                    next_sweep = loop.time() + self.options.sweep_interval
-                    self._start_resume(sweep=True)
-            except Exception:  # noqa: BLE001 - the loop must keep asking
-                log.exception("telegram: asking for the channel's lock failed")
-
-    async def _ask_lock(self) -> None:
-        """Take the lock, keep it, or notice it is lost; start or stop polling to match."""
-        leading = await self.lock.hold()
-        if leading and not self._leading:
-            self._leading = True
-            if self.lock.shared:
-                log.info("telegram: this process %s now", "leads" if self.webhook_url else "polls")
-            self._suspects.clear()
-            self._start_resume(sweep=False)
-            if not self.webhook_url and self._accepting:
-                self._poller = asyncio.create_task(self._poll(), name="telegram-polling")
-        elif self._leading and not leading:
-            self._leading = False
-            log.warning("telegram: lost the channel's lock; another process takes over")
-            # Updates on their way here still finish (at worst a learner sees a reply twice,
-            # when the next holder resumes one of them: the effects are kept once).
-            await self._stop_polling()
-
-    async def _stop_polling(self) -> None:
-        poller, self._poller = self._poller, None
-        if poller is not None:
-            poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await poller
-
-    def _start_resume(self, *, sweep: bool) -> None:
-        """Resume stored updates in the background, unless a resume is still running."""
-        if not self._accepting or (self._resumer is not None and not self._resumer.done()):
-            return
-        self._resumer = asyncio.create_task(self._resume(sweep=sweep), name="telegram-resume")
+    async def _on_lead(self, leading: bool) -> None:
+        """Only the lock holder polls (Telegram answers a second getUpdates caller 409)."""
+        if leading and not self.webhook_url and self.pipeline.running:
+            self.receiver.start_polling()
+        elif not leading:
+            await self.receiver.stop_polling()
 
     async def _set_webhook(self, url: str) -> None:
         try:
@@ -426,122 +336,27 @@ class TelegramChannel:
 
     # -- receiving -------------------------------------------------------------------------------
 
-    async def webhook(self, request: web.Request) -> web.Response:
-        """Telegram's POST: check the secret, store the update durably, then answer 200."""
-        given = request.headers.get(SECRET_HEADER)
-        if given is None:
-            return web.Response(status=401, text="secret token missing")
-        if not hmac.compare_digest(given.encode(), self._secret.encode()):
-            log.warning("telegram webhook: wrong secret token from %s", request.remote)
-            return web.Response(status=403, text="wrong secret token")
-        raw = await request.read()
+    def _received(self, inbox_id: int, data: dict[str, Any]) -> None:
+        """A newly stored update: queue it behind the same learner's earlier ones."""
+        if self.pipeline.running:
+            self.pipeline.submit(inbox_id, *self._envelope(inbox_id, data))
+
+    def _decode(self, item: InboxItem) -> tuple[str, Envelope]:
+        """A stored update being resumed."""
         try:
-            data = json.loads(raw.decode("utf-8"))
-            update_id = data["update_id"]
-            if not isinstance(update_id, int) or isinstance(update_id, bool):
-                raise TypeError("update_id is not an integer")
-        except (UnicodeDecodeError, ValueError, TypeError, KeyError):
-            return web.Response(status=400, text="not a Telegram update")
-        try:
-            payload = json.dumps(minimise(data), ensure_ascii=False)
-            inbox_id = await self._writer.store(update_key(self.bot_id, update_id), payload)
-        except StorageError:
-            log.exception("telegram webhook: update %s not stored; Telegram will retry", update_id)
-            return web.Response(status=503, text="storage unavailable")
-        if inbox_id is None:
-            log.debug("telegram webhook: update %s was already received", update_id)
-        elif self._accepting:
-            self._dispatch(inbox_id, *self._parse(inbox_id, data))
-        return web.Response(status=200)
+            data: object = json.loads(item.payload)
+        except ValueError:
+            data = None
+        return self._envelope(item.id, data)
 
-    async def _poll(self) -> None:
-        """Long-poll getUpdates; confirm a batch (next offset) only once it is stored."""
-        bot = self.application.bot
-        offset: int | None = None
-        failures = 0
-        while True:
-            try:
-                batch = await bot.get_update_dicts(
-                    offset=offset,
-                    poll_timeout=self.options.poll_timeout,
-                    allowed_updates=ALLOWED_UPDATES,
-                )
-                offset = await self._store_batch(batch, offset)
-                failures = 0
-            except InvalidToken:
-                log.critical("telegram: the token was revoked; polling stopped")
-                return
-            except RetryAfter as exc:
-                await asyncio.sleep(retry_seconds(exc))
-            except (TelegramError, StorageError) as exc:
-                delay = POLL_BACKOFF.delay(failures)
-                failures += 1
-                level = logging.ERROR if isinstance(exc, Conflict) else logging.WARNING
-                log.log(level, "telegram polling failed (%s); again in %.0f s", exc, delay)
-                await asyncio.sleep(delay)
-
-    async def _store_batch(self, batch: list[dict[str, Any]], offset: int | None) -> int | None:
-        """Store a getUpdates answer (one transaction); returns the offset confirming it.
-
-        The updates are stored as Telegram sent them (minimised, as the webhook stores them) and
-        parsed once, for the workers."""
-        updates: list[tuple[int, dict[str, Any]]] = []
-        for data in batch:
-            update_id = data.get("update_id")
-            if not isinstance(update_id, int) or isinstance(update_id, bool):
-                log.warning("telegram: getUpdates answered something that is not an update")
-                continue
-            updates.append((update_id, data))
-        if not updates:
-            return offset
-        stored = await asyncio.gather(
-            *(
-                self._writer.store(
-                    update_key(self.bot_id, update_id),
-                    json.dumps(minimise(data), ensure_ascii=False),
-                )
-                for update_id, data in updates
-            ),
-            return_exceptions=True,
-        )
-        for result, (_update_id, data) in zip(stored, updates, strict=True):
-            if isinstance(result, int):
-                self._dispatch(result, *self._parse(result, data))
-        failure = next((r for r in stored if isinstance(r, BaseException)), None)
-        if failure is not None:
-            raise failure  # not confirmed: Telegram sends the batch again, stored ones are skipped
-        return max([offset or 0] + [update_id + 1 for update_id, _data in updates])
-
-    async def _resume(self, *, sweep: bool = False) -> None:
-        """Hand stored-but-unprocessed updates (a crash, a stop) to the workers, oldest first.
-
-        `sweep`: only the oldest page, and of it only the rows that were pending and not ours at
-        the previous sweep too (another live process may be handling a fresh one)."""
-        while self._accepting:
-            try:
-                page = await self.inbox.pending(CHANNEL, limit=self.options.resume_batch)
-            except StorageError:
-                log.exception("telegram: could not read the inbox; stored updates wait")
-                return
-            fresh = [item for item in page if not self._known(item.id)]
-            if sweep:
-                suspects, self._suspects = self._suspects, {item.id for item in fresh}
-                fresh = [item for item in fresh if item.id in suspects]
-            if not fresh:
-                return
-            log.info("telegram: resuming %d stored update(s)", len(fresh))
-            for item in fresh:
-                try:
-                    data: object = json.loads(item.payload)
-                except ValueError:
-                    data = None
-                self._dispatch(item.id, *self._parse(item.id, data))
-            if sweep or len(page) < self.options.resume_batch:
-                return
-            await self._dispatcher.join()
-
-    def _known(self, inbox_id: int) -> bool:
-        return inbox_id in self._inflight or inbox_id in self._recent
+    def _envelope(self, inbox_id: int, data: object) -> tuple[str, Envelope]:
+        """The learner's queue and the envelope for a stored update."""
+        key, update = self._parse(inbox_id, data)
+        if isinstance(update, PlainUpdate):
+            queue = update.order_key
+        else:
+            queue = order_key(update) if update else key
+        return queue, Envelope(inbox_id, key, update)
 
     def _parse(self, inbox_id: int, data: object) -> tuple[str, Update | PlainUpdate | None]:
         """The update's key and the update: read from the JSON when it is a common one, else
@@ -558,18 +373,6 @@ class TelegramChannel:
         except Exception:  # noqa: BLE001 - a malformed update must not stop the others
             log.warning("telegram: update %s cannot be read; it is skipped", key)
             return key, None
-
-    def _dispatch(self, inbox_id: int, key: str, update: Update | PlainUpdate | None) -> None:
-        """Queue a stored update behind the same learner's earlier ones."""
-        if not self._accepting or self._known(inbox_id):
-            return  # handled by `_resume` on start, or already on its way
-        self._inflight.add(inbox_id)
-        envelope = Envelope(inbox_id, key, update)
-        if isinstance(update, PlainUpdate):
-            queue = update.order_key
-        else:
-            queue = order_key(update) if update else key
-        self._dispatcher.submit(queue, envelope)
 
     # -- processing ------------------------------------------------------------------------------
 
@@ -655,59 +458,9 @@ class TelegramChannel:
         handled = await self.service.handle(translation.message)
         if handled.duplicate:
             log.info("telegram: update %s was handled before; sending its replies", envelope.key)
-        await self._deliver(translation, handled.replies, envelope)
-
-    async def _deliver(
-        self, incoming: Incoming, replies: tuple[Reply, ...], envelope: Envelope
-    ) -> None:
-        """Send the replies in order, resuming after the last message Telegram accepted."""
-        units = [unit for reply in replies for unit in self._render(reply)]
-        while envelope.sent < len(units):
-            try:
-                await self._send(incoming.chat_id, units[envelope.sent])
-            except Forbidden as exc:
-                log.info("telegram: learner unreachable (%s); replies dropped", exc)
-                await mark_unreachable(
-                    self.service.storage,
-                    CHANNEL,
-                    incoming.message.user_ref,
-                    "blocked",
-                    self.clock(),
-                )
-                envelope.sent = len(units)
-                return
-            except BadRequest as exc:
-                # Permanent for this message (e.g. chat not found); the others may still go.
-                log.error("telegram: a reply for update %s was refused: %s", envelope.key, exc)
-            envelope.sent += 1
-
-    def _render(self, reply: Reply) -> list[Outgoing]:
-        """`render(reply)`, remembered: most replies (prompts, lesson bubbles) go out the same to
-        many learners. Not remembered: replies with a picture (whose file is looked up each time)
-        and replies that `render` has to cut buttons from (so it logs that every time)."""
-        units = self._rendered.get(reply)
-        if units is not None:
-            return units
-        units = render(reply, self.media_root)
-        if not reply.image and _renders_whole(reply):
-            if len(self._rendered) >= _RENDERED:
-                self._rendered.clear()
-            self._rendered[reply] = units
-        return units
-
-    async def _send(self, chat_id: int, unit: Outgoing) -> None:
-        bot = self.application.bot
-        if unit.photo is None:
-            await bot.send_text(chat_id, unit.text or EMPTY_TEXT, unit.keyboard)
-            return
-        cached = self._photo_ids.get(unit.photo)
-        if cached is not None:
-            await bot.send_photo(chat_id, cached)
-            return
-        content = await asyncio.to_thread(unit.photo.read_bytes)
-        sent = await bot.send_photo(chat_id, InputFile(content, filename=unit.photo.name))
-        if sent.photo:
-            self._photo_ids[unit.photo] = sent.photo[-1].file_id
+        await self.sender.deliver(
+            translation.chat_id, translation.message.user_ref, handled.replies, envelope
+        )
 
     async def _apologise(self, envelope: Envelope) -> None:
         """The database stayed down: tell the learner to send again later (best effort)."""
@@ -718,7 +471,7 @@ class TelegramChannel:
                 await self.application.bot.send_message(envelope.chat_id, reply.text)
 
     async def _finish(self, envelope: Envelope, error: str | None = None) -> None:
-        """Mark the inbox row done (or failed for good); forget it as in flight."""
+        """Mark the inbox row done (or failed for good)."""
         try:
             if error is None:
                 await self._writer.processed(envelope.inbox_id)
@@ -729,8 +482,3 @@ class TelegramChannel:
                 "telegram: could not mark update %s; it is handled again after a restart",
                 envelope.key,
             )
-        finally:
-            self._inflight.discard(envelope.inbox_id)
-            self._recent[envelope.inbox_id] = None
-            while len(self._recent) > _RECENT:
-                self._recent.popitem(last=False)

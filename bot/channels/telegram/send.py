@@ -1,0 +1,124 @@
+"""Replies out to Telegram: rendered once per distinct reply, sent in order, resumed after the
+last message Telegram accepted when an update is retried.
+
+Messages go through `ChannelBot.send_text`, which does not parse Telegram's answers into PTB
+objects (docs/performance.md); pictures are uploaded once and then sent by their file id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from telegram import InputFile
+from telegram.error import BadRequest, Forbidden
+
+from bot.channels.telegram.adapter import CHANNEL
+from bot.channels.telegram.client import ChannelBot
+from bot.channels.telegram.render import (
+    EMPTY_TEXT,
+    MAX_BUTTONS,
+    MAX_CALLBACK_BYTES,
+    Outgoing,
+    render,
+)
+from bot.core import Reply
+from storage import Storage
+from storage.queues import mark_unreachable
+
+log = logging.getLogger(__name__)
+
+_RENDERED = 4096  # distinct replies kept rendered (forgotten all at once when full)
+
+
+class Progress(Protocol):
+    """How far the replies of one update got (kept across its retries)."""
+
+    key: str
+    sent: int  # messages Telegram has accepted
+
+
+def _renders_whole(reply: Reply) -> bool:
+    """Every choice becomes a button (`keyboard_for` leaves none out, logs nothing)."""
+    return len(reply.choices) <= MAX_BUTTONS and all(
+        len(choice.id.encode("utf-8")) <= MAX_CALLBACK_BYTES for choice in reply.choices
+    )
+
+
+class Sender:
+    """Sends replies to Telegram chats.
+
+    Args:
+        bot: the channel's bot.
+        storage: where a learner who blocked the bot is marked unreachable.
+        media_root: the folder reply pictures are relative to.
+        clock: the current time (UTC).
+    """
+
+    def __init__(
+        self,
+        bot: ChannelBot,
+        storage: Storage,
+        media_root: Path,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.bot, self.storage, self.media_root, self.clock = bot, storage, media_root, clock
+        self._photo_ids: dict[Path, str] = {}
+        self._rendered: dict[Reply, list[Outgoing]] = {}
+
+    async def deliver(
+        self, chat_id: int, user_ref: str, replies: tuple[Reply, ...], progress: Progress
+    ) -> None:
+        """Send the replies in order, resuming after the last message Telegram accepted.
+
+        Raises:
+            NetworkError: Telegram could not be reached; `progress` says what went out.
+        """
+        units = [unit for reply in replies for unit in self.render(reply)]
+        while progress.sent < len(units):
+            try:
+                await self.send(chat_id, units[progress.sent])
+            except Forbidden as exc:
+                log.info("telegram: learner unreachable (%s); replies dropped", exc)
+                await mark_unreachable(self.storage, CHANNEL, user_ref, "blocked", self.clock())
+                progress.sent = len(units)
+                return
+            except BadRequest as exc:
+                # Permanent for this message (e.g. chat not found); the others may still go.
+                log.error("telegram: a reply for update %s was refused: %s", progress.key, exc)
+            progress.sent += 1
+
+    def render(self, reply: Reply) -> list[Outgoing]:
+        """`render(reply)`, remembered: most replies (prompts, lesson bubbles) go out the same to
+        many learners. Not remembered: replies with a picture (whose file is looked up each time)
+        and replies that `render` has to cut buttons from (so it logs that every time)."""
+        units = self._rendered.get(reply)
+        if units is not None:
+            return units
+        units = render(reply, self.media_root)
+        if not reply.image and _renders_whole(reply):
+            if len(self._rendered) >= _RENDERED:
+                self._rendered.clear()
+            self._rendered[reply] = units
+        return units
+
+    async def send(self, chat_id: int, unit: Outgoing) -> None:
+        """One message: a text (with its keyboard) or a picture."""
+        if unit.photo is None:
+            await self.bot.send_text(chat_id, unit.text or EMPTY_TEXT, unit.keyboard)
+            return
+        cached = self._photo_ids.get(unit.photo)
+        if cached is not None:
+            await self.bot.send_photo(chat_id, cached)
+            return
+        content = await asyncio.to_thread(unit.photo.read_bytes)
+        sent = await self.bot.send_photo(chat_id, InputFile(content, filename=unit.photo.name))
+        if sent.photo:
+            self._photo_ids[unit.photo] = sent.photo[-1].file_id
+
+
+__all__ = ["Progress", "Sender"]
