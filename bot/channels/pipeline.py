@@ -278,13 +278,10 @@ class InboxPipeline(Generic[Job]):
 
     async def _ask(self) -> bool:
         """Take the lock, keep it, or notice it is lost, and act on a change."""
-        if self.lock is None:
-            self._leading = True
-            return True
-        leading = await self.lock.hold()
+        leading = True if self.lock is None else await self.lock.hold()
         if leading and not self._leading:
             self._leading = True
-            if self.lock.shared:
+            if self.lock is not None and self.lock.shared:
                 log.info(
                     "%s: this process %s now",
                     self.channel,
