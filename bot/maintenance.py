@@ -1,7 +1,7 @@
 """Periodic maintenance inside `hocvuso run`, on APScheduler 3 (the project's scheduler).
 
 One job for now: every night at 03:30 in HOCVUSO_TIMEZONE, delete what the bot no longer needs
-(`storage.maintenance.prune`: processed inbox rows and processed-message keys older than
+(`Storage.retention.prune`: processed inbox rows and processed-message keys older than
 HOCVUSO_RETENTION_DAYS, sent outbox rows older than HOCVUSO_OUTBOX_RETENTION_DAYS).
 `hocvuso db prune` runs the same once. With several processes on PostgreSQL each schedules it;
 the first to start takes a lock and the others skip that night's run.
@@ -17,8 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.errors import StorageError
 from bot.settings import Settings
-from storage import Storage
-from storage.maintenance import Pruned, Retention, prune
+from storage import Pruned, Retention, Storage
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +41,7 @@ async def prune_once(
     Raises:
         StorageError: the database failed (the scheduled job logs it and tries next night).
     """
-    pruned = await prune(storage, now or datetime.now(UTC), retention(settings))
+    pruned = await storage.retention.prune(now or datetime.now(UTC), retention(settings))
     if pruned is None:
         log.info("maintenance: another process is pruning; skipped")
     else:

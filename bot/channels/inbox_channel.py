@@ -28,8 +28,7 @@ from bot.channels.inbox_worker import Backoff, InboxWorker, RetryLater
 from bot.core import Choice, InboundMessage, Reply, ReplyKind
 from bot.errors import StorageError
 from bot.service import ConversationService
-from storage.leader import LeaderLock
-from storage.queues import Inbox, InboxItem, Outbox, OutboxItem
+from storage import InboxItem, OutboxItem
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +104,8 @@ class InboxChannel(ABC, Generic[Payload]):
         self.clock = clock
         self.backoff = backoff or Backoff()
         self.outbox_interval = outbox_interval
-        self.inbox = Inbox(self.storage)
-        self.outbox = Outbox(self.storage)
+        self.inbox = self.storage.inbox
+        self.outbox = self.storage.outbox
         self.worker = InboxWorker(
             self.inbox,
             self.name,
@@ -114,7 +113,7 @@ class InboxChannel(ABC, Generic[Payload]):
             self._sequence_key,
             clock=clock,
             poll_interval=poll_interval,
-            lock=LeaderLock(self.storage, self.name),
+            lock=self.storage.locks.leader(self.name),
         )
         self._progress: dict[str, int] = {}
         self._paused_until = 0.0

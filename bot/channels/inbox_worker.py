@@ -26,8 +26,8 @@ from datetime import datetime
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.errors import StorageError
-from storage.leader import LeaderLock
-from storage.queues import Inbox, InboxItem
+from storage import InboxItem, LeaderLock
+from storage.inbox import Inbox
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from bot.content import Catalog, load_catalog
 from bot.service import ConversationService
 from bot.text import fold
 from storage import Storage
-from storage.queues import inbox_t
+from storage.tables import inbox_t
 from tests.conftest import ROOT, free_port
 from tests.fakes.fake_zalo import (
     APP_ID,
@@ -77,7 +77,7 @@ async def fake(clock: Clock) -> AsyncIterator[FakeZalo]:
 
 
 async def inbox_rows(storage: Storage, channel: str) -> list[dict[str, Any]]:
-    async with storage.engine.connect() as conn:
+    async with storage.reading() as conn:
         query = select(inbox_t).where(inbox_t.c.channel == channel).order_by(inbox_t.c.id)
         return [dict(row) for row in (await conn.execute(query)).mappings()]
 

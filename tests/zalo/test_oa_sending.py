@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.channels.zalo_oa.adapter import CHANNEL
 from bot.content import Catalog
 from storage import Storage
-from storage.queues import Outbox, outbox_t
+from storage.tables import outbox_t
 from tests.fakes.fake_zalo import Clock, FakeZalo
 from tests.zalo.conftest import FAST, OALearner, inbox_rows, running_oa
 
@@ -20,12 +20,11 @@ ANNA, BINH = "1000000000000000001", "1000000000000000002"
 async def remind(storage: Storage, clock: Clock, user: str, text: str) -> int:
     """What the scheduler does: a proactive message in the outbox."""
     async with storage.unit_of_work(clock.now()) as uow:
-        row = await Outbox.enqueue(
-            uow.conn,
+        row = await storage.outbox.enqueue(
+            uow,
             channel=CHANNEL,
             recipient=user,
             payload={"text": text, "choices": []},
-            now=clock.now(),
             kind="reminder",
         )
     assert row is not None
@@ -33,7 +32,7 @@ async def remind(storage: Storage, clock: Clock, user: str, text: str) -> int:
 
 
 async def outbox_row(storage: Storage, row_id: int) -> dict[str, Any]:
-    async with storage.engine.connect() as conn:
+    async with storage.reading() as conn:
         row = (await conn.execute(select(outbox_t).where(outbox_t.c.id == row_id))).mappings()
         return dict(row.one())
 

@@ -5,7 +5,7 @@ Each update costs two inbox writes (stored before it is acknowledged, marked onc
 transaction each made the channel's own bookkeeping, not the conversation, the bottleneck: on
 SQLite concurrent writers also wait on each other's locks. Like `ConversationService`, this keeps
 one writer and commits whatever has queued up meanwhile, so a burst costs a few commits and a
-lone update waits for no timer. The statements are `storage.queues.Inbox`'s `*_many` ones, all of
+lone update waits for no timer. The statements are `Storage.inbox`'s `*_many` ones, all of
 one batch in one transaction.
 """
 
@@ -19,8 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.errors import StorageError
-from storage import Storage
-from storage.queues import MAX_ERROR, MAX_EVENT_KEY, Inbox
+from storage import MAX_ERROR, MAX_EVENT_KEY, Storage
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +51,7 @@ class InboxWriter:
 
     def __init__(self, storage: Storage, channel: str, clock: Callable[[], datetime]) -> None:
         self.storage, self.channel, self.clock = storage, channel, clock
-        self.inbox = Inbox(storage)
+        self.inbox = storage.inbox
         self._pending: list[_Op] = []
         self._flusher: asyncio.Task[None] | None = None
 

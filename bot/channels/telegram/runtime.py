@@ -90,8 +90,6 @@ from bot.errors import ConfigurationError, StorageError
 from bot.i18n import N_, translator
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
-from storage.leader import LeaderLock
-from storage.queues import Inbox, mark_unreachable
 
 log = logging.getLogger(__name__)
 
@@ -223,7 +221,7 @@ class TelegramChannel:
         self.webhook_url = settings.telegram_webhook_url
         secret = settings.telegram_webhook_secret
         self._secret = secret.get_secret_value() if secret is not None else ""
-        self.inbox = Inbox(service.storage)
+        self.inbox = service.storage.inbox
         self._writer = InboxWriter(service.storage, CHANNEL, clock)
         self.media_root: Path = service.catalog.lessons_dir
         self.application = build_application(
@@ -242,7 +240,7 @@ class TelegramChannel:
         self._initialized = False
         self._poller: asyncio.Task[None] | None = None
         self._resumer: asyncio.Task[None] | None = None
-        self.lock = LeaderLock(service.storage, CHANNEL)
+        self.lock = service.storage.locks.leader(CHANNEL)
         self._leading = False
         self._leader: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
@@ -638,8 +636,8 @@ class TelegramChannel:
             return
         if isinstance(translation, Blocked):
             log.info("telegram: a learner blocked the bot; marked unreachable")
-            await mark_unreachable(
-                self.service.storage, CHANNEL, translation.user_ref, "blocked", self.clock()
+            await self.service.storage.identities.mark_unreachable(
+                CHANNEL, translation.user_ref, "blocked", self.clock()
             )
             return
         assert isinstance(translation, Incoming)
@@ -659,8 +657,7 @@ class TelegramChannel:
                 await self._send(incoming.chat_id, units[envelope.sent])
             except Forbidden as exc:
                 log.info("telegram: learner unreachable (%s); replies dropped", exc)
-                await mark_unreachable(
-                    self.service.storage,
+                await self.service.storage.identities.mark_unreachable(
                     CHANNEL,
                     incoming.message.user_ref,
                     "blocked",

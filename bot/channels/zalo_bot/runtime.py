@@ -40,7 +40,7 @@ from bot.errors import StorageError
 from bot.i18n import N_, translator
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
-from storage.queues import InboxItem, is_reachable
+from storage import InboxItem
 
 log = logging.getLogger(__name__)
 
@@ -242,7 +242,7 @@ class ZaloBotRuntime(InboxChannel[str]):
 
     async def proactive_block(self, recipient: str, now: datetime | None = None) -> str | None:
         """Learners marked unreachable are skipped; Zalo documents no reply window for bots."""
-        if not await is_reachable(self.storage, CHANNEL, recipient):
+        if not await self.storage.identities.is_reachable(CHANNEL, recipient):
             return "learner unreachable"
         return None
 

@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import select
 
 from bot.channels.inbox_channel import Delivery, InboxChannel, SendAgain
 from bot.channels.inbox_worker import Backoff, RetryLater
@@ -44,10 +43,7 @@ from bot.core import ChannelCapabilities, Reply
 from bot.errors import StorageError
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
-from storage.db import as_utc
-from storage.queues import InboxItem, mark_unreachable
-from storage.repository import identity_t
-from storage.tokens import TokenStore
+from storage import InboxItem
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +115,7 @@ class ZaloOARuntime(InboxChannel[dict[str, Any]]):
             timeout=http_timeout,
         )
         self.tokens = TokenManager(
-            TokenStore(self.storage, CHANNEL),
+            self.storage.tokens.store(CHANNEL),
             self.client,
             refresh_token,
             clock=clock,
@@ -238,7 +234,9 @@ class ZaloOARuntime(InboxChannel[dict[str, Any]]):
         name, user, now = event_name(event), user_of(event), self.clock()
         if name == "unfollow" and user:
             try:
-                await mark_unreachable(self.storage, CHANNEL, user, "unfollowed the OA", now)
+                await self.storage.identities.mark_unreachable(
+                    CHANNEL, user, "unfollowed the OA", now
+                )
             except StorageError as exc:
                 raise RetryLater(str(exc), self.backoff.delay(2)) from exc
             log.info("zalo_oa: a learner unfollowed; no more messages until they write again")
@@ -320,7 +318,7 @@ class ZaloOARuntime(InboxChannel[dict[str, Any]]):
         reason = f"zalo {exc.code}: {UNREACHABLE.get(exc.code, exc.message)}"
         log.info("zalo_oa: learner %s not reachable (%s) until they write again", user, reason)
         try:
-            await mark_unreachable(self.storage, CHANNEL, user, reason, self.clock())
+            await self.storage.identities.mark_unreachable(CHANNEL, user, reason, self.clock())
         except StorageError:
             log.exception("zalo_oa: could not record that learner %s is unreachable", user)
 
@@ -333,21 +331,14 @@ class ZaloOARuntime(InboxChannel[dict[str, Any]]):
         interaction; a learner marked unreachable stays so until they write again.
         """
         now = now or self.clock()
-        query = select(
-            identity_t.c.unreachable_since,
-            identity_t.c.unreachable_reason,
-            identity_t.c.last_inbound_at,
-        ).where(identity_t.c.channel == CHANNEL, identity_t.c.external_id == recipient)
-        async with self.storage.engine.connect() as conn:
-            row = (await conn.execute(query)).first()
-        if row is None:
+        reach = await self.storage.identities.reach(CHANNEL, recipient)
+        if reach is None:
             return "not a known learner on Zalo OA"
-        if row.unreachable_since is not None:
-            return f"unreachable ({row.unreachable_reason})"
-        last = row.last_inbound_at
+        if not reach.reachable:
+            return f"unreachable ({reach.unreachable_reason})"
+        last = reach.last_inbound_at
         if last is None:
             return "no message from the learner yet"
-        last = as_utc(last)
         if now - last > REPLY_WINDOW - WINDOW_SAFETY:
             return f"outside the 7-day reply window (last message {last.isoformat()})"
         return None
