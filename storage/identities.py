@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from storage.db import as_utc
 from storage.repository import Storage
@@ -44,6 +44,9 @@ class Identities:
     ) -> None:
         """The platform says the learner blocked the bot or is outside the reply window.
 
+        An identity already marked keeps its first time and reason (the channel's own words,
+        usually more precise than a later, generic one).
+
         Raises:
             StorageError: nothing was recorded.
         """
@@ -51,7 +54,12 @@ class Identities:
             await uow.connection.execute(
                 update(identity_t)
                 .where(identity_t.c.channel == channel, identity_t.c.external_id == external_id)
-                .values(unreachable_since=now, unreachable_reason=reason[:MAX_REASON])
+                .values(
+                    unreachable_since=func.coalesce(identity_t.c.unreachable_since, now),
+                    unreachable_reason=func.coalesce(
+                        identity_t.c.unreachable_reason, reason[:MAX_REASON]
+                    ),
+                )
             )
 
     async def reach(self, channel: str, external_id: str) -> Reach | None:

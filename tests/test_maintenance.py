@@ -13,7 +13,8 @@ from sqlalchemy import insert, select
 
 from bot.cli import main
 from bot.errors import ConfigurationError
-from bot.maintenance import PRUNE_JOB, prune_once, start_maintenance
+from bot.maintenance import PRUNE_JOB, prune_once, retention
+from bot.scheduler import Scheduler
 from bot.settings import load_settings
 from storage import Storage
 from storage.maintenance import LOCK_NAME, Retention
@@ -144,15 +145,18 @@ async def test_one_process_prunes_at_a_time(db_url: str, storage: Storage) -> No
 async def test_hocvuso_run_schedules_the_prune_every_night(db_url: str) -> None:
     settings = load_settings(_env_file=None, database_url=db_url)
     storage = Storage.open(db_url)
-    scheduler = start_maintenance(settings, storage)
+    scheduler = Scheduler(
+        storage, zone=settings.zone, retention=retention(settings), clock=lambda: datetime.now(UTC)
+    )
+    scheduler.start()
     try:
-        job = scheduler.get_job(PRUNE_JOB)
+        job = scheduler._scheduler.get_job(PRUNE_JOB)
         runs = job.next_run_time.astimezone(settings.zone)
         assert (runs.hour, runs.minute) == (3, 30)
         assert runs - datetime.now(settings.zone) <= DAY
         await job.func(*job.args)  # what the scheduler runs: it logs and never raises
     finally:
-        scheduler.shutdown(wait=False)
+        await scheduler.shutdown()
         await storage.close()
 
 

@@ -180,7 +180,7 @@ async def test_proactive_messages_skip_unreachable_learners(
                         kind="reminder",
                     )
                 )
-            await bot.runtime.drain_outbox()
+            await bot.drain_outbox()
             if text == "Nhắc học bài":
                 assert fake.bot_messages_to(TED)[-1].text == "Nhắc học bài\n\n1. Menu"
                 await sqlite_storage.identities.mark_unreachable(CHANNEL, TED, "test", clock.now())
@@ -188,4 +188,4 @@ async def test_proactive_messages_skip_unreachable_learners(
         async with sqlite_storage.reading() as conn:
             query = select(outbox_t.c.status).where(outbox_t.c.id.in_(rows))
             statuses = list((await conn.execute(query.order_by(outbox_t.c.id))).scalars())
-        assert statuses == ["sent", "dead"]
+        assert statuses == ["sent", "skipped"]

@@ -55,13 +55,13 @@ class EitherProcess(BotLearner):
 
 def count_sends(harness: BotHarness, sent: dict[str, int], name: str) -> None:
     runtime = harness.runtime
-    send = runtime.send
+    send = runtime.send_payload
 
     async def counting(recipient: str, payload: str) -> Delivery:
         sent[name] += 1
         return await send(recipient, payload)
 
-    runtime.send = counting  # type: ignore[method-assign]
+    runtime.send_payload = counting  # type: ignore[method-assign]
 
 
 async def test_two_processes_answer_each_update_once_and_hand_over(

@@ -74,6 +74,7 @@ from bot.channels.telegram.adapter import (
 from bot.channels.telegram.client import ChannelBot
 from bot.channels.telegram.dispatch import KeyedDispatcher
 from bot.channels.telegram.inbox import InboxWriter
+from bot.channels.telegram.outbound import ProactiveSending
 from bot.channels.telegram.ratelimit import ChatRateLimiter, retry_seconds
 from bot.channels.telegram.render import (
     EMPTY_TEXT,
@@ -195,7 +196,7 @@ def build_application(
     return Application.builder().bot(bot).updater(None).job_queue(None).build()
 
 
-class TelegramChannel:
+class TelegramChannel(ProactiveSending):
     """The Telegram channel: a webhook route or a polling loop, both feeding the inbox."""
 
     name = CHANNEL

@@ -75,7 +75,6 @@ class ZaloBotRuntime(InboxChannel[str]):
         backoff: Backoff | None = None,
         poll_timeout: int = POLL_TIMEOUT,
         poll_interval: float = 2.0,
-        outbox_interval: float = 5.0,
         http_timeout: float = 15.0,
     ) -> None:
         if webhook_url and not webhook_secret:
@@ -85,7 +84,6 @@ class ZaloBotRuntime(InboxChannel[str]):
             clock=clock,
             backoff=backoff,
             poll_interval=poll_interval,
-            outbox_interval=outbox_interval,
         )
         self.webhook_url = webhook_url
         self._secret = webhook_secret or ""
@@ -219,7 +217,7 @@ class ZaloBotRuntime(InboxChannel[str]):
         """The texts for `replies`, choices as numbered menus."""
         return [text for reply in replies for text in render_reply(reply)]
 
-    async def send(self, recipient: str, payload: str) -> Delivery:
+    async def send_payload(self, recipient: str, payload: str) -> Delivery:
         """One text message: rate limits and network errors are retried in place."""
 
         async def attempt(_number: int) -> Delivery:
@@ -240,7 +238,7 @@ class ZaloBotRuntime(InboxChannel[str]):
 
     # -- proactive messages (outbox) -------------------------------------------------------------
 
-    async def proactive_block(self, recipient: str, now: datetime | None = None) -> str | None:
+    async def proactive_block(self, recipient: str, now: datetime) -> str | None:
         """Learners marked unreachable are skipped; Zalo documents no reply window for bots."""
         if not await self.storage.identities.is_reachable(CHANNEL, recipient):
             return "learner unreachable"

@@ -19,6 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.channels.base import PeriodicJob
 from bot.channels.inbox_channel import Delivery, InboxChannel, SendAgain
 from bot.channels.inbox_worker import Backoff, RetryLater
 from bot.channels.payload import from_epoch_ms
@@ -87,7 +88,6 @@ class ZaloOARuntime(InboxChannel[dict[str, Any]]):
         max_clock_skew: timedelta = MAX_CLOCK_SKEW,
         backoff: Backoff | None = None,
         poll_interval: float = 2.0,
-        outbox_interval: float = 5.0,
         token_check_interval: float = 600.0,
         refresh_margin: timedelta = REFRESH_MARGIN,
         lease: timedelta = LEASE,
@@ -99,7 +99,6 @@ class ZaloOARuntime(InboxChannel[dict[str, Any]]):
             clock=clock,
             backoff=backoff,
             poll_interval=poll_interval,
-            outbox_interval=outbox_interval,
         )
         self.app_id = app_id
         self.max_event_age = max_event_age
@@ -137,14 +136,11 @@ class ZaloOARuntime(InboxChannel[dict[str, Any]]):
             await self.tokens.prepare()
         except StorageError as exc:
             log.error("zalo_oa: token store unavailable at start (%s); retrying later", exc)
-        await self._start(
-            tokens=self._repeat(
-                "periodic token refresh",
-                self.token_check_interval,
-                self.tokens.refresh_if_due,
-                wait_first=True,
-            )
-        )
+        await self._start()
+
+    def periodic_jobs(self) -> tuple[PeriodicJob, ...]:
+        """Refresh the access token ahead of its expiry (run by the scheduler's leader)."""
+        return (PeriodicJob("tokens", self.token_check_interval, self.tokens.refresh_if_due),)
 
     async def close(self) -> None:
         """Close the HTTP client."""
@@ -268,7 +264,7 @@ class ZaloOARuntime(InboxChannel[dict[str, Any]]):
             for payload in render_reply(recipient, reply, locale, max_buttons=self.max_buttons)
         ]
 
-    async def send(self, recipient: str, payload: dict[str, Any]) -> Delivery:
+    async def send_payload(self, recipient: str, payload: dict[str, Any]) -> Delivery:
         """One customer-service message: rate limits and network errors are retried in place,
         a refused access token is refreshed once."""
         refreshed = False
@@ -324,13 +320,12 @@ class ZaloOARuntime(InboxChannel[dict[str, Any]]):
 
     # -- proactive messages (outbox) -------------------------------------------------------------
 
-    async def proactive_block(self, recipient: str, now: datetime | None = None) -> str | None:
+    async def proactive_block(self, recipient: str, now: datetime) -> str | None:
         """Why a proactive message to `recipient` may not be sent now, or None if it may.
 
         Zalo accepts customer-service messages only within 7 days of the learner's last
         interaction; a learner marked unreachable stays so until they write again.
         """
-        now = now or self.clock()
         reach = await self.storage.identities.reach(CHANNEL, recipient)
         if reach is None:
             return "not a known learner on Zalo OA"
