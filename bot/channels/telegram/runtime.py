@@ -77,15 +77,15 @@ from bot.channels.telegram.inbox import InboxWriter
 from bot.channels.telegram.outbound import ProactiveSending
 from bot.channels.telegram.ratelimit import ChatRateLimiter, retry_seconds
 from bot.channels.telegram.render import (
+    CAPABILITIES,
     EMPTY_TEXT,
     MAX_BUTTONS,
     MAX_CALLBACK_BYTES,
-    MAX_TEXT,
     Outgoing,
     render,
 )
 from bot.channels.telegram.request import AiohttpRequest
-from bot.core import ChannelCapabilities, Reply
+from bot.core import Reply
 from bot.core.engine import COMMANDS as CORE_COMMANDS
 from bot.errors import ConfigurationError, StorageError
 from bot.i18n import N_, translator
@@ -96,13 +96,6 @@ log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
-CAPABILITIES = ChannelCapabilities(
-    buttons=True,
-    max_buttons=MAX_BUTTONS,
-    polls=False,
-    max_text=MAX_TEXT,
-    max_choice_id_bytes=MAX_CALLBACK_BYTES,
-)
 # The command menu (setMyCommands), per language. Only names the core knows are published.
 COMMAND_MENUS: dict[str, tuple[tuple[str, str], ...]] = {
     "vi": (

@@ -33,9 +33,8 @@ from bot.channels.zalo_bot.adapter import (
     user_of,
 )
 from bot.channels.zalo_bot.client import BotClient, BotTransportError, ZaloBotError
-from bot.channels.zalo_bot.render import render_reply
-from bot.channels.zalo_oa.render import MAX_TEXT
-from bot.core import ChannelCapabilities, Reply
+from bot.channels.zalo_bot.render import CAPABILITIES, render_reply
+from bot.core import Reply
 from bot.errors import StorageError
 from bot.i18n import N_, translator
 from bot.service import ConversationService, utc_now
@@ -47,9 +46,6 @@ log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/zalo/bot/webhook"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 POLL_TIMEOUT = 30
-CAPABILITIES = ChannelCapabilities(
-    buttons=False, max_buttons=0, polls=False, max_text=MAX_TEXT, proactive_window=None
-)
 PROTECTED_TEXT = N_(
     "Sorry, I cannot read your message: Zalo hides messages from protected accounts from "
     "bots. A family member or a local digital-skills volunteer can help you learn with me "

@@ -14,6 +14,7 @@ import hmac
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -39,8 +40,8 @@ from bot.channels.zalo_oa.client import (
     ZaloApiError,
     ZaloTransportError,
 )
-from bot.channels.zalo_oa.render import MAX_BUTTONS, MAX_TEXT, render_reply
-from bot.core import ChannelCapabilities, Reply
+from bot.channels.zalo_oa.render import CAPABILITIES, MAX_BUTTONS, REPLY_WINDOW, render_reply
+from bot.core import Reply
 from bot.errors import StorageError
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
@@ -51,20 +52,11 @@ log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/zalo/oa/webhook"
 SIGNATURE_HEADER = "X-ZEvent-Signature"
 TIMESTAMP_HEADER = "X-ZEvent-Timestamp"  # read by some code, unconfirmed; tried as well
-REPLY_WINDOW = timedelta(days=7)
 WINDOW_SAFETY = timedelta(hours=1)  # do not start a proactive send in the window's last hour
 # Zalo retries an unanswered webhook for hours (up to 12 h by one account): accept events
 # up to a day old; older or future-dated ones are refused like forged ones.
 MAX_EVENT_AGE = timedelta(hours=24)
 MAX_CLOCK_SKEW = timedelta(minutes=10)
-CAPABILITIES = ChannelCapabilities(
-    buttons=True,
-    max_buttons=MAX_BUTTONS,
-    polls=False,
-    max_text=MAX_TEXT,
-    max_choice_id_bytes=1000,
-    proactive_window=REPLY_WINDOW,
-)
 
 
 class ZaloOARuntime(InboxChannel[dict[str, Any]]):
@@ -105,6 +97,7 @@ class ZaloOARuntime(InboxChannel[dict[str, Any]]):
         self.max_clock_skew = max_clock_skew
         self.token_check_interval = token_check_interval
         self.max_buttons = max_buttons
+        self.capabilities = replace(CAPABILITIES, max_buttons=max_buttons)
         self._secrets = (("OA secret key", oa_secret_key), ("app secret", app_secret))
         self.client = OAClient(
             api_base_url=api_base_url,
@@ -261,7 +254,7 @@ class ZaloOARuntime(InboxChannel[dict[str, Any]]):
         return [
             payload
             for reply in replies
-            for payload in render_reply(recipient, reply, locale, max_buttons=self.max_buttons)
+            for payload in render_reply(recipient, reply, locale, self.capabilities)
         ]
 
     async def send_payload(self, recipient: str, payload: dict[str, Any]) -> Delivery:
