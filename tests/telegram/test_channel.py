@@ -562,3 +562,35 @@ async def test_replies_are_rendered_once_unless_they_have_a_picture_or_lose_butt
             first, second = channel._render(too_long), channel._render(too_long)
         assert first is not second and first == second
         assert sum("longer than 64 bytes" in r.getMessage() for r in caplog.records) == 2
+
+
+async def test_the_database_down_during_a_resume_does_not_kill_the_resume(
+    fake_api: FakeBotApi,
+    sqlite_storage: Storage,
+    small_catalog: Catalog,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Stored updates go out as soon as the database is back, not at the next sweep."""
+    user = 5_000_031
+    stored = updates.text(user, "/start")
+    key = f"{fake_api.bot_id}:{stored['update_id']}"
+    await sqlite_storage.inbox.store("telegram", key, json.dumps(stored), utc_now())
+    real = sqlite_storage.inbox.pending
+    outage = {"reads": 0}
+
+    async def down_for_a_while(*args, **kwargs):  # type: ignore[no-untyped-def]
+        outage["reads"] += 1
+        if outage["reads"] <= 3:
+            # What the storage front door raises for a database that does not answer.
+            raise StorageError("the database is unreachable: connection refused", transient=True)
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(sqlite_storage.inbox, "pending", down_for_a_while)
+    options = fast_options(sweep_interval=3600.0)  # the sweep cannot be what rescues it
+    async with running_bot(
+        fake_api, sqlite_storage, small_catalog, "polling", options=options
+    ) as bot:
+        await fake_api.wait_for(lambda: len(fake_api.texts_to(user)) == 2, within=10)
+        assert outage["reads"] > 3
+        await bot.channel.join()
+    assert all(row["processed_at"] is not None for row in await inbox_rows(sqlite_storage))

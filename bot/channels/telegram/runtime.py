@@ -136,6 +136,8 @@ class TelegramOptions:
         lock_interval: seconds between asks for the channel's lock (several processes).
         sweep_interval: seconds between the lock holder's looks for updates left pending by
             another process; one pending at two looks in a row is resumed.
+        resume_retry_max: longest wait between tries to read the inbox while the database is
+            down (the waits double from `retry_delay`).
     """
 
     poll_timeout: int = 25
@@ -147,6 +149,7 @@ class TelegramOptions:
     webhook_max_connections: int = 40
     lock_interval: float = 2.0
     sweep_interval: float = 60.0
+    resume_retry_max: float = 30.0
 
 
 @dataclass(eq=False)
@@ -500,13 +503,27 @@ class TelegramChannel(ProactiveSending):
         """Hand stored-but-unprocessed updates (a crash, a stop) to the workers, oldest first.
 
         `sweep`: only the oldest page, and of it only the rows that were pending and not ours at
-        the previous sweep too (another live process may be handling a fresh one)."""
+        the previous sweep too (another live process may be handling a fresh one).
+
+        While the database is down it keeps trying, waiting longer each time (up to
+        `resume_retry_max` seconds), so stored updates go out as soon as it is back rather than
+        at the next sweep."""
+        failures = 0
         while self._accepting:
             try:
                 page = await self.inbox.pending(CHANNEL, limit=self.options.resume_batch)
-            except StorageError:
-                log.exception("telegram: could not read the inbox; stored updates wait")
-                return
+            except StorageError as exc:
+                failures += 1
+                delay = min(self.options.resume_retry_max, self.options.retry_delay * 2**failures)
+                log.warning(
+                    "telegram: could not read the inbox (%s); stored updates resume in %.1f s",
+                    exc,
+                    delay,
+                )
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), delay)
+                continue
+            failures = 0
             fresh = [item for item in page if not self._known(item.id)]
             if sweep:
                 suspects, self._suspects = self._suspects, {item.id for item in fresh}
