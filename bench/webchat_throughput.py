@@ -24,6 +24,7 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.channels.webchat import WebChatChannel  # noqa: E402
 from bot.content import load_catalog  # noqa: E402
 from bot.core import Context, InboundMessage, InputKind, LearnerState, handle  # noqa: E402
 from bot.service import ConversationService  # noqa: E402
@@ -84,7 +85,7 @@ async def main(learners: int, messages: int, rounds: int) -> dict[str, object]:
         bare = web.Application()
         bare.router.add_post("/chat/api/send", echo)
         bare_runner, bare_url = await serve(bare)
-        chat_runner, chat_url = await serve(build_app(service))
+        chat_runner, chat_url = await serve(build_app(service, [WebChatChannel(service)]))
         echo_rates, chat_rates = [], []
         for _ in range(rounds):
             echo_rates.append(await drive(bare_url, "/chat/api/send", learners, messages))

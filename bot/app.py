@@ -13,8 +13,9 @@ from aiohttp import web
 from bot.channels.registry import build_channels
 from bot.content import load_catalog
 from bot.errors import ConfigurationError
-from bot.maintenance import start_maintenance
-from bot.service import ConversationService
+from bot.maintenance import retention
+from bot.scheduler import Scheduler
+from bot.service import ConversationService, utc_now
 from bot.settings import Settings
 from bot.web import build_app
 from storage import Storage, current_revision, head_revision
@@ -52,9 +53,7 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         storage, catalog, default_locale=settings.default_locale, zone=settings.zone
     )
     channels = build_channels(settings, service)
-    app = build_app(service)
-    for channel in channels:
-        channel.add_routes(app)
+    app = build_app(service, channels)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.http_host, settings.http_port)
@@ -71,7 +70,11 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         await runner.cleanup()
         await storage.close()
         raise
-    scheduler = start_maintenance(settings, storage)
+    scheduler = Scheduler(
+        storage, zone=settings.zone, retention=retention(settings), clock=utc_now
+    )
+    scheduler.add_channels(started)
+    scheduler.start()
     # Content, settings and libraries loaded at start-up live as long as the process: moving
     # them out of the collector's reach saved about a fifth of the CPU per update
     # (docs/performance.md).
@@ -92,7 +95,7 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
     try:
         await stop.wait()
     finally:
-        scheduler.shutdown(wait=False)
+        await scheduler.shutdown()
         for channel in reversed(started):
             await channel.stop()
         await runner.cleanup()

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.cli_outbox import add_outbox_commands
 from bot.errors import ConfigurationError, ContentError
 
 if TYPE_CHECKING:
@@ -264,6 +265,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _content_dirs(gift_out, lessons=False)
     gift_out.set_defaults(func=cmd_export_gift)
+
+    add_outbox_commands(commands)
     return parser
 
 

@@ -1,10 +1,10 @@
-"""Periodic maintenance inside `hocvuso run`, on APScheduler 3 (the project's scheduler).
+"""The nightly prune, scheduled by `bot/scheduler.py` and run once by `hocvuso db prune`.
 
-One job for now: every night at 03:30 in HOCVUSO_TIMEZONE, delete what the bot no longer needs
-(`storage.maintenance.prune`: processed inbox rows and processed-message keys older than
-HOCVUSO_RETENTION_DAYS, sent outbox rows older than HOCVUSO_OUTBOX_RETENTION_DAYS).
-`hocvuso db prune` runs the same once. With several processes on PostgreSQL each schedules it;
-the first to start takes a lock and the others skip that night's run.
+Every night at 03:30 in HOCVUSO_TIMEZONE, delete what the bot no longer needs
+(`Storage.retention.prune`: processed inbox rows and processed-message keys older than
+HOCVUSO_RETENTION_DAYS, sent outbox rows older than HOCVUSO_OUTBOX_RETENTION_DAYS). With
+several processes on PostgreSQL each schedules it; the first takes a lock and the others skip
+that night's run.
 """
 
 from __future__ import annotations
@@ -12,13 +12,9 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.cron import CronTrigger
-
 from bot.errors import StorageError
 from bot.settings import Settings
-from storage import Storage
-from storage.maintenance import Pruned, Retention, prune
+from storage import Pruned, Retention, Storage
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +38,11 @@ async def prune_once(
     Raises:
         StorageError: the database failed (the scheduled job logs it and tries next night).
     """
-    pruned = await prune(storage, now or datetime.now(UTC), retention(settings))
+    return await _prune(storage, retention(settings), now or datetime.now(UTC))
+
+
+async def _prune(storage: Storage, kept: Retention, now: datetime) -> Pruned | None:
+    pruned = await storage.retention.prune(now, kept)
     if pruned is None:
         log.info("maintenance: another process is pruning; skipped")
     else:
@@ -51,43 +51,19 @@ async def prune_once(
             "(older than %d days) and %d sent outbox messages (older than %d days)",
             pruned.inbox_events,
             pruned.processed_messages,
-            settings.retention_days,
+            kept.keys.days,
             pruned.outbox_messages,
-            settings.outbox_retention_days,
+            kept.sent.days,
         )
     return pruned
 
 
-async def _scheduled_prune(storage: Storage, settings: Settings) -> None:
+async def prune_logged(storage: Storage, kept: Retention) -> None:
+    """The scheduled job: prune, and log (never raise) a database failure."""
     try:
-        await prune_once(storage, settings)
+        await _prune(storage, kept, datetime.now(UTC))
     except StorageError as exc:
         log.error("maintenance: pruning failed (%s); trying again next night", exc)
 
 
-def start_maintenance(settings: Settings, storage: Storage) -> AsyncIOScheduler:
-    """Start the scheduler with the maintenance jobs (call inside the running event loop);
-    `shutdown(wait=False)` it before closing the storage."""
-    scheduler = AsyncIOScheduler(timezone=settings.zone)
-    scheduler.add_job(
-        _scheduled_prune,
-        CronTrigger(hour=PRUNE_HOUR, minute=PRUNE_MINUTE, timezone=settings.zone),
-        args=(storage, settings),
-        id=PRUNE_JOB,
-        name="delete expired inbox, de-duplication and outbox rows",
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=3600,
-    )
-    scheduler.start()
-    log.info(
-        "maintenance: expired rows are deleted every night at %02d:%02d (%s); next run %s",
-        PRUNE_HOUR,
-        PRUNE_MINUTE,
-        settings.timezone,
-        scheduler.get_job(PRUNE_JOB).next_run_time,
-    )
-    return scheduler
-
-
-__all__ = ["PRUNE_JOB", "prune_once", "retention", "start_maintenance"]
+__all__ = ["PRUNE_HOUR", "PRUNE_JOB", "PRUNE_MINUTE", "prune_logged", "prune_once", "retention"]

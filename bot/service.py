@@ -17,9 +17,7 @@ from bot.core import Context, InboundMessage, Reply, handle
 from bot.core.messages import replies_from_json
 from bot.errors import StorageError
 from bot.i18n import translator
-from storage import Storage
-from storage.repository import dumps_replies
-from storage.turns import SavedTurn, TurnKey, load_turns, save_turns
+from storage import SavedTurn, Storage, TurnKey, dumps_replies
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +93,7 @@ class ConversationService:
         keys = [TurnKey(m.channel, m.user_ref, m.message_id) for m in batch]
         results: list[Handled | Exception] = []
         async with self.storage.unit_of_work(self.clock()) as uow:
-            turns = await load_turns(uow, keys)
+            turns = await self.storage.turns.load(uow, keys)
             ctx = Context(
                 self.catalog, uow.now, default_locale=self.default_locale, zone=self.zone
             )
@@ -114,9 +112,9 @@ class ConversationService:
                 response = None
                 if message.message_id:
                     response = dumps_replies([reply.to_json() for reply in outcome.replies])
-                saves.append(SavedTurn(turn, outcome, response))
+                saves.append(SavedTurn(turn, outcome.state, outcome.events, response))
                 results.append(Handled(outcome.replies, learner_public_id=turn.learner.public_id))
-            await save_turns(
+            await self.storage.turns.save(
                 uow, saves, content_version=self.catalog.version, module_of=self._module_of
             )
         return results

@@ -1,17 +1,19 @@
-"""The one aiohttp application: web chat, health checks, and (later) webhooks and dashboard."""
+"""The one aiohttp application: health checks, the source download, and every channel's routes
+(the web chat page and API, the platforms' webhooks)."""
 
 from __future__ import annotations
 
 import io
 import logging
 import tarfile
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 from aiohttp import web
 
-from bot.channels.webchat import WebChat
-from bot.channels.webchat.adapter import MAX_BODY_BYTES
+from bot.channels.base import Channel
+from bot.channels.webchat.channel import MAX_BODY_BYTES
 from bot.service import ConversationService
 
 log = logging.getLogger(__name__)
@@ -71,12 +73,13 @@ async def readyz(request: web.Request) -> web.Response:
     return web.json_response({"status": "database unavailable"}, status=503)
 
 
-def build_app(service: ConversationService) -> web.Application:
-    """Assemble the web application around a conversation service."""
+def build_app(service: ConversationService, channels: Sequence[Channel] = ()) -> web.Application:
+    """Assemble the web application around a conversation service and its channels."""
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[SERVICE_KEY] = service
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/source.tar.gz", source)
-    WebChat(service).add_routes(app)
+    for channel in channels:
+        channel.add_routes(app)
     return app

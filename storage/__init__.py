@@ -1,14 +1,46 @@
-"""Storage: SQLModel tables, the repository API and Alembic migrations."""
+"""Storage: SQLModel tables, the repository API and Alembic migrations.
 
+The public names are here; everything else in `storage/` (engines, connections, tables) is
+internal. See `storage/repository.py` for the repositories `Storage` exposes.
+"""
+
+from bot.errors import StorageError
+from storage.identities import Reach
+from storage.inbox import MAX_ERROR, MAX_EVENT_KEY, InboxItem
+from storage.leader import LeaderLock
+from storage.maintenance import Pruned, Retention
 from storage.migrate import current_revision, head_revision, upgrade
-from storage.repository import Duplicate, LearnerRecord, Storage, UnitOfWork
+from storage.outbox import STATUSES as OUTBOX_STATUSES
+from storage.outbox import OutboxItem
+from storage.repository import Storage, UnitOfWork, dumps_replies
+from storage.tokens import NO_EXPIRY, Claim, RefreshJournal, TokenPair, TokenStore
+from storage.turns import Duplicate, LearnerRecord, LoadedTurn, SavedTurn, TurnKey
 
 __all__ = [
+    "MAX_ERROR",
+    "MAX_EVENT_KEY",
+    "NO_EXPIRY",
+    "OUTBOX_STATUSES",
+    "Claim",
     "Duplicate",
+    "InboxItem",
+    "LeaderLock",
     "LearnerRecord",
+    "LoadedTurn",
+    "OutboxItem",
+    "Pruned",
+    "Reach",
+    "RefreshJournal",
+    "Retention",
+    "SavedTurn",
     "Storage",
+    "StorageError",
+    "TokenPair",
+    "TokenStore",
+    "TurnKey",
     "UnitOfWork",
     "current_revision",
+    "dumps_replies",
     "head_revision",
     "upgrade",
 ]

@@ -62,7 +62,7 @@ class LeaderLock:
 
     def __init__(self, storage: Storage, name: str, *, timeout: float = 5.0) -> None:
         self.storage, self.name, self.timeout = storage, name, timeout
-        self.shared = storage.engine.dialect.name == "postgresql"
+        self.shared = storage.shared
         self._key = lock_key(name)
         self._conn: AsyncConnection | None = None
 
@@ -92,7 +92,7 @@ class LeaderLock:
             return False
 
     async def _try_acquire(self) -> bool:
-        conn = await self.storage.engine.connect()
+        conn = await self.storage._engine.connect()
         try:
             await conn.execution_options(isolation_level="AUTOCOMMIT")
             granted = await conn.scalar(
@@ -154,7 +154,7 @@ class LeaderLock:
         if not self.shared or self._conn is not None:
             return  # SQLite, or this process leads and wakes itself
         try:
-            async with self.storage.engine.connect() as conn:
+            async with self.storage._engine.connect() as conn:
                 await conn.execute(
                     text("SELECT pg_notify(:channel, :name)"),
                     {"channel": NOTIFY_CHANNEL, "name": self.name},
@@ -162,6 +162,21 @@ class LeaderLock:
                 await conn.commit()
         except _ERRORS as exc:
             log.debug("%s: notify failed (%s); the holder polls anyway", self.name, exc)
+
+
+class Locks:
+    """Who leads what (`Storage.locks`): one `LeaderLock` per name."""
+
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    def leader(self, name: str, *, timeout: float = 5.0) -> LeaderLock:
+        """The lock that names one leader for `name` (a channel, a job) across processes."""
+        return LeaderLock(self._storage, name, timeout=timeout)
+
+    async def notify(self, name: str) -> None:
+        """Wake whichever process leads `name` (best effort; nothing on SQLite)."""
+        await LeaderLock(self._storage, name).notify()
 
 
 async def _discard(conn: AsyncConnection) -> None:
@@ -173,4 +188,4 @@ async def _discard(conn: AsyncConnection) -> None:
         await conn.close()
 
 
-__all__ = ["NAMESPACE", "NOTIFY_CHANNEL", "LeaderLock", "lock_key"]
+__all__ = ["NAMESPACE", "NOTIFY_CHANNEL", "LeaderLock", "Locks", "lock_key"]

@@ -19,9 +19,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Table, and_, delete, select
 
-from storage.leader import LeaderLock
-from storage.queues import inbox_t, outbox_t
-from storage.repository import Storage, processed_t
+from storage.repository import Storage
+from storage.tables import inbox_t, outbox_t, processed_t
 
 BATCH = 2000
 LOCK_NAME = "maintenance"
@@ -60,7 +59,7 @@ async def prune(
     Raises:
         StorageError: the database failed; what was deleted before stays deleted.
     """
-    lock = LeaderLock(storage, LOCK_NAME)
+    lock = storage.locks.leader(LOCK_NAME)
     if not await lock.hold():
         return None
     try:
@@ -99,7 +98,7 @@ async def _delete(
     while True:
         chosen = select(table.c.id).where(condition).order_by(table.c.id).limit(batch)
         async with storage.unit_of_work(now) as uow:
-            result = await uow.conn.execute(
+            result = await uow.connection.execute(
                 delete(table).where(table.c.id.in_(chosen.scalar_subquery()))
             )
         total += result.rowcount
@@ -107,4 +106,17 @@ async def _delete(
             return total
 
 
-__all__ = ["BATCH", "LOCK_NAME", "Pruned", "Retention", "prune"]
+class RetentionRepository:
+    """Deleting what is no longer needed (`Storage.retention`)."""
+
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    async def prune(
+        self, now: datetime, retention: Retention, *, batch: int = BATCH
+    ) -> Pruned | None:
+        """See `prune`."""
+        return await prune(self._storage, now, retention, batch=batch)
+
+
+__all__ = ["BATCH", "LOCK_NAME", "Pruned", "Retention", "RetentionRepository", "prune"]

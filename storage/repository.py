@@ -1,7 +1,17 @@
-"""The repository API: everything the bot stores goes through `Storage` and its unit of work.
+"""The storage front door: `Storage` and its repositories.
 
-One inbound message is one unit of work: claim its de-duplication key, load (or create) and lock
-the learner, apply the core's outcome. All of it commits together or not at all.
+    Storage.open(url)
+    ├── turns       learners' turns: lock, de-duplicate, load, save (storage/turns.py)
+    ├── inbox       raw platform events stored before acknowledging (storage/inbox.py)
+    ├── outbox      messages the bot sends: replies, announcements, reminders (storage/outbox.py)
+    ├── identities  who a learner is on a channel, and whether they can be reached
+    ├── tokens      rotating platform credentials (storage/tokens.py)
+    ├── locks       which process leads a job or a channel (storage/leader.py)
+    └── retention   deleting what is no longer needed (storage/maintenance.py)
+
+Nothing outside `storage/` sees an engine, a connection or a table: callers get plain records
+back, hand `UnitOfWork` objects back in, and catch `StorageError` (mapped once, in
+`storage/errors.py`, for reads and writes alike).
 """
 
 from __future__ import annotations
@@ -9,210 +19,88 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, delete, func, insert, select, text, update
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.core.events import (
-    LessonCompleted,
-    LessonStarted,
-    QuizFinished,
-)
 from bot.core.state import LearnerState
-from bot.errors import StorageError
-from storage.db import create_engine_for, insert_ignore
+from storage.db import create_engine_for
+from storage.errors import mapped
 from storage.tables import (
-    ChannelIdentity,
-    CompletionEvent,
-    Learner,
-    LessonProgress,
-    OutboxMessage,
-    ProcessedMessage,
-    QuizAnswer,
+    answer_t,
+    completion_t,
+    identity_t,
+    inbox_t,
+    learner_t,
+    outbox_t,
+    processed_t,
+    progress_t,
 )
-
-learner_t: Table = Learner.__table__  # type: ignore[attr-defined]
-identity_t: Table = ChannelIdentity.__table__  # type: ignore[attr-defined]
-processed_t: Table = ProcessedMessage.__table__  # type: ignore[attr-defined]
-progress_t: Table = LessonProgress.__table__  # type: ignore[attr-defined]
-answer_t: Table = QuizAnswer.__table__  # type: ignore[attr-defined]
-completion_t: Table = CompletionEvent.__table__  # type: ignore[attr-defined]
-outbox_t: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
-
-
-@dataclass(frozen=True)
-class LearnerRecord:
-    """A learner as the service sees it."""
-
-    id: int
-    public_id: str
-    state: LearnerState
-    created: bool
-
-
-@dataclass(frozen=True)
-class Duplicate:
-    """The message key was seen before; `response` is what was answered then (JSON), if kept."""
-
-    response: str | None
 
 
 class UnitOfWork:
-    """One transaction. Obtain it from `Storage.unit_of_work()`."""
+    """One transaction, handed to repository methods that take part in it.
+
+    Obtain it from `Storage.unit_of_work()`; its connection is for `storage/` modules only.
+    """
 
     def __init__(self, conn: AsyncConnection, now: datetime) -> None:
-        self.conn = conn
+        self._conn = conn
         self.now = now
 
-    async def record_progress(
-        self,
-        learner_id: int,
-        event: LessonStarted | LessonCompleted | QuizFinished,
-        *,
-        channel: str,
-        content_version: str,
-        module_of: dict[str, str],
-    ) -> None:
-        """Update lesson progress and append completion events for one lesson event."""
-        if isinstance(event, LessonStarted):
-            await self._progress(learner_id, event.lesson_id, started=True)
-        elif isinstance(event, LessonCompleted):
-            await self._progress(learner_id, event.lesson_id, status="read", read=True)
-            await self._completion(
-                learner_id,
-                "lesson_completed",
-                event.lesson_id,
-                module_of,
-                channel,
-                content_version,
-            )
-        else:
-            await self._finish_quiz(learner_id, event)
-            await self._completion(
-                learner_id,
-                "quiz_passed" if event.passed else "quiz_failed",
-                event.lesson_id,
-                module_of,
-                channel,
-                content_version,
-                attempt=event.attempt,
-                score=event.points,
-                max_score=event.max_points,
-            )
+    @property
+    def connection(self) -> AsyncConnection:
+        """The transaction's connection (storage modules only)."""
+        return self._conn
 
-    async def _progress(
-        self,
-        learner_id: int,
-        lesson_id: str,
-        *,
-        started: bool = False,
-        status: str | None = None,
-        read: bool = False,
-    ) -> None:
-        await self.conn.execute(
-            insert_ignore(self.conn.dialect.name, progress_t).values(
-                learner_id=learner_id,
-                lesson_id=lesson_id,
-                status="started",
-                attempts=0,
-                started_at=self.now,
-                updated_at=self.now,
-            )
-        )
-        changes: dict[str, Any] = {"updated_at": self.now}
-        if read:
-            changes["read_at"] = func.coalesce(progress_t.c.read_at, self.now)
-        if status == "read":
-            # Reading again never downgrades a lesson that was already passed or failed.
-            await self.conn.execute(
-                update(progress_t)
-                .where(
-                    progress_t.c.learner_id == learner_id,
-                    progress_t.c.lesson_id == lesson_id,
-                    progress_t.c.status == "started",
-                )
-                .values(status="read")
-            )
-        if started or read:
-            await self.conn.execute(
-                update(progress_t)
-                .where(progress_t.c.learner_id == learner_id, progress_t.c.lesson_id == lesson_id)
-                .values(**changes)
-            )
-
-    async def _finish_quiz(self, learner_id: int, event: QuizFinished) -> None:
-        await self._progress(learner_id, event.lesson_id)
-        where = and_(
-            progress_t.c.learner_id == learner_id, progress_t.c.lesson_id == event.lesson_id
-        )
-        row = (await self.conn.execute(select(progress_t).where(where))).one()
-        ratio = event.points / event.max_points if event.max_points else 0.0
-        passed = row.status == "passed" or event.passed
-        await self.conn.execute(
-            update(progress_t)
-            .where(where)
-            .values(
-                status="passed" if passed else "failed",
-                attempts=max(row.attempts, event.attempt),
-                best_score=max(row.best_score or 0.0, ratio),
-                passed_at=row.passed_at or (self.now if event.passed else None),
-                updated_at=self.now,
-            )
-        )
-
-    async def _completion(
-        self,
-        learner_id: int,
-        kind: str,
-        lesson_id: str,
-        module_of: dict[str, str],
-        channel: str,
-        content_version: str,
-        **extra: Any,
-    ) -> None:
-        await self.conn.execute(
-            insert(completion_t).values(
-                learner_id=learner_id,
-                kind=kind,
-                lesson_id=lesson_id,
-                module_id=module_of.get(lesson_id, lesson_id[:1]),
-                channel=channel,
-                content_version=content_version,
-                occurred_at=self.now,
-                **extra,
-            )
-        )
-
-    async def erase_learner(self, learner_id: int) -> None:
-        """Delete a learner's personal data; completion events stay, no longer linked."""
-        await self.conn.execute(
-            update(completion_t)
-            .where(completion_t.c.learner_id == learner_id)
-            .values(learner_id=None)
-        )
-        for table in (answer_t, progress_t, identity_t, outbox_t):
-            await self.conn.execute(delete(table).where(table.c.learner_id == learner_id))
-        await self.conn.execute(delete(learner_t).where(learner_t.c.id == learner_id))
+    @property
+    def dialect(self) -> str:
+        """ "sqlite" or "postgresql"."""
+        return self._conn.dialect.name
 
 
 class Storage:
     """The database behind the bot. Create with `Storage.open(url)`; close with `close()`."""
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
+        # Imported here: each repository module imports this one for `Storage`/`UnitOfWork`.
+        from storage.identities import Identities
+        from storage.inbox import Inbox
+        from storage.leader import Locks
+        from storage.maintenance import RetentionRepository
+        from storage.outbox import Outbox
+        from storage.tokens import Tokens
+        from storage.turns import Turns
+
+        self._engine = engine
+        self.turns = Turns(self)
+        self.inbox = Inbox(self)
+        self.outbox = Outbox(self)
+        self.identities = Identities(self)
+        self.tokens = Tokens(self)
+        self.locks = Locks(self)
+        self.retention = RetentionRepository(self)
 
     @classmethod
     def open(cls, url: str) -> Storage:
         """Connect lazily to the database at `url` (sqlite:/// or postgresql+psycopg://)."""
         return cls(create_engine_for(url))
 
+    @property
+    def dialect(self) -> str:
+        """ "sqlite" or "postgresql"."""
+        return self._engine.dialect.name
+
+    @property
+    def shared(self) -> bool:
+        """Whether several processes may share this database (PostgreSQL)."""
+        return self.dialect == "postgresql"
+
     async def close(self) -> None:
         """Release every pooled connection."""
-        await self.engine.dispose()
+        await self._engine.dispose()
 
     @asynccontextmanager
     async def unit_of_work(self, now: datetime) -> AsyncIterator[UnitOfWork]:
@@ -221,20 +109,27 @@ class Storage:
         Raises:
             StorageError: the database is unreachable or refused the transaction.
         """
-        try:
-            async with self.engine.begin() as conn:
+        with mapped():
+            async with self._engine.begin() as conn:
                 yield UnitOfWork(conn, now)
-        except (OperationalError, InterfaceError, OSError) as exc:
-            raise StorageError(f"the database is unreachable: {exc}", transient=True) from exc
-        except DBAPIError as exc:
-            raise StorageError(f"the database refused the operation: {exc}") from exc
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for reads (storage modules only), errors mapped.
+
+        Raises:
+            StorageError: the database is unreachable or refused the query.
+        """
+        with mapped():
+            async with self._engine.connect() as conn:
+                yield conn
 
     async def ping(self) -> bool:
         """Whether the database answers."""
         try:
-            async with self.engine.connect() as conn:
+            async with self.reading() as conn:
                 await conn.execute(text("SELECT 1"))
-        except (OperationalError, DBAPIError, OSError):
+        except Exception:  # noqa: BLE001 - any failure means "not ready"
             return False
         return True
 
@@ -242,7 +137,7 @@ class Storage:
 
     async def learner_state(self, channel: str, external_id: str) -> LearnerState | None:
         """The stored state of the learner behind a channel identity, if any."""
-        async with self.engine.connect() as conn:
+        async with self.reading() as conn:
             raw = await conn.scalar(
                 select(learner_t.c.state)
                 .join(identity_t, identity_t.c.learner_id == learner_t.c.id)
@@ -259,7 +154,7 @@ class Storage:
             query = query.join(learner_t, learner_t.c.id == completion_t.c.learner_id).where(
                 learner_t.c.public_id == learner_public_id
             )
-        async with self.engine.connect() as conn:
+        async with self.reading() as conn:
             rows = (await conn.execute(query)).mappings().all()
         return [dict(row) for row in rows]
 
@@ -267,11 +162,20 @@ class Storage:
         """Rows of one table matching simple equality filters (for tests and the CLI)."""
         tables = {
             t.name: t
-            for t in (learner_t, identity_t, processed_t, progress_t, answer_t, completion_t)
+            for t in (
+                learner_t,
+                identity_t,
+                processed_t,
+                progress_t,
+                answer_t,
+                completion_t,
+                inbox_t,
+                outbox_t,
+            )
         }
         chosen = tables[table]
         query = select(chosen).where(*(chosen.c[key] == value for key, value in where.items()))
-        async with self.engine.connect() as conn:
+        async with self.reading() as conn:
             return [
                 dict(row) for row in (await conn.execute(query.order_by(chosen.c.id))).mappings()
             ]
@@ -280,3 +184,6 @@ class Storage:
 def dumps_replies(replies: Sequence[dict[str, Any]]) -> str:
     """JSON for `ProcessedMessage.response`."""
     return json.dumps(list(replies), ensure_ascii=False)
+
+
+__all__ = ["Storage", "UnitOfWork", "dumps_replies"]

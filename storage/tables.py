@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Index, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -150,6 +150,7 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("dedupe_key", name="uq_outbox_dedupe"),
         Index("ix_outbox_due", "channel", "status", "not_before"),
+        Index("ix_outbox_sent_at", "sent_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -159,9 +160,12 @@ class OutboxMessage(SQLModel, table=True):
     payload: str = Field(sa_column=Column(Text, nullable=False))
     kind: str = Field(default="normal", max_length=16)
     dedupe_key: str | None = Field(default=None, max_length=160)
-    status: str = Field(default="pending", max_length=16)  # pending | sent | dead
+    # pending -> sending (claimed by a drainer until `claimed_until`) -> sent | skipped | dead;
+    # a claim whose lease ran out (the drainer died) is pending again.
+    status: str = Field(default="pending", max_length=16)
     attempts: int = 0
     not_before: datetime = _utc(nullable=False)  # type: ignore[assignment]
+    claimed_until: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
     created_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
     sent_at: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
@@ -179,3 +183,15 @@ class ChannelToken(SQLModel, table=True):
     access_expires_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
     generation: int = 0
     updated_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+
+
+# Core-level handles of the tables, for the statements inside `storage/` (never outside it).
+learner_t: Table = Learner.__table__  # type: ignore[attr-defined]
+identity_t: Table = ChannelIdentity.__table__  # type: ignore[attr-defined]
+processed_t: Table = ProcessedMessage.__table__  # type: ignore[attr-defined]
+progress_t: Table = LessonProgress.__table__  # type: ignore[attr-defined]
+answer_t: Table = QuizAnswer.__table__  # type: ignore[attr-defined]
+completion_t: Table = CompletionEvent.__table__  # type: ignore[attr-defined]
+inbox_t: Table = InboxEvent.__table__  # type: ignore[attr-defined]
+outbox_t: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
+token_t: Table = ChannelToken.__table__  # type: ignore[attr-defined]

@@ -22,16 +22,12 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select, update
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.errors import StorageError
 from storage.db import as_utc, insert_ignore
 from storage.repository import Storage
-from storage.tables import ChannelToken
-
-token_t: Table = ChannelToken.__table__  # type: ignore[attr-defined]
+from storage.tables import token_t
 
 NO_EXPIRY = datetime(1970, 1, 1, tzinfo=UTC)  # "no access token yet": always due for refresh
 JOURNAL_SUFFIX = ".refresh"
@@ -115,11 +111,8 @@ class TokenStore:
         return (await conn.execute(query)).mappings().first()
 
     async def _read(self, channel: str) -> Any:
-        try:
-            async with self.storage.engine.connect() as conn:
-                return await self._row(conn, channel)
-        except (OperationalError, DBAPIError, OSError) as exc:
-            raise StorageError(f"the database refused the operation: {exc}") from exc
+        async with self.storage.reading() as conn:
+            return await self._row(conn, channel)
 
     async def load(self) -> TokenPair | None:
         """The pair in use, or None before the first seed."""
@@ -138,8 +131,8 @@ class TokenStore:
         Returns the stored pair (the existing one when there was one).
         """
         async with self.storage.unit_of_work(now) as uow:
-            await uow.conn.execute(
-                insert_ignore(uow.conn.dialect.name, token_t).values(
+            await uow.connection.execute(
+                insert_ignore(uow.dialect, token_t).values(
                     channel=self.channel,
                     access_token="",
                     refresh_token=refresh_token,
@@ -148,7 +141,7 @@ class TokenStore:
                     updated_at=now,
                 )
             )
-            row = await self._row(uow.conn, self.channel)
+            row = await self._row(uow.connection, self.channel)
         return _pair(row)
 
     async def reseed(self, refresh_token: str, now: datetime) -> TokenPair | None:
@@ -159,13 +152,13 @@ class TokenStore:
         None when nothing was changed.
         """
         async with self.storage.unit_of_work(now) as uow:
-            current = await self._row(uow.conn, self.channel, lock=True)
-            journal = await self._row(uow.conn, self.journal_channel)
+            current = await self._row(uow.connection, self.channel, lock=True)
+            journal = await self._row(uow.connection, self.journal_channel)
             if current is None or journal is None or journal["access_token"] != REJECTED:
                 return None
             if refresh_token == journal["refresh_token"]:
                 return None
-            await uow.conn.execute(
+            await uow.connection.execute(
                 update(token_t)
                 .where(token_t.c.channel == self.channel)
                 .values(
@@ -174,10 +167,10 @@ class TokenStore:
                     updated_at=now,
                 )
             )
-            await uow.conn.execute(
+            await uow.connection.execute(
                 delete(token_t).where(token_t.c.channel == self.journal_channel)
             )
-            row = await self._row(uow.conn, self.channel)
+            row = await self._row(uow.connection, self.channel)
         return _pair(row)
 
     async def claim_refresh(self, generation: int, now: datetime, lease: timedelta) -> Claim:
@@ -187,12 +180,12 @@ class TokenStore:
         platform answered leaves a visible, expiring journal that the next worker takes over.
         """
         async with self.storage.unit_of_work(now) as uow:
-            current = await self._row(uow.conn, self.channel, lock=True)
+            current = await self._row(uow.connection, self.channel, lock=True)
             if current is None or current["generation"] != generation:
                 return Claim.STALE
-            journal = await self._row(uow.conn, self.journal_channel)
+            journal = await self._row(uow.connection, self.journal_channel)
             if journal is None:
-                await uow.conn.execute(
+                await uow.connection.execute(
                     insert(token_t).values(
                         channel=self.journal_channel,
                         access_token=IN_FLIGHT,
@@ -207,7 +200,7 @@ class TokenStore:
             if entry.generation != generation or entry.refresh_token != current["refresh_token"]:
                 # Cannot happen while completion and journal removal share a transaction;
                 # a leftover from another generation says nothing about this one.
-                await uow.conn.execute(
+                await uow.connection.execute(
                     update(token_t)
                     .where(token_t.c.channel == self.journal_channel)
                     .values(
@@ -223,7 +216,7 @@ class TokenStore:
                 return Claim.REJECTED
             if entry.lease_until > now:
                 return Claim.BUSY
-            taken = await uow.conn.execute(
+            taken = await uow.connection.execute(
                 update(token_t)
                 .where(
                     token_t.c.channel == self.journal_channel,
@@ -248,7 +241,7 @@ class TokenStore:
                 claim makes impossible; the new pair is not stored.
         """
         async with self.storage.unit_of_work(now) as uow:
-            done = await uow.conn.execute(
+            done = await uow.connection.execute(
                 update(token_t)
                 .where(token_t.c.channel == self.channel, token_t.c.generation == generation)
                 .values(
@@ -263,16 +256,16 @@ class TokenStore:
                 raise RuntimeError(
                     f"{self.channel} tokens moved past generation {generation} during a refresh"
                 )
-            await uow.conn.execute(
+            await uow.connection.execute(
                 delete(token_t).where(token_t.c.channel == self.journal_channel)
             )
-            row = await self._row(uow.conn, self.channel)
+            row = await self._row(uow.connection, self.channel)
         return _pair(row)
 
     async def release(self, generation: int, now: datetime) -> None:
         """Give up a claim after a transient failure, so the next attempt need not wait."""
         async with self.storage.unit_of_work(now) as uow:
-            await uow.conn.execute(
+            await uow.connection.execute(
                 delete(token_t).where(
                     token_t.c.channel == self.journal_channel,
                     token_t.c.generation == generation,
@@ -283,7 +276,7 @@ class TokenStore:
     async def reject(self, generation: int, now: datetime) -> None:
         """Remember that the platform refused the refresh token of `generation`."""
         async with self.storage.unit_of_work(now) as uow:
-            await uow.conn.execute(
+            await uow.connection.execute(
                 update(token_t)
                 .where(
                     token_t.c.channel == self.journal_channel,
@@ -293,4 +286,15 @@ class TokenStore:
             )
 
 
-__all__ = ["NO_EXPIRY", "Claim", "RefreshJournal", "TokenPair", "TokenStore"]
+class Tokens:
+    """Rotating platform credentials (`Storage.tokens`)."""
+
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    def store(self, channel: str) -> TokenStore:
+        """The stored credentials of one channel (e.g. "zalo_oa")."""
+        return TokenStore(self._storage, channel)
+
+
+__all__ = ["NO_EXPIRY", "Claim", "RefreshJournal", "TokenPair", "TokenStore", "Tokens"]

@@ -1,7 +1,7 @@
 """Many learners' turns in one transaction: a fixed number of statements per batch.
 
-`load_turns` reads (and creates) every learner of a batch with a handful of statements;
-`save_turns` writes the core's outcomes back with bulk statements. Rare events (a lesson
+`Turns.load` reads (and creates) every learner of a batch with a handful of statements;
+`Turns.save` writes the core's outcomes back with bulk statements. Rare events (a lesson
 started or finished, a quiz finished, an erasure) still take a statement or two each.
 """
 
@@ -16,10 +16,10 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select, text, update
 
-from bot.core.engine import Outcome
 from bot.core.events import (
     ConsentChanged,
     DataErased,
+    DomainEvent,
     LessonCompleted,
     LessonStarted,
     LocaleChanged,
@@ -28,16 +28,26 @@ from bot.core.events import (
 )
 from bot.core.state import LearnerState
 from storage.db import as_utc, insert_ignore
-from storage.repository import (
-    Duplicate,
-    LearnerRecord,
-    UnitOfWork,
-    answer_t,
-    identity_t,
-    learner_t,
-    processed_t,
-    progress_t,
-)
+from storage.progress import erase_learner, record_progress
+from storage.repository import Storage, UnitOfWork
+from storage.tables import answer_t, identity_t, learner_t, processed_t, progress_t
+
+
+@dataclass(frozen=True)
+class LearnerRecord:
+    """A learner as the service sees it."""
+
+    id: int
+    public_id: str
+    state: LearnerState
+    created: bool
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """The message key was seen before; `response` is what was answered then (JSON), if kept."""
+
+    response: str | None
 
 
 @dataclass(frozen=True)
@@ -62,10 +72,11 @@ class LoadedTurn:
 
 @dataclass(frozen=True)
 class SavedTurn:
-    """What to write for one turn."""
+    """What to write for one turn: the learner's new state and the core's domain events."""
 
     turn: LoadedTurn
-    outcome: Outcome
+    state: LearnerState
+    events: tuple[DomainEvent, ...]
     response: str | None
 
 
@@ -88,7 +99,7 @@ _TOUCH_IDENTITY = (
 )
 
 
-# A lesson opened: what `UnitOfWork.record_progress` does for one LessonStarted (insert the
+# A lesson opened: what `record_progress` does for one LessonStarted (insert the
 # progress row if missing, touch it), for every learner of a batch at once.
 _FRESH_INBOUND = timedelta(minutes=1)  # last-inbound precision: reply windows are in days
 _TOUCH_LESSONS = (
@@ -106,13 +117,39 @@ def _lock_key(channel: str, external_id: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-async def load_turns(uow: UnitOfWork, keys: Sequence[TurnKey]) -> list[LoadedTurn]:
+class Turns:
+    """Learners' turns, many per transaction (`Storage.turns`)."""
+
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    async def load(self, uow: UnitOfWork, keys: Sequence[TurnKey]) -> list[LoadedTurn]:
+        """Lock, de-duplicate and load (or create) the learners of a batch, in `keys` order.
+
+        Raises:
+            ValueError: one identity appears twice (the caller serialises a learner's turns).
+        """
+        return await _load_turns(uow, keys)
+
+    async def save(
+        self,
+        uow: UnitOfWork,
+        saves: Sequence[SavedTurn],
+        *,
+        content_version: str,
+        module_of: dict[str, str],
+    ) -> None:
+        """Write every turn's outcome (see `_save_turns`)."""
+        await _save_turns(uow, saves, content_version=content_version, module_of=module_of)
+
+
+async def _load_turns(uow: UnitOfWork, keys: Sequence[TurnKey]) -> list[LoadedTurn]:
     """Lock, de-duplicate and load (or create) the learners of a batch, in `keys` order.
 
     Raises:
         ValueError: one identity appears twice (the caller serialises a learner's turns).
     """
-    conn, now = uow.conn, uow.now
+    conn, now = uow.connection, uow.now
     identities = {(k.channel, k.external_id) for k in keys}
     if len(identities) != len(keys):
         raise ValueError("a batch holds at most one turn per learner")
@@ -221,7 +258,7 @@ async def load_turns(uow: UnitOfWork, keys: Sequence[TurnKey]) -> list[LoadedTur
     return loaded
 
 
-async def save_turns(
+async def _save_turns(
     uow: UnitOfWork,
     saves: Sequence[SavedTurn],
     *,
@@ -235,7 +272,7 @@ async def save_turns(
     sets `updated_at`, which every progress event sets to the same `now`, so its place among a
     learner's events changes nothing. The rarer events keep a few statements each, in order.
     """
-    conn, now = uow.conn, uow.now
+    conn, now = uow.connection, uow.now
     await _start_lessons(uow, saves)
     claims = [
         {
@@ -253,20 +290,20 @@ async def save_turns(
     learner_rows: list[dict[str, Any]] = []
     answers: list[dict[str, Any]] = []
     for save in saves:
-        learner, outcome, channel = save.turn.learner, save.outcome, save.turn.key.channel
+        learner, channel = save.turn.learner, save.turn.key.channel
         assert learner is not None
-        if any(isinstance(event, DataErased) for event in outcome.events):
-            await uow.erase_learner(learner.id)
+        if any(isinstance(event, DataErased) for event in save.events):
+            await erase_learner(uow, learner.id)
             continue
         row = {
             "learner_id": learner.id,
-            "state": outcome.state.to_json(),
-            "locale": outcome.state.locale,
+            "state": save.state.to_json(),
+            "locale": save.state.locale,
             "consent_version": save.turn.consent_version,
             "consent_at": save.turn.consent_at,
             "now": now,
         }
-        for event in outcome.events:
+        for event in save.events:
             if isinstance(event, ConsentChanged):
                 row["consent_version"] = event.version if event.given else None
                 row["consent_at"] = now if event.given else None
@@ -287,7 +324,8 @@ async def save_turns(
                     }
                 )
             elif isinstance(event, LessonCompleted | QuizFinished):
-                await uow.record_progress(
+                await record_progress(
+                    uow,
                     learner.id,
                     event,
                     channel=channel,
@@ -307,13 +345,13 @@ async def _start_lessons(uow: UnitOfWork, saves: Sequence[SavedTurn]) -> None:
         (save.turn.learner.id, event.lesson_id)
         for save in saves
         if save.turn.learner is not None
-        and not any(isinstance(event, DataErased) for event in save.outcome.events)
-        for event in save.outcome.events
+        and not any(isinstance(event, DataErased) for event in save.events)
+        for event in save.events
         if isinstance(event, LessonStarted)
     ]
     if not started:
         return
-    conn, now = uow.conn, uow.now
+    conn, now = uow.connection, uow.now
     await conn.execute(
         insert_ignore(conn.dialect.name, progress_t),
         [
@@ -335,3 +373,6 @@ async def _start_lessons(uow: UnitOfWork, saves: Sequence[SavedTurn]) -> None:
             for learner_id, lesson_id in started
         ],
     )
+
+
+__all__ = ["Duplicate", "LearnerRecord", "LoadedTurn", "SavedTurn", "TurnKey", "Turns"]

@@ -13,13 +13,12 @@ from sqlalchemy import insert, select
 
 from bot.cli import main
 from bot.errors import ConfigurationError
-from bot.maintenance import PRUNE_JOB, prune_once, start_maintenance
+from bot.maintenance import PRUNE_JOB, prune_once, retention
+from bot.scheduler import Scheduler
 from bot.settings import load_settings
 from storage import Storage
-from storage.leader import LeaderLock
-from storage.maintenance import LOCK_NAME, Retention, prune
-from storage.queues import inbox_t, outbox_t
-from storage.repository import processed_t
+from storage.maintenance import LOCK_NAME, Retention
+from storage.tables import inbox_t, outbox_t, processed_t
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -41,7 +40,7 @@ async def seed(storage: Storage, now: datetime = NOW) -> None:
         ("pending-long-ago", "pending", None),
     ]
     async with storage.unit_of_work(now) as uow:
-        await uow.conn.execute(
+        await uow.connection.execute(
             insert(inbox_t),
             [
                 {
@@ -55,14 +54,14 @@ async def seed(storage: Storage, now: datetime = NOW) -> None:
                 for key, received, done in inbox
             ],
         )
-        await uow.conn.execute(
+        await uow.connection.execute(
             insert(processed_t),
             [
                 {"channel": "telegram", "message_key": key, "response": "[]", "processed_at": at}
                 for key, at in processed
             ],
         )
-        await uow.conn.execute(
+        await uow.connection.execute(
             insert(outbox_t),
             [
                 {
@@ -83,7 +82,7 @@ async def seed(storage: Storage, now: datetime = NOW) -> None:
 
 
 async def remaining(storage: Storage) -> dict[str, list[Any]]:
-    async with storage.engine.connect() as conn:
+    async with storage.reading() as conn:
         return {
             "inbox": list(await conn.scalars(select(inbox_t.c.event_key).order_by("id"))),
             "keys": list(await conn.scalars(select(processed_t.c.message_key).order_by("id"))),
@@ -93,7 +92,7 @@ async def remaining(storage: Storage) -> dict[str, list[Any]]:
 
 async def test_prune_deletes_only_expired_finished_rows(storage: Storage) -> None:
     await seed(storage)
-    pruned = await prune(storage, NOW, Retention(), batch=1)  # one row per transaction
+    pruned = await storage.retention.prune(NOW, Retention(), batch=1)  # one row per transaction
     assert pruned is not None
     assert (pruned.inbox_events, pruned.processed_messages, pruned.outbox_messages) == (2, 1, 1)
     assert pruned.total == 4
@@ -102,7 +101,7 @@ async def test_prune_deletes_only_expired_finished_rows(storage: Storage) -> Non
         "keys": ["new-key"],
         "outbox": ["sent-lately", "dead-long-ago", "pending-long-ago"],
     }
-    again = await prune(storage, NOW, Retention())
+    again = await storage.retention.prune(NOW, Retention())
     assert again is not None and again.total == 0
 
 
@@ -129,10 +128,10 @@ def test_retention_settings_are_validated(
 
 async def test_one_process_prunes_at_a_time(db_url: str, storage: Storage) -> None:
     other = Storage.open(db_url)
-    lock = LeaderLock(other, LOCK_NAME)
+    lock = other.locks.leader(LOCK_NAME)
     try:
         assert await lock.hold()  # another process is pruning
-        result = await prune(storage, NOW, Retention())
+        result = await storage.retention.prune(NOW, Retention())
         if lock.shared:
             assert result is None
         else:  # SQLite: one process, no lock to wait for
@@ -140,21 +139,24 @@ async def test_one_process_prunes_at_a_time(db_url: str, storage: Storage) -> No
     finally:
         await lock.release()
         await other.close()
-    assert await prune(storage, NOW, Retention()) is not None
+    assert await storage.retention.prune(NOW, Retention()) is not None
 
 
 async def test_hocvuso_run_schedules_the_prune_every_night(db_url: str) -> None:
     settings = load_settings(_env_file=None, database_url=db_url)
     storage = Storage.open(db_url)
-    scheduler = start_maintenance(settings, storage)
+    scheduler = Scheduler(
+        storage, zone=settings.zone, retention=retention(settings), clock=lambda: datetime.now(UTC)
+    )
+    scheduler.start()
     try:
-        job = scheduler.get_job(PRUNE_JOB)
+        job = scheduler._scheduler.get_job(PRUNE_JOB)
         runs = job.next_run_time.astimezone(settings.zone)
         assert (runs.hour, runs.minute) == (3, 30)
         assert runs - datetime.now(settings.zone) <= DAY
         await job.func(*job.args)  # what the scheduler runs: it logs and never raises
     finally:
-        scheduler.shutdown(wait=False)
+        await scheduler.shutdown()
         await storage.close()
 
 

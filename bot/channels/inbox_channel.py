@@ -1,15 +1,17 @@
 """What the Zalo OA and Zalo Bot runtimes share: a channel whose events go through the durable
-inbox and whose proactive messages go through the outbox.
+inbox; what it sends first goes through the outbox (`bot/outbox/`, drained by the scheduler
+through the channel contract of `bot/channels/base.py`).
 
     webhook / poller -> store() -> inbox -> InboxWorker -> process(item, event)
-        -> handle(inbound) -> deliver(replies) -> render -> send, one payload at a time
-    outbox job -> drain_outbox() -> proactive_block() -> deliver(replies)
+        -> handle(inbound) -> deliver(replies) -> render -> send_payload, one at a time
+    scheduler's outbox job -> proactive_block() -> render() -> send() (SendFailure on failure)
 
 A subclass gives the platform's parts: `user_of` (whose events must stay in order), `process`
-(one decoded event), `render` (replies -> platform payloads), `send` (one payload, with its
-own error handling), `proactive_block` (may a proactive message go out now?) and `close`.
-Here: the job lifecycle, the retry and pause helpers, and delivery that resumes after the
-last payload the platform accepted when an event is retried in this process.
+(one decoded event), `render` (replies -> platform payloads), `send_payload` (one payload,
+with its own error handling), `proactive_block` (may a proactive message go out now?) and
+`close`. Here: the job lifecycle, the retry and pause helpers, delivery that resumes after the
+last payload the platform accepted when an event is retried in this process, and `send`, the
+contract's one-payload send with failures in the shared shape.
 """
 
 from __future__ import annotations
@@ -20,18 +22,17 @@ import json
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Coroutine
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
+from bot.channels.base import SendErrorKind, SendFailure
 from bot.channels.inbox_worker import InboxWorker, RetryLater
 from bot.core import InboundMessage, Reply
-from bot.core.messages import replies_from_json
 from bot.errors import StorageError
 from bot.retry import Backoff
 from bot.service import ConversationService
-from storage.leader import LeaderLock
-from storage.queues import Inbox, InboxItem, Outbox, OutboxItem
+from storage import InboxItem
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +56,6 @@ class SendAgain(Exception):  # noqa: N818 - a request, like RetryLater
         self.reason, self.pause, self.at_once = reason, pause, at_once
 
 
-def replies_from_payload(payload: dict[str, Any]) -> tuple[Reply, ...]:
-    """The replies an outbox row carries: one `Reply.to_json()` object, or
-    `{"replies": [...]}` of them. Malformed entries are skipped."""
-    return replies_from_json(payload)
-
-
 class InboxChannel(ABC, Generic[Payload]):
     """A running channel fed by the inbox and sending one `Payload` at a time.
 
@@ -69,10 +64,10 @@ class InboxChannel(ABC, Generic[Payload]):
         clock: the current time (UTC).
         backoff: waits between retries of a failed send.
         poll_interval: seconds between looks at the inbox when nothing wakes the worker.
-        outbox_interval: seconds between outbox drains.
     """
 
     name: str  # the channel, as stored with every row (a class attribute of the subclass)
+    push = True  # the bot may write first (through the outbox)
 
     def __init__(
         self,
@@ -81,15 +76,12 @@ class InboxChannel(ABC, Generic[Payload]):
         clock: Callable[[], datetime],
         backoff: Backoff | None,
         poll_interval: float,
-        outbox_interval: float,
     ) -> None:
         self.service = service
         self.storage = service.storage
         self.clock = clock
         self.backoff = backoff or Backoff()
-        self.outbox_interval = outbox_interval
-        self.inbox = Inbox(self.storage)
-        self.outbox = Outbox(self.storage)
+        self.inbox = self.storage.inbox
         self.worker = InboxWorker(
             self.inbox,
             self.name,
@@ -97,7 +89,7 @@ class InboxChannel(ABC, Generic[Payload]):
             self._sequence_key,
             clock=clock,
             poll_interval=poll_interval,
-            lock=LeaderLock(self.storage, self.name),
+            lock=self.storage.locks.leader(self.name),
         )
         self._progress: dict[str, int] = {}
         self._paused_until = 0.0
@@ -106,9 +98,8 @@ class InboxChannel(ABC, Generic[Payload]):
     # -- lifecycle -----------------------------------------------------------------------------
 
     async def _start(self, **jobs: Coroutine[Any, Any, None]) -> None:
-        """Start the worker, the outbox job and the channel's own `jobs` (by name)."""
+        """Start the worker and the channel's own long-running `jobs` (by name)."""
         await self.worker.start()
-        jobs["outbox"] = self._repeat("outbox drain", self.outbox_interval, self._drain_if_leading)
         self._jobs = [
             asyncio.create_task(job, name=f"{self.name}-{name}") for name, job in jobs.items()
         ]
@@ -201,8 +192,24 @@ class InboxChannel(ABC, Generic[Payload]):
         """The payloads that show `replies` to `recipient`, in sending order."""
 
     @abstractmethod
-    async def send(self, recipient: str, payload: Payload) -> Delivery:
+    async def send_payload(self, recipient: str, payload: Payload) -> Delivery:
         """Send one payload. Raise `RetryLater` when it cannot go out now."""
+
+    async def send(self, recipient: str, payload: Payload) -> None:
+        """Send one payload (the channel contract): failures in the shared shape.
+
+        Raises:
+            SendFailure: transient (its tries in place used up; `retry_after` is the back-off's
+                next delay), unreachable, or permanent (the platform refused the message).
+        """
+        try:
+            result = await self.send_payload(recipient, payload)
+        except RetryLater as retry:
+            raise SendFailure(SendErrorKind.TRANSIENT, retry.reason, retry.delay) from retry
+        if result is Delivery.UNREACHABLE:
+            raise SendFailure(SendErrorKind.UNREACHABLE, "the platform says the learner is gone")
+        if result is Delivery.REFUSED:
+            raise SendFailure(SendErrorKind.PERMANENT, "the platform refused the message")
 
     async def _send_retrying(self, attempt: Callable[[int], Awaitable[Delivery]]) -> Delivery:
         """Call `attempt(number)` until it answers; it raises `SendAgain` for a rate limit or
@@ -224,7 +231,7 @@ class InboxChannel(ABC, Generic[Payload]):
         went out are remembered under `progress_key`, so a retry continues after them."""
         payloads = await self.render(recipient, replies)
         for index in range(self._progress.get(progress_key, 0), len(payloads)):
-            result = await self.send(recipient, payloads[index])
+            result = await self.send_payload(recipient, payloads[index])
             if result is Delivery.UNREACHABLE:
                 self._progress.pop(progress_key, None)
                 return result
@@ -254,42 +261,8 @@ class InboxChannel(ABC, Generic[Payload]):
     # -- proactive messages (outbox) -------------------------------------------------------------
 
     @abstractmethod
-    async def proactive_block(self, recipient: str, now: datetime | None = None) -> str | None:
+    async def proactive_block(self, recipient: str, now: datetime) -> str | None:
         """Why a proactive message to `recipient` may not be sent now, or None if it may."""
 
-    async def drain_outbox(self) -> int:
-        """Send the due outbox rows of this channel; returns how many were handled."""
-        items = await self.outbox.due(self.name, self.clock())
-        for item in items:
-            await self._send_outbox(item)
-        return len(items)
 
-    async def _drain_if_leading(self) -> None:
-        # With several processes, only the one draining the inbox sends the outbox.
-        if self.worker.leading:
-            await self.drain_outbox()
-
-    async def _send_outbox(self, item: OutboxItem) -> None:
-        now = self.clock()
-        replies = replies_from_payload(item.payload)
-        if not replies:
-            await self.outbox.mark_dead(item.id, now, "no replies in the payload")
-            return
-        blocked = await self.proactive_block(item.recipient, now)
-        if blocked:
-            log.info("%s: proactive message %d not sent: %s", self.name, item.id, blocked)
-            await self.outbox.mark_dead(item.id, now, f"not sent: {blocked}")
-            return
-        try:
-            result = await self._deliver(f"out:{item.id}", item.recipient, replies)
-        except RetryLater as retry:
-            delay = timedelta(seconds=retry.delay)
-            await self.outbox.retry_later(item.id, self.clock(), delay, retry.reason)
-            return
-        if result is Delivery.UNREACHABLE:
-            await self.outbox.mark_dead(item.id, self.clock(), "learner not reachable")
-        else:
-            await self.outbox.mark_sent(item.id, self.clock())
-
-
-__all__ = ["Delivery", "InboxChannel", "SendAgain", "replies_from_payload"]
+__all__ = ["Delivery", "InboxChannel", "SendAgain"]

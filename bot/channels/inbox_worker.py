@@ -22,8 +22,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.channels.pipeline import MAX_RETRY_DELAY, Drain, InboxPipeline
 from bot.errors import StorageError
 from bot.retry import Backoff
-from storage.leader import LeaderLock
-from storage.queues import Inbox, InboxItem
+from storage import InboxItem, LeaderLock
+from storage.inbox import Inbox
 
 log = logging.getLogger(__name__)
 

@@ -41,8 +41,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.channels.ordered import KeyedDispatcher
 from bot.errors import StorageError
 from bot.retry import Backoff
-from storage.leader import LeaderLock
-from storage.queues import Inbox, InboxItem
+from storage import InboxItem, LeaderLock
+from storage.inbox import Inbox
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +78,7 @@ class InboxPipeline(Generic[Job]):
             at the inbox when nothing wakes the pipeline).
         sweep_interval: `Drain.LOCAL`: seconds between the holder's looks for leftovers.
         batch: rows read at a time.
+        read_backoff: waits between reads of the inbox while the database is down.
         stop_grace: seconds `stop()` lets running events finish before parking them.
         on_lead: called with True when this process takes the lock, False when it loses it
             and when the pipeline stops.
@@ -97,6 +98,7 @@ class InboxPipeline(Generic[Job]):
         interval: float = 2.0,
         sweep_interval: float = 60.0,
         batch: int = 200,
+        read_backoff: Backoff = READ_BACKOFF,
         stop_grace: float = 0.0,
         on_lead: Callable[[bool], Awaitable[None]] | None = None,
         flush: Callable[[], Awaitable[None]] | None = None,
@@ -106,6 +108,7 @@ class InboxPipeline(Generic[Job]):
         self.max_active = max_active
         self.interval, self.sweep_interval = interval, sweep_interval
         self.batch, self.stop_grace = batch, stop_grace
+        self.read_backoff = read_backoff
         self._on_lead, self._flush = on_lead, flush
         self._leading = lock is None or not lock.shared
         self._accepting = False
@@ -256,7 +259,7 @@ class InboxPipeline(Generic[Job]):
                     next_sweep = loop.time() + self.sweep_interval
                     self._start_resume(sweep=True)
             except _READ_ERRORS as exc:
-                delay = READ_BACKOFF.delay(failures)
+                delay = self.read_backoff.delay(failures)
                 failures += 1
                 log.warning(
                     "%s inbox unreadable (%s); retrying in %.0f s", self.channel, exc, delay
@@ -327,13 +330,27 @@ class InboxPipeline(Generic[Job]):
         """Hand stored-but-unprocessed events to the workers, oldest first.
 
         `sweep`: only the oldest page, and of it only the rows that were pending and not ours at
-        the previous sweep too."""
+        the previous sweep too.
+
+        While the database is down it keeps trying (`read_backoff`), so stored events go out as
+        soon as it is back rather than at the next sweep."""
+        failures = 0
         while self._accepting:
             try:
                 page = await self.inbox.pending(self.channel, limit=self.batch)
-            except _READ_ERRORS:
-                log.exception("%s: could not read the inbox; stored events wait", self.channel)
-                return
+            except _READ_ERRORS as exc:
+                delay = self.read_backoff.delay(failures)
+                failures += 1
+                log.warning(
+                    "%s: could not read the inbox (%s); stored events resume in %.1f s",
+                    self.channel,
+                    exc,
+                    delay,
+                )
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), delay)
+                continue
+            failures = 0
             fresh = [item for item in page if not self.known(item.id)]
             if sweep:
                 suspects, self._suspects = self._suspects, {item.id for item in fresh}

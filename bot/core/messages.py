@@ -59,6 +59,7 @@ class ReplyKind(StrEnum):
     NORMAL = "normal"
     REMINDER = "reminder"
     REPORT = "report"
+    ANNOUNCEMENT = "announcement"
 
 
 @dataclass(frozen=True)

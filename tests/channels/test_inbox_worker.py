@@ -17,9 +17,7 @@ import pytest
 
 from bot.channels.inbox_worker import InboxWorker
 from bot.service import utc_now
-from storage import Storage
-from storage.leader import LeaderLock
-from storage.queues import Inbox, InboxItem
+from storage import InboxItem, Storage
 from tests.conftest import PG_ADMIN, eventually, fresh_database
 
 CHANNEL = "zalo_bot"
@@ -49,13 +47,13 @@ class Process:
         self.storage = Storage.open(f"{url}?application_name=hocvuso_{name}")
         self.handled, self.block = handled, block
         self.worker = InboxWorker(
-            Inbox(self.storage),
+            self.storage.inbox,
             CHANNEL,
             self._process,
             lambda item: item.payload.split(":")[0],
             clock=utc_now,
             poll_interval=poll_interval,
-            lock=LeaderLock(self.storage, CHANNEL),
+            lock=self.storage.locks.leader(CHANNEL),
         )
 
     async def _process(self, item: InboxItem) -> None:
@@ -65,7 +63,7 @@ class Process:
 
     async def store(self, key: str, user: str) -> None:
         """What a webhook does: keep the event, wake whoever drains."""
-        assert await Inbox(self.storage).store(CHANNEL, key, f"{user}:{key}", utc_now())
+        assert await self.storage.inbox.store(CHANNEL, key, f"{user}:{key}", utc_now())
         await self.worker.stored()
 
     async def close(self) -> None:
@@ -166,7 +164,7 @@ async def test_on_sqlite_the_lock_always_holds(
     sqlite_storage: Storage, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    lock = LeaderLock(sqlite_storage, CHANNEL)
+    lock = sqlite_storage.locks.leader(CHANNEL)
     assert not lock.shared and lock.held and await lock.hold()
     await lock.notify()  # nothing to notify: one process
     await lock.release()
@@ -177,12 +175,12 @@ async def test_on_sqlite_the_lock_always_holds(
         handled.append(("only", item.event_key))
 
     worker = InboxWorker(
-        Inbox(sqlite_storage), CHANNEL, process, lambda _: "-", clock=utc_now, lock=lock
+        sqlite_storage.inbox, CHANNEL, process, lambda _: "-", clock=utc_now, lock=lock
     )
     assert worker.leading
     await worker.start()
     try:
-        await Inbox(sqlite_storage).store(CHANNEL, "k", "-:k", utc_now())
+        await sqlite_storage.inbox.store(CHANNEL, "k", "-:k", utc_now())
         await worker.stored()
         await worker.wait_idle()
     finally:

@@ -9,8 +9,7 @@ import asyncio
 
 from bot.channels.pipeline import Drain, InboxPipeline
 from bot.service import utc_now
-from storage import Storage
-from storage.queues import Inbox, InboxItem
+from storage import InboxItem, Storage
 from tests.conftest import eventually
 
 CHANNEL = "telegram"
@@ -20,7 +19,7 @@ class Channel:
     """A channel on the pipeline: jobs are "<user>:<text>" payloads; marks rows processed."""
 
     def __init__(self, storage: Storage, *, block: str | None = None) -> None:
-        self.inbox = Inbox(storage)
+        self.inbox = storage.inbox
         self.handled: list[str] = []
         self.leads: list[bool] = []
         self.block, self.gate = block, asyncio.Event()

@@ -6,7 +6,8 @@ python-telegram-bot `Application` can be pointed at it with `base_url`. It recor
 answers the methods the bot uses, fails unknown methods with 404 (like PTB's OfflineRequest, no
 call goes unnoticed), and can be scripted: fail the next call with 429/403, hold one chat's
 sendMessage open, answer sends after a delay, queue updates for getUpdates, and deliver updates
-to a registered webhook as Telegram does.
+to a registered webhook as Telegram does. `enforce_limits()` makes it refuse, as Telegram does
+with 429 and `retry_after`, any send beyond 30 messages in one second or 1 per second to one chat.
 """
 
 from __future__ import annotations
@@ -111,6 +112,10 @@ class FakeBotApi:
         self._http: aiohttp.ClientSession | None = None
         self._closing = asyncio.Event()
         self.port = 0
+        self.limits: tuple[int, float] | None = None  # (messages per second, seconds per chat)
+        self.rate_limited: list[Call] = []  # sends refused with 429 by `enforce_limits`
+        self._accepted: list[float] = []  # when recent sends were accepted (limits on)
+        self._last_to_chat: dict[int, float] = {}
 
     # -- server ---------------------------------------------------------------------------------
 
@@ -154,6 +159,22 @@ class FakeBotApi:
     ) -> None:
         """Answer the next `times` calls of `method` (to `chat_id`, if given) with an error."""
         self.failures.append(Failure(method, chat_id, status, description, retry_after, times))
+
+    def enforce_limits(self, per_second: int = 30, per_chat: float = 1.0) -> None:
+        """Refuse sends beyond `per_second` in any one second, or closer than `per_chat`
+        seconds to one chat, with 429 and retry_after=1 (Telegram's flood control)."""
+        self.limits = (per_second, per_chat)
+
+    def _over_limit(self, chat_id: int, now: float) -> bool:
+        assert self.limits is not None
+        per_second, per_chat = self.limits
+        self._accepted = [at for at in self._accepted if now - at < 1.0]
+        last = self._last_to_chat.get(chat_id)
+        if len(self._accepted) >= per_second or (last is not None and now - last < per_chat):
+            return True
+        self._accepted.append(now)
+        self._last_to_chat[chat_id] = now
+        return False
 
     def hold(self, chat_id: int) -> asyncio.Event:
         """Keep sendMessage/sendPhoto to `chat_id` unanswered until the returned event is set."""
@@ -219,6 +240,13 @@ class FakeBotApi:
         if failure is not None:
             self.served_failures.append(call)
             return _error(failure.status, failure.description, failure.retry_after)
+        if (
+            self.limits is not None
+            and method in ("sendMessage", "sendPhoto")
+            and self._over_limit(int(params["chat_id"]), call.at)
+        ):
+            self.rate_limited.append(call)
+            return _error(429, "Too Many Requests: retry after 1", 1)
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             self.unknown.append(method)

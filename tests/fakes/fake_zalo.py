@@ -113,6 +113,7 @@ class FakeZalo:
         self.bot_messages: list[BotMessage] = []
         self.bot_attempts = 0
         self.bot_failures: deque[tuple[int, str]] = deque()
+        self.bot_send_down = False  # sendMessage answers 502 (a gateway in trouble) until reset
         self.bot_webhook: dict[str, str] | None = None
         self.bot_calls: list[str] = []
         self.max_poll_wait = 0.2
@@ -476,6 +477,9 @@ class FakeZalo:
             self.problem(f"sendMessage chat_id {chat!r}")
         if not isinstance(text, str) or not 1 <= utf16_len(text) <= 2000:
             self.problem(f"sendMessage text length {len(str(text))}")
+        if self.bot_send_down:
+            await self._notify()
+            return web.Response(status=502, text="<html>502 Bad Gateway</html>")
         if self.bot_failures:
             code, description = self.bot_failures.popleft()
             await self._notify()

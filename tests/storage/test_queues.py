@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import select
 
 from storage import Storage
-from storage.queues import Inbox, inbox_t
+from storage.tables import inbox_t
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 async def rows(storage: Storage) -> dict[int, dict[str, Any]]:
-    async with storage.engine.connect() as conn:
+    async with storage.reading() as conn:
         result = await conn.execute(select(inbox_t).order_by(inbox_t.c.id))
         return {row["id"]: dict(row) for row in result.mappings()}
 
@@ -27,7 +27,7 @@ def at(value: datetime | None) -> datetime | None:
 
 
 async def test_store_many_answers_ids_in_order_and_none_for_duplicates(storage: Storage) -> None:
-    inbox = Inbox(storage)
+    inbox = storage.inbox
     first = await inbox.store_many("telegram", [("1:1", "a"), ("1:2", "b"), ("1:1", "c")], NOW)
     assert isinstance(first[0], int) and isinstance(first[1], int) and first[2] is None
     assert first[0] < first[1]
@@ -50,7 +50,7 @@ async def test_store_many_answers_ids_in_order_and_none_for_duplicates(storage: 
 
 
 async def test_store_and_store_many_agree(storage: Storage) -> None:
-    inbox = Inbox(storage)
+    inbox = storage.inbox
     long_key = "9:" + "x" * 200
     [stored] = await inbox.store_many("telegram", [(long_key, "{}")], NOW)
     assert stored is not None
@@ -62,7 +62,7 @@ async def test_store_and_store_many_agree(storage: Storage) -> None:
 
 
 async def test_a_large_batch_gets_every_id(storage: Storage) -> None:
-    inbox = Inbox(storage)
+    inbox = storage.inbox
     events = [(f"1:{n}", f'{{"update_id": {n}}}') for n in range(1500)]
     ids = await inbox.store_many("telegram", events, NOW)
     assert len(set(ids)) == 1500 and all(isinstance(i, int) for i in ids)
@@ -71,7 +71,7 @@ async def test_a_large_batch_gets_every_id(storage: Storage) -> None:
 
 
 async def test_marks_in_bulk(storage: Storage) -> None:
-    inbox = Inbox(storage)
+    inbox = storage.inbox
     ids = await inbox.store_many("telegram", [(f"1:{n}", "{}") for n in range(5)], NOW)
     a, b, c, d, e = (i for i in ids if i is not None)
     later = NOW + timedelta(seconds=3)
@@ -92,7 +92,7 @@ async def test_marks_in_bulk(storage: Storage) -> None:
 
 
 async def test_single_marks_are_the_bulk_ones(storage: Storage) -> None:
-    inbox = Inbox(storage)
+    inbox = storage.inbox
     first = await inbox.store("telegram", "1:1", "{}", NOW)
     second = await inbox.store("telegram", "1:2", "{}", NOW)
     assert first is not None and second is not None
@@ -103,7 +103,7 @@ async def test_single_marks_are_the_bulk_ones(storage: Storage) -> None:
 
 
 async def test_bulk_writes_share_the_callers_transaction(storage: Storage) -> None:
-    inbox = Inbox(storage)
+    inbox = storage.inbox
     [done] = await inbox.store_many("telegram", [("1:0", "{}")], NOW)
     assert done is not None
     with pytest.raises(RuntimeError):

@@ -17,7 +17,6 @@ from bot.service import ConversationService
 from storage import Storage, current_revision, head_revision
 from storage.db import sync_url
 from storage.migrate import downgrade, upgrade
-from storage.queues import Inbox, Outbox, is_reachable, mark_unreachable
 from tests.dialog import fixture_catalog
 
 
@@ -164,7 +163,7 @@ async def test_learners_are_handled_concurrently_and_each_in_order(
 
 async def test_inbox_outbox_and_reachability(storage: Storage, svc: ConversationService) -> None:
     now = datetime.now(UTC)
-    inbox = Inbox(storage)
+    inbox = storage.inbox
     first = await inbox.store("telegram", "42", '{"update_id": 42}', now)
     assert first is not None
     assert await inbox.store("telegram", "42", '{"update_id": 42}', now) is None
@@ -172,26 +171,24 @@ async def test_inbox_outbox_and_reachability(storage: Storage, svc: Conversation
     await inbox.mark_processed(pending.id, now)
     assert await inbox.pending("telegram") == []
 
-    outbox = Outbox(storage)
+    outbox = storage.outbox
     async with storage.unit_of_work(now) as uow:
         assert (
-            await Outbox.enqueue(
-                uow.conn,
+            await storage.outbox.enqueue(
+                uow,
                 channel="telegram",
                 recipient="7",
                 payload={"text": "chào"},
-                now=now,
                 dedupe_key="k",
             )
             is not None
         )
         assert (
-            await Outbox.enqueue(
-                uow.conn,
+            await storage.outbox.enqueue(
+                uow,
                 channel="telegram",
                 recipient="7",
                 payload={"text": "chào"},
-                now=now,
                 dedupe_key="k",
             )
             is None
@@ -202,10 +199,10 @@ async def test_inbox_outbox_and_reachability(storage: Storage, svc: Conversation
     assert await outbox.due("telegram", now) == []
 
     await svc.handle(msg("erin", "/start"))
-    await mark_unreachable(storage, "test", "erin", "blocked", now)
-    assert not await is_reachable(storage, "test", "erin")
+    await storage.identities.mark_unreachable("test", "erin", "blocked", now)
+    assert not await storage.identities.is_reachable("test", "erin")
     await svc.handle(msg("erin", "hi"))  # writing again makes them reachable
-    assert await is_reachable(storage, "test", "erin")
+    assert await storage.identities.is_reachable("test", "erin")
 
 
 async def test_database_down_raises_storage_error() -> None:
@@ -253,7 +250,7 @@ async def test_a_message_that_breaks_the_engine_spoils_only_itself(
 async def test_a_refused_batch_is_retried_one_by_one(
     svc: ConversationService, storage: Storage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = bot_service_module().save_turns
+    real = storage.turns.save
     calls: list[int] = []
 
     async def picky(uow, saves, **kwargs):  # type: ignore[no-untyped-def]
@@ -262,7 +259,7 @@ async def test_a_refused_batch_is_retried_one_by_one(
             raise StorageError("constraint violated")  # like an IntegrityError, not transient
         await real(uow, saves, **kwargs)
 
-    monkeypatch.setattr(bot_service_module(), "save_turns", picky)
+    monkeypatch.setattr(storage.turns, "save", picky)
     results = await asyncio.gather(
         *(svc.handle(msg(u, "/start")) for u in ["a1", "a2", "poison", "a3"]),
         return_exceptions=True,
@@ -274,9 +271,3 @@ async def test_a_refused_batch_is_retried_one_by_one(
         "a2",
         "a3",
     }
-
-
-def bot_service_module():  # type: ignore[no-untyped-def]
-    import bot.service
-
-    return bot.service

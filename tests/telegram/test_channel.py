@@ -20,7 +20,7 @@ from bot.errors import StorageError
 from bot.service import ConversationService, utc_now
 from lessons.models import Bubble
 from storage import Storage
-from storage.queues import Inbox, inbox_t, is_reachable
+from storage.tables import inbox_t
 from tests.fakes.fake_bot_api import FakeBotApi
 from tests.telegram import updates
 from tests.telegram.conftest import MODES, SECRET, fast_options, running_bot
@@ -30,7 +30,7 @@ SORRY = "Xin lỗi, mình chỉ đọc được chữ"
 
 
 async def inbox_rows(storage: Storage) -> list[dict]:
-    async with storage.engine.connect() as conn:
+    async with storage.reading() as conn:
         rows = (await conn.execute(select(inbox_t).order_by(inbox_t.c.id))).mappings().all()
     return [dict(row) for row in rows]
 
@@ -203,7 +203,7 @@ async def test_updates_received_while_stopped_are_handled_on_start(
                 "telegram", str(user_b), InputKind.COMMAND, utc_now(), key, command="start"
             )
         )
-        await Inbox(sqlite_storage).store("telegram", key, json.dumps(crashed), utc_now())
+        await sqlite_storage.inbox.store("telegram", key, json.dumps(crashed), utc_now())
         assert fake_api.sent == []
         await bot.channel.start()
         await fake_api.wait_for(lambda: len(fake_api.sent) == 4)
@@ -247,7 +247,7 @@ async def test_403_marks_the_learner_unreachable_until_they_write_again(
     async with running_bot(fake_api, sqlite_storage, small_catalog, mode) as bot:
         lan = bot.learner(5_000_010)
         await lan.say("/start")
-        assert await is_reachable(sqlite_storage, "telegram", "5000010")
+        assert await sqlite_storage.identities.is_reachable("telegram", "5000010")
         fake_api.fail(
             "sendMessage",
             chat_id=lan.user_id,
@@ -256,11 +256,11 @@ async def test_403_marks_the_learner_unreachable_until_they_write_again(
         )
         assert await lan.tap(VIETNAMESE_AGREE) == []  # the rest of the replies are not tried
         assert len(fake_api.served_failures) == 1
-        assert not await is_reachable(sqlite_storage, "telegram", "5000010")
+        assert not await sqlite_storage.identities.is_reachable("telegram", "5000010")
         [identity] = await sqlite_storage.rows("channel_identity", external_id="5000010")
         assert identity["unreachable_reason"] == "blocked"
         assert len(await lan.say("/menu")) >= 1  # they unblocked the bot and wrote again
-        assert await is_reachable(sqlite_storage, "telegram", "5000010")
+        assert await sqlite_storage.identities.is_reachable("telegram", "5000010")
 
 
 async def test_blocking_the_bot_marks_the_learner_unreachable(
@@ -270,7 +270,7 @@ async def test_blocking_the_bot_marks_the_learner_unreachable(
         lan = bot.learner(5_000_011)
         await lan.say("/start")
         assert await lan.send(updates.of_kind("my_chat_member", lan.user_id)) == []
-    assert not await is_reachable(sqlite_storage, "telegram", "5000011")
+    assert not await sqlite_storage.identities.is_reachable("telegram", "5000011")
 
 
 # -- long texts, other kinds of message -----------------------------------------------------------
@@ -534,7 +534,7 @@ async def test_learners_writing_at_once_are_all_answered(
         learners = [bot.learner(7_000_000 + i) for i in range(8)]
         answers = await asyncio.gather(*(learner.say("/start") for learner in learners))
     assert [len(answer) for answer in answers] == [2] * 8
-    async with sqlite_storage.engine.connect() as conn:
+    async with sqlite_storage.reading() as conn:
         assert await conn.scalar(select(func.count()).select_from(inbox_t)) == 8
 
 
@@ -562,3 +562,35 @@ async def test_replies_are_rendered_once_unless_they_have_a_picture_or_lose_butt
             first, second = channel.sender.render(too_long), channel.sender.render(too_long)
         assert first is not second and first == second
         assert sum("longer than 64 bytes" in r.getMessage() for r in caplog.records) == 2
+
+
+async def test_the_database_down_during_a_resume_does_not_kill_the_resume(
+    fake_api: FakeBotApi,
+    sqlite_storage: Storage,
+    small_catalog: Catalog,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Stored updates go out as soon as the database is back, not at the next sweep."""
+    user = 5_000_031
+    stored = updates.text(user, "/start")
+    key = f"{fake_api.bot_id}:{stored['update_id']}"
+    await sqlite_storage.inbox.store("telegram", key, json.dumps(stored), utc_now())
+    real = sqlite_storage.inbox.pending
+    outage = {"reads": 0}
+
+    async def down_for_a_while(*args, **kwargs):  # type: ignore[no-untyped-def]
+        outage["reads"] += 1
+        if outage["reads"] <= 3:
+            # What the storage front door raises for a database that does not answer.
+            raise StorageError("the database is unreachable: connection refused", transient=True)
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(sqlite_storage.inbox, "pending", down_for_a_while)
+    options = fast_options(sweep_interval=3600.0)  # the sweep cannot be what rescues it
+    async with running_bot(
+        fake_api, sqlite_storage, small_catalog, "polling", options=options
+    ) as bot:
+        await fake_api.wait_for(lambda: len(fake_api.texts_to(user)) == 2, within=10)
+        assert outage["reads"] > 3
+        await bot.channel.join()
+    assert all(row["processed_at"] is not None for row in await inbox_rows(sqlite_storage))

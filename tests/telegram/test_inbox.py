@@ -11,7 +11,6 @@ import pytest
 from bot.channels.telegram.inbox import InboxWriter
 from bot.errors import StorageError
 from storage import Storage
-from storage.queues import Inbox
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -38,7 +37,7 @@ async def test_a_burst_is_stored_in_few_transactions(
     )
     assert all(isinstance(i, int) for i in ids) and len(set(ids)) == 50
     assert transactions <= 2  # the first alone, then everything that queued meanwhile
-    pending = await Inbox(storage).pending("telegram", limit=100)
+    pending = await storage.inbox.pending("telegram", limit=100)
     assert [item.event_key for item in pending] == [f"1:{n}" for n in range(50)]
 
 
@@ -54,7 +53,7 @@ async def test_marks_finish_rows(storage: Storage) -> None:
     done, failed, waiting = [await inbox.store(f"1:{n}", "{}") for n in range(3)]
     assert done and failed and waiting
     await asyncio.gather(inbox.processed(done), inbox.failed(failed, "boom"))
-    [left] = await Inbox(storage).pending("telegram")
+    [left] = await storage.inbox.pending("telegram")
     assert left.id == waiting
 
 

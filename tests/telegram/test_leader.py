@@ -20,7 +20,6 @@ from bot.channels.telegram.runtime import TelegramOptions
 from bot.content import Catalog
 from bot.service import utc_now
 from storage import Storage
-from storage.queues import Inbox
 from tests.conftest import eventually, fresh_database
 from tests.fakes.fake_bot_api import FakeBotApi
 from tests.telegram import updates
@@ -96,7 +95,7 @@ async def store_pending(storage: Storage, bot_id: int, *user_ids: int) -> None:
     for user_id in user_ids:
         update = updates.text(user_id, "/start")
         key = f"{bot_id}:{update['update_id']}"
-        assert await Inbox(storage).store("telegram", key, json.dumps(update), utc_now())
+        assert await storage.inbox.store("telegram", key, json.dumps(update), utc_now())
 
 
 def all_sent(fake: FakeBotApi, user_ids: tuple[int, ...], each: int) -> bool:

@@ -67,7 +67,8 @@ async def test_one_message_per_second_per_chat_after_the_burst() -> None:
 
 async def test_other_chats_are_not_slowed_by_a_busy_one() -> None:
     time = FakeTime()
-    rl, record = limiter(time, per_chat_burst=1), Recorder(time)
+    # Overall pacing (30/s, no burst by default) is tested below; here only chats matter.
+    rl, record = limiter(time, per_chat_burst=1, overall_burst=30), Recorder(time)
     await send(rl, record, 1)
     await send(rl, record, 2)
     await send(rl, record, 3)
@@ -170,3 +171,14 @@ async def test_many_busy_chats_are_not_scanned_for_every_new_one(
 def test_retry_seconds_accepts_both_forms() -> None:
     assert retry_seconds(RetryAfter(timedelta(seconds=2.5))) == 2.5
     assert retry_seconds(RetryAfter(35)) == 35.0
+
+
+async def test_by_default_no_second_holds_more_than_thirty() -> None:
+    time = FakeTime()
+    rl, record = limiter(time), Recorder(time)
+    for chat in range(61):
+        await send(rl, record, chat)
+    starts = [at for at, _ in record.at]
+    # Exactly 1/30 s apart: the 31st lands one second after the first (allowing float error).
+    assert max(sum(1 for t in starts if 0 <= t - s < 1.0 - 1e-9) for s in starts) <= 30
+    assert starts[-1] - starts[0] == pytest.approx(2.0, abs=0.05)  # evenly, 1/30 s apart

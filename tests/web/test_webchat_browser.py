@@ -121,3 +121,45 @@ async def test_learner_clicks_through_lesson_one(
     finally:
         await store.close()
     assert kinds == [("lesson_completed", lesson.id), ("quiz_passed", lesson.id)]
+
+
+async def test_an_announcement_shows_when_the_page_opens_again(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    from bot.outbox import queue_announcement
+    from bot.service import utc_now
+
+    text = "Thông báo: Chủ nhật này xã hướng dẫn cài VNeID tại nhà văn hoá thôn."
+    server = BotProcess(sqlite_url, free_port()).start()
+    try:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(
+                executable_path=CHROMIUM,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            context = await browser.new_context(
+                viewport={"width": 360, "height": 740}, locale="vi-VN", device_scale_factor=1
+            )
+            page = await context.new_page()
+            await page.goto(server.base_url + "/")
+            await click(page, "Bắt đầu học")
+            await click(page, "Đồng ý")
+            store = Storage.open(sqlite_url)
+            try:
+                assert await queue_announcement(store, text, utc_now()) == 1
+            finally:
+                await store.close()
+            await page.reload()
+            await page.wait_for_selector(f"text={text}")
+            await page.wait_for_selector("text=Chào mừng bạn quay lại")
+            shot = tmp_path / "webchat-announcement-360x740.png"
+            await page.screenshot(path=str(shot))
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            shutil.copy(shot, ARTIFACTS / shot.name)
+            await page.reload()  # shown once
+            await page.wait_for_selector("text=Chào mừng bạn quay lại")
+            assert await page.locator(f"text={text}").count() == 0
+            await browser.close()
+    finally:
+        server.stop()
+    assert png_colours(shot) > 20, "the screenshot looks blank"

@@ -218,6 +218,7 @@ async def test_an_internal_error_gets_a_friendly_answer(
     from aiohttp.test_utils import TestClient, TestServer
 
     import bot.service
+    from bot.channels.webchat import WebChatChannel
     from bot.service import ConversationService
     from bot.web import build_app
 
@@ -225,7 +226,8 @@ async def test_an_internal_error_gets_a_friendly_answer(
         raise RuntimeError("bug")
 
     monkeypatch.setattr(bot.service, "handle", broken)
-    app = build_app(ConversationService(sqlite_storage, catalog))
+    service = ConversationService(sqlite_storage, catalog)
+    app = build_app(service, [WebChatChannel(service)])
     async with TestClient(TestServer(app)) as client:
         response = await client.post("/chat/api/send", json={"text": "/start"})
         assert response.status == 500

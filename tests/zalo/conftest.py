@@ -12,6 +12,7 @@ import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp import web
@@ -20,11 +21,13 @@ from sqlalchemy import select
 from bot.channels.zalo_bot.runtime import ZaloBotRuntime
 from bot.channels.zalo_oa.runtime import ZaloOARuntime
 from bot.content import Catalog, load_catalog
+from bot.outbox import DrainReport, OutboxDrainer
 from bot.retry import Backoff
+from bot.scheduler import Scheduler
 from bot.service import ConversationService
 from bot.text import fold
 from storage import Storage
-from storage.queues import inbox_t
+from storage.tables import inbox_t
 from tests.conftest import ROOT, free_port
 from tests.fakes.fake_zalo import (
     APP_ID,
@@ -77,7 +80,7 @@ async def fake(clock: Clock) -> AsyncIterator[FakeZalo]:
 
 
 async def inbox_rows(storage: Storage, channel: str) -> list[dict[str, Any]]:
-    async with storage.engine.connect() as conn:
+    async with storage.reading() as conn:
         query = select(inbox_t).where(inbox_t.c.channel == channel).order_by(inbox_t.c.id)
         return [dict(row) for row in (await conn.execute(query)).mappings()]
 
@@ -192,6 +195,11 @@ class OAHarness:
         self.runtime, self.served, self.fake, self.clock = runtime, served, fake, clock
         self.storage = runtime.storage
         self.url = served.base_url + "/zalo/oa/webhook"
+        self.drainer = OutboxDrainer(self.storage, runtime, clock=clock.now)
+
+    async def drain_outbox(self) -> DrainReport:
+        """What the scheduler's outbox job does, once."""
+        return await self.drainer.drain()
 
     def now_ms(self) -> str:
         return str(int(self.clock.now().timestamp() * 1000))
@@ -277,7 +285,6 @@ def oa_runtime(
         "clock": clock.now,
         "backoff": FAST,
         "poll_interval": 0.05,
-        "outbox_interval": 3600.0,  # tests drain the outbox themselves
         "token_check_interval": 3600.0,
     }
     values.update(options)
@@ -308,6 +315,11 @@ class BotHarness:
         self.runtime, self.served, self.fake, self.mode = runtime, served, fake, mode
         self.storage = runtime.storage
         self.url = served.base_url + "/zalo/bot/webhook"
+        self.drainer = OutboxDrainer(self.storage, runtime, clock=runtime.clock)
+
+    async def drain_outbox(self) -> DrainReport:
+        """What the scheduler's outbox job does, once."""
+        return await self.drainer.drain()
 
     def update(self, name: str, user: str, **message_changes: Any) -> dict[str, Any]:
         update = copy.deepcopy(fixture(name))
@@ -372,6 +384,8 @@ async def running_bot(
     **options: Any,
 ) -> AsyncIterator[BotHarness]:
     service = ConversationService(storage, catalog, clock=clock.now)
+    # With `outbox_interval`, the scheduler drains the outbox as in `hocvuso run`.
+    outbox_interval: float | None = options.pop("outbox_interval", None)
     values: dict[str, Any] = {
         "token": BOT_TOKEN,
         "api_base_url": fake.url,
@@ -379,7 +393,6 @@ async def running_bot(
         "backoff": FAST,
         "poll_timeout": 1,
         "poll_interval": 0.05,
-        "outbox_interval": 3600.0,
     }
     if mode == "webhook":
         values |= {"webhook_url": PUBLIC_BOT_URL, "webhook_secret": BOT_SECRET}
@@ -390,7 +403,22 @@ async def running_bot(
             await fake.wait_for(lambda: fake.bot_webhook is not None)
         else:
             await fake.wait_for(lambda: "getUpdates" in fake.bot_calls)  # polling has begun
-        yield BotHarness(runtime, served, fake, mode)
+        scheduler = None
+        if outbox_interval is not None:
+            scheduler = Scheduler(
+                storage,
+                zone=ZoneInfo("Asia/Ho_Chi_Minh"),
+                retention=None,
+                clock=clock.now,
+                outbox_interval=outbox_interval,
+            )
+            scheduler.add_channels([runtime])
+            scheduler.start()
+        try:
+            yield BotHarness(runtime, served, fake, mode)
+        finally:
+            if scheduler is not None:
+                await scheduler.shutdown()
 
 
 __all__ = [

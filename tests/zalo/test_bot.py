@@ -14,7 +14,7 @@ from bot.channels.zalo_bot.runtime import PROTECTED_TEXT
 from bot.content import Catalog
 from bot.i18n import translator
 from storage import Storage
-from storage.queues import Inbox, Outbox, mark_unreachable, outbox_t
+from storage.tables import outbox_t
 from tests.fakes.fake_zalo import Clock, FakeZalo
 from tests.web.journey import first_lesson
 from tests.zalo.conftest import (
@@ -156,7 +156,7 @@ async def test_polling_survives_timeouts_and_stored_updates_resume(
     pending = fixture("bot_message_text_received.json")
     pending["result"]["message"]["text"] = "menu"
     key = f"message.text.received:{pending['result']['message']['message_id']}"
-    await Inbox(sqlite_storage).store(CHANNEL, key, json.dumps(pending["result"]), clock.now())
+    await sqlite_storage.inbox.store(CHANNEL, key, json.dumps(pending["result"]), clock.now())
     before = len(fake.bot_messages_to(TED))
     async with running_bot(sqlite_storage, a1_catalog, fake, clock, "polling"):
         await wait_processed(sqlite_storage, CHANNEL, key)
@@ -172,21 +172,20 @@ async def test_proactive_messages_skip_unreachable_learners(
         for text in ("Nhắc học bài", "Nhắc lần hai"):
             async with sqlite_storage.unit_of_work(clock.now()) as uow:
                 rows.append(
-                    await Outbox.enqueue(
-                        uow.conn,
+                    await sqlite_storage.outbox.enqueue(
+                        uow,
                         channel=CHANNEL,
                         recipient=TED,
                         payload={"text": text, "choices": [{"id": "1:menu", "label": "Menu"}]},
-                        now=clock.now(),
                         kind="reminder",
                     )
                 )
-            await bot.runtime.drain_outbox()
+            await bot.drain_outbox()
             if text == "Nhắc học bài":
                 assert fake.bot_messages_to(TED)[-1].text == "Nhắc học bài\n\n1. Menu"
-                await mark_unreachable(sqlite_storage, CHANNEL, TED, "test", clock.now())
+                await sqlite_storage.identities.mark_unreachable(CHANNEL, TED, "test", clock.now())
         assert fake.bot_messages_to(TED)[-1].text == "Nhắc học bài\n\n1. Menu"
-        async with sqlite_storage.engine.connect() as conn:
+        async with sqlite_storage.reading() as conn:
             query = select(outbox_t.c.status).where(outbox_t.c.id.in_(rows))
             statuses = list((await conn.execute(query.order_by(outbox_t.c.id))).scalars())
-        assert statuses == ["sent", "dead"]
+        assert statuses == ["sent", "skipped"]

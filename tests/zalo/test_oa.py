@@ -12,7 +12,6 @@ import pytest
 from bot.channels.zalo_oa.adapter import CHANNEL
 from bot.content import Catalog
 from storage import Storage
-from storage.queues import Inbox
 from tests.fakes.fake_zalo import APP_SECRET, OA_SECRET_KEY, Clock, FakeZalo
 from tests.web.journey import answer_plan, first_lesson
 from tests.zalo.conftest import (
@@ -200,7 +199,7 @@ async def test_events_stored_before_a_crash_are_processed_on_start(
     event["sender"]["id"] = USER
     event["message"]["text"] = "/start"
     # The webhook stored it and the process died before the worker ran.
-    await Inbox(storage).store(CHANNEL, event["message"]["msg_id"], json.dumps(event), clock.now())
+    await storage.inbox.store(CHANNEL, event["message"]["msg_id"], json.dumps(event), clock.now())
     fake.interacted(USER)
     async with running_oa(storage, a1_catalog, fake, clock, fake.consent()) as oa:
         await oa.runtime.worker.wait_idle()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.channels.zalo_oa.adapter import CHANNEL
 from bot.content import Catalog
 from storage import Storage
-from storage.queues import Outbox, outbox_t
+from storage.tables import outbox_t
 from tests.fakes.fake_zalo import Clock, FakeZalo
 from tests.zalo.conftest import FAST, OALearner, inbox_rows, running_oa
 
@@ -20,12 +20,11 @@ ANNA, BINH = "1000000000000000001", "1000000000000000002"
 async def remind(storage: Storage, clock: Clock, user: str, text: str) -> int:
     """What the scheduler does: a proactive message in the outbox."""
     async with storage.unit_of_work(clock.now()) as uow:
-        row = await Outbox.enqueue(
-            uow.conn,
+        row = await storage.outbox.enqueue(
+            uow,
             channel=CHANNEL,
             recipient=user,
             payload={"text": text, "choices": []},
-            now=clock.now(),
             kind="reminder",
         )
     assert row is not None
@@ -33,7 +32,7 @@ async def remind(storage: Storage, clock: Clock, user: str, text: str) -> int:
 
 
 async def outbox_row(storage: Storage, row_id: int) -> dict[str, Any]:
-    async with storage.engine.connect() as conn:
+    async with storage.reading() as conn:
         row = (await conn.execute(select(outbox_t).where(outbox_t.c.id == row_id))).mappings()
         return dict(row.one())
 
@@ -56,9 +55,9 @@ async def test_proactive_messages_respect_the_reply_window(
         attempts = fake.oa_attempts
         to_anna = await remind(storage, clock, ANNA, "Nhắc Anna học bài")
         to_binh = await remind(storage, clock, BINH, "Nhắc Bình học bài")
-        await oa.runtime.drain_outbox()
+        await oa.drain_outbox()
         assert fake.oa_attempts == attempts + 1  # nothing was even tried for Anna
-        assert (await outbox_row(storage, to_anna))["status"] == "dead"
+        assert (await outbox_row(storage, to_anna))["status"] == "skipped"
         assert "7-day" in (await outbox_row(storage, to_anna))["last_error"]
         assert (await outbox_row(storage, to_binh))["status"] == "sent"
         assert fake.messages_to(BINH)[-1].text == "Nhắc Bình học bài"
@@ -67,12 +66,12 @@ async def test_proactive_messages_respect_the_reply_window(
         # Zalo's view of the window decides in the end: -230 marks Binh unreachable.
         fake.fail_next_sends(-230)
         second = await remind(storage, clock, BINH, "Nhắc lần hai")
-        await oa.runtime.drain_outbox()
-        assert (await outbox_row(storage, second))["status"] == "dead"
+        await oa.drain_outbox()
+        assert (await outbox_row(storage, second))["status"] == "skipped"
         assert "-230" in (await identity(storage, BINH))["unreachable_reason"]
         attempts = fake.oa_attempts
         third = await remind(storage, clock, BINH, "Nhắc lần ba")
-        await oa.runtime.drain_outbox()
+        await oa.drain_outbox()
         assert fake.oa_attempts == attempts  # never tried while unreachable
         assert "unreachable" in (await outbox_row(storage, third))["last_error"]
 
@@ -80,7 +79,7 @@ async def test_proactive_messages_respect_the_reply_window(
         await binh.say("menu")
         assert binh.last and (await identity(storage, BINH))["unreachable_since"] is None
         fourth = await remind(storage, clock, BINH, "Nhắc lần bốn")
-        await oa.runtime.drain_outbox()
+        await oa.drain_outbox()
         assert (await outbox_row(storage, fourth))["status"] == "sent"
 
 

@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 
 from bot.content import Catalog
-from storage import Storage
-from storage.tokens import TokenStore
+from storage import Storage, TokenStore
 from tests.fakes.fake_zalo import Clock, FakeZalo
 from tests.zalo.conftest import OALearner, inbox_rows, oa_runtime, running_oa
 
@@ -21,7 +20,7 @@ ALMOST_EXPIRED = timedelta(hours=21)  # 25 h tokens; refreshed when under 5 h re
 
 
 async def stored(storage: Storage) -> tuple[Any, Any]:
-    store = TokenStore(storage, "zalo_oa")
+    store = storage.tokens.store("zalo_oa")
     return await store.load(), await store.journal()
 
 

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.channels.inbox_channel import replies_from_payload
 from bot.channels.zalo_bot import adapter as bot_adapter
 from bot.channels.zalo_bot.render import render_reply as render_bot
 from bot.channels.zalo_oa import adapter as oa_adapter
 from bot.channels.zalo_oa.render import render_reply as render_oa
 from bot.core import Choice, InputKind, Reply
+from bot.outbox import replies_of as replies_from_payload
 from bot.retry import Backoff
 from tests.zalo.conftest import fixture
 

@@ -15,7 +15,6 @@ import pytest
 from bot.channels.inbox_channel import Delivery
 from bot.content import Catalog
 from storage import Storage
-from storage.queues import Outbox
 from tests.conftest import eventually, fresh_database
 from tests.fakes.fake_zalo import Clock, FakeZalo
 from tests.web.journey import first_lesson
@@ -56,13 +55,13 @@ class EitherProcess(BotLearner):
 
 def count_sends(harness: BotHarness, sent: dict[str, int], name: str) -> None:
     runtime = harness.runtime
-    send = runtime.send
+    send = runtime.send_payload
 
     async def counting(recipient: str, payload: str) -> Delivery:
         sent[name] += 1
         return await send(recipient, payload)
 
-    runtime.send = counting  # type: ignore[method-assign]
+    runtime.send_payload = counting  # type: ignore[method-assign]
 
 
 async def test_two_processes_answer_each_update_once_and_hand_over(
@@ -91,12 +90,11 @@ async def test_two_processes_answer_each_update_once_and_hand_over(
 
         # A proactive message: both outbox jobs run, only the draining process sends.
         async with pg_storages[1].unit_of_work(clock.now()) as uow:
-            await Outbox.enqueue(
-                uow.conn,
+            await pg_storages[1].outbox.enqueue(
+                uow,
                 channel=CHANNEL,
                 recipient=TED,
                 payload={"text": "Nhắc học bài"},
-                now=clock.now(),
             )
         await fake.wait_for(lambda: fake.bot_messages_to(TED)[-1].text == "Nhắc học bài")
         await asyncio.sleep(0.2)  # several more outbox rounds of both processes

@@ -9,6 +9,7 @@ Modules:
     inbox: the inbox written in batches (stores and marks, many per transaction).
     receive: the webhook route and the getUpdates loop (stored before acknowledged).
     send: replies rendered once, sent in order, resumed after the last accepted message.
+    outbound: the outbox side (proactive_block, render, send with classified failures).
     runtime: the `TelegramChannel`: the shared inbox pipeline (`bot.channels.pipeline`,
         `Drain.LOCAL`), processing one update, lifecycle.
 

@@ -5,8 +5,8 @@ Each update costs two inbox writes (stored before it is acknowledged, marked onc
 transaction each made the channel's own bookkeeping, not the conversation, the bottleneck: on
 SQLite concurrent writers also wait on each other's locks. Like `ConversationService`, this writes
 through a `bot.batching.BatchWriter`, which commits whatever has queued up meanwhile, so a burst
-costs a few commits and a lone update waits for no timer. The statements are
-`storage.queues.Inbox`'s `*_many` ones, all of one batch in one transaction.
+costs a few commits and a lone update waits for no timer. The statements are `Storage.inbox`'s
+`*_many` ones, all of one batch in one transaction.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.batching import BatchWriter
-from storage import Storage
-from storage.queues import MAX_ERROR, MAX_EVENT_KEY, Inbox
+from storage import MAX_ERROR, MAX_EVENT_KEY, Storage
 
 MAX_BATCH = 500
 
@@ -42,7 +41,7 @@ class InboxWriter:
 
     def __init__(self, storage: Storage, channel: str, clock: Callable[[], datetime]) -> None:
         self.storage, self.channel, self.clock = storage, channel, clock
-        self.inbox = Inbox(storage)
+        self.inbox = storage.inbox
         # Through a lambda, so `_write` is looked up per batch (tests replace it).
         self._batches: BatchWriter[_Op, int | None] = BatchWriter(
             lambda batch: self._write(batch), max_batch=MAX_BATCH, name=f"{channel}-inbox"

@@ -61,7 +61,9 @@ class ChatRateLimiter(BaseRateLimiter[int]):
 
     Args:
         overall_rate: messages per second for the whole bot (Telegram: about 30).
-        overall_burst: how many may leave at once before pacing starts.
+        overall_burst: how many may leave at once before pacing starts. 1 by default: a
+            burst of 30 followed by 30/s puts about 60 messages in the first second, which
+            Telegram's flood control may refuse; evenly paced, no second holds more than 30.
         per_chat_rate: messages per second to one chat (Telegram: 1, short bursts tolerated).
         per_chat_burst: how many may leave at once to one chat (a lesson bubble, its question
             and the buttons arrive together; after that one per second).
@@ -87,7 +89,7 @@ class ChatRateLimiter(BaseRateLimiter[int]):
         self,
         *,
         overall_rate: float = 30.0,
-        overall_burst: int = 30,
+        overall_burst: int = 1,
         per_chat_rate: float = 1.0,
         per_chat_burst: int = 3,
         max_retries: int | None = None,

@@ -1,4 +1,5 @@
-"""Neutral replies -> Telegram messages: plain text split under 4,096, inline keyboards.
+"""Neutral replies -> Telegram messages: plain text split under 4,096, inline keyboards, as
+the capabilities say (`bot.channels.layout`).
 
 Text is sent as plain text, without `parse_mode`, so nothing needs escaping: a lesson may contain
 `*`, `_`, `<` or `[` and Telegram shows them as written. (Adding formatting later means escaping
@@ -15,15 +16,22 @@ from pathlib import Path
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardMarkupLimit, MessageLimit
 
-from bot.channels.text import split_text, utf16_len
-from bot.core import Choice, Reply
+from bot.channels.layout import EMPTY_TEXT, fitting_choices, layout
+from bot.channels.text import utf16_len
+from bot.core import ChannelCapabilities, Choice, Reply
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096
 MAX_CALLBACK_BYTES = 64
 MAX_BUTTONS = int(InlineKeyboardMarkupLimit.TOTAL_BUTTON_NUMBER)  # 100
-EMPTY_TEXT = "…"  # Telegram refuses empty messages; only used if a reply with buttons has none
+CAPABILITIES = ChannelCapabilities(
+    buttons=True,
+    max_buttons=MAX_BUTTONS,
+    polls=False,
+    max_text=MAX_TEXT,
+    max_choice_id_bytes=MAX_CALLBACK_BYTES,
+)
 
 
 @dataclass(frozen=True)
@@ -35,21 +43,19 @@ class Outgoing:
     photo: Path | None = None
 
 
-def render(reply: Reply, media_root: Path, limit: int = MAX_TEXT) -> list[Outgoing]:
-    """The messages that show one reply: its picture, then its text in pieces under `limit`,
-    the keyboard under the last piece (so the buttons sit below everything they refer to)."""
+def render(
+    reply: Reply, media_root: Path, caps: ChannelCapabilities = CAPABILITIES
+) -> list[Outgoing]:
+    """The messages that show one reply: its picture, then its text in pieces under
+    `caps.max_text`, the keyboard under the last piece (so the buttons sit below everything
+    they refer to); past `caps.max_buttons` choices, more keyboards follow."""
     units: list[Outgoing] = []
     if reply.image:
         photo = _media(media_root, reply.image)
         if photo is not None:
             units.append(Outgoing(photo=photo))
-    keyboard = keyboard_for(reply.choices)
-    chunks = split_text(reply.text, limit, text_length)
-    if not chunks and keyboard is not None:
-        chunks = [EMPTY_TEXT]
-    for index, chunk in enumerate(chunks):
-        last = index == len(chunks) - 1
-        units.append(Outgoing(text=chunk, keyboard=keyboard if last else None))
+    for bubble in layout(reply, caps, more=EMPTY_TEXT, length=text_length):
+        units.append(Outgoing(text=bubble.text, keyboard=_keyboard(bubble.choices)))
     return units
 
 
@@ -57,16 +63,19 @@ def keyboard_for(choices: tuple[Choice, ...]) -> InlineKeyboardMarkup | None:
     """One button per row (labels are long Vietnamese sentences); `callback_data` is the
     choice id, which the core keeps short and ASCII. A choice whose id would not fit Telegram's
     64 bytes is left out (and logged): the learner can still type the answer."""
-    rows: list[list[InlineKeyboardButton]] = []
-    for choice in choices:
-        if len(choice.id.encode("utf-8")) > MAX_CALLBACK_BYTES:
-            log.error("choice id %r is longer than 64 bytes; button left out", choice.id)
-            continue
-        if len(rows) == MAX_BUTTONS:
-            log.error("more than %d choices; the rest are left out", MAX_BUTTONS)
-            break
-        label = unicodedata.normalize("NFC", choice.label).strip() or choice.id
-        rows.append([InlineKeyboardButton(text=label, callback_data=choice.id)])
+    return _keyboard(fitting_choices(choices, CAPABILITIES)[:MAX_BUTTONS])
+
+
+def _keyboard(choices: tuple[Choice, ...]) -> InlineKeyboardMarkup | None:
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=unicodedata.normalize("NFC", choice.label).strip() or choice.id,
+                callback_data=choice.id,
+            )
+        ]
+        for choice in choices
+    ]
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -83,3 +92,15 @@ def _media(root: Path, name: str) -> Path | None:
         log.warning("lesson picture %s not found under %s; sending the text only", name, base)
         return None
     return path
+
+
+__all__ = [
+    "CAPABILITIES",
+    "EMPTY_TEXT",
+    "MAX_CALLBACK_BYTES",
+    "MAX_TEXT",
+    "Outgoing",
+    "keyboard_for",
+    "render",
+    "text_length",
+]

@@ -56,30 +56,22 @@ from bot.channels.telegram.adapter import (
 )
 from bot.channels.telegram.client import ChannelBot
 from bot.channels.telegram.inbox import InboxWriter
+from bot.channels.telegram.outbound import ProactiveSending
 from bot.channels.telegram.ratelimit import ChatRateLimiter
 from bot.channels.telegram.receive import WEBHOOK_PATH, Receiver
-from bot.channels.telegram.render import MAX_BUTTONS, MAX_CALLBACK_BYTES, MAX_TEXT
+from bot.channels.telegram.render import CAPABILITIES
 from bot.channels.telegram.request import AiohttpRequest
 from bot.channels.telegram.send import Sender
-from bot.core import ChannelCapabilities
 from bot.core.engine import COMMANDS as CORE_COMMANDS
 from bot.errors import ConfigurationError, StorageError
 from bot.i18n import N_, translator
 from bot.retry import Backoff
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
-from storage.leader import LeaderLock
-from storage.queues import Inbox, InboxItem, mark_unreachable
+from storage import InboxItem
 
 log = logging.getLogger(__name__)
 
-CAPABILITIES = ChannelCapabilities(
-    buttons=True,
-    max_buttons=MAX_BUTTONS,
-    polls=False,
-    max_text=MAX_TEXT,
-    max_choice_id_bytes=MAX_CALLBACK_BYTES,
-)
 # The command menu (setMyCommands), per language. Only names the core knows are published.
 COMMAND_MENUS: dict[str, tuple[tuple[str, str], ...]] = {
     "vi": (
@@ -118,6 +110,8 @@ class TelegramOptions:
         lock_interval: seconds between asks for the channel's lock (several processes).
         sweep_interval: seconds between the lock holder's looks for updates left pending by
             another process; one pending at two looks in a row is resumed.
+        resume_retry_max: longest wait between tries to read the inbox while the database is
+            down (the waits double from `retry_delay`).
     """
 
     poll_timeout: int = 25
@@ -129,11 +123,18 @@ class TelegramOptions:
     webhook_max_connections: int = 40
     lock_interval: float = 2.0
     sweep_interval: float = 60.0
+    resume_retry_max: float = 30.0
 
     @property
     def backoff(self) -> Backoff:
         """Waits between the tries of one update: `retry_delay`, doubling, `max_attempts` tries."""
         return Backoff(initial=self.retry_delay, maximum=60.0, attempts=self.max_attempts)
+
+    @property
+    def resume_backoff(self) -> Backoff:
+        """Waits between reads of the inbox while the database is down: twice `retry_delay`,
+        doubling, at most `resume_retry_max`."""
+        return Backoff(initial=2 * self.retry_delay, maximum=self.resume_retry_max)
 
 
 @dataclass(eq=False)
@@ -169,7 +170,7 @@ def build_application(
     return Application.builder().bot(bot).updater(None).job_queue(None).build()
 
 
-class TelegramChannel:
+class TelegramChannel(ProactiveSending):
     """The Telegram channel: a webhook route or a polling loop, both feeding the inbox."""
 
     name = CHANNEL
@@ -211,9 +212,9 @@ class TelegramChannel:
             poll_timeout=self.options.poll_timeout,
         )
         self.sender = Sender(bot, service.storage, service.catalog.lessons_dir, clock)
-        self.lock = LeaderLock(service.storage, CHANNEL)
+        self.lock = service.storage.locks.leader(CHANNEL)
         self.pipeline: InboxPipeline[Envelope] = InboxPipeline(
-            Inbox(service.storage),
+            service.storage.inbox,
             CHANNEL,
             self.application.process_update,
             self._decode,
@@ -223,6 +224,7 @@ class TelegramChannel:
             interval=self.options.lock_interval,
             sweep_interval=self.options.sweep_interval,
             batch=self.options.resume_batch,
+            read_backoff=self.options.resume_backoff,
             stop_grace=self.options.stop_grace,
             on_lead=self._on_lead,
             flush=self._writer.drain,
@@ -449,8 +451,8 @@ class TelegramChannel:
             return
         if isinstance(translation, Blocked):
             log.info("telegram: a learner blocked the bot; marked unreachable")
-            await mark_unreachable(
-                self.service.storage, CHANNEL, translation.user_ref, "blocked", self.clock()
+            await self.service.storage.identities.mark_unreachable(
+                CHANNEL, translation.user_ref, "blocked", self.clock()
             )
             return
         assert isinstance(translation, Incoming)

@@ -28,7 +28,6 @@ from bot.channels.telegram.render import (
 )
 from bot.core import Reply
 from storage import Storage
-from storage.queues import mark_unreachable
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +83,9 @@ class Sender:
                 await self.send(chat_id, units[progress.sent])
             except Forbidden as exc:
                 log.info("telegram: learner unreachable (%s); replies dropped", exc)
-                await mark_unreachable(self.storage, CHANNEL, user_ref, "blocked", self.clock())
+                await self.storage.identities.mark_unreachable(
+                    CHANNEL, user_ref, "blocked", self.clock()
+                )
                 progress.sent = len(units)
                 return
             except BadRequest as exc:

@@ -33,24 +33,20 @@ from bot.channels.zalo_bot.adapter import (
     user_of,
 )
 from bot.channels.zalo_bot.client import BotClient, BotTransportError, ZaloBotError
-from bot.channels.zalo_bot.render import render_reply
-from bot.channels.zalo_oa.render import MAX_TEXT
-from bot.core import ChannelCapabilities, Reply
+from bot.channels.zalo_bot.render import CAPABILITIES, render_reply
+from bot.core import Reply
 from bot.errors import StorageError
 from bot.i18n import N_, translator
 from bot.retry import Backoff
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
-from storage.queues import InboxItem, is_reachable
+from storage import InboxItem
 
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/zalo/bot/webhook"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 POLL_TIMEOUT = 30
-CAPABILITIES = ChannelCapabilities(
-    buttons=False, max_buttons=0, polls=False, max_text=MAX_TEXT, proactive_window=None
-)
 PROTECTED_TEXT = N_(
     "Sorry, I cannot read your message: Zalo hides messages from protected accounts from "
     "bots. A family member or a local digital-skills volunteer can help you learn with me "
@@ -76,7 +72,6 @@ class ZaloBotRuntime(InboxChannel[str]):
         backoff: Backoff | None = None,
         poll_timeout: int = POLL_TIMEOUT,
         poll_interval: float = 2.0,
-        outbox_interval: float = 5.0,
         http_timeout: float = 15.0,
     ) -> None:
         if webhook_url and not webhook_secret:
@@ -86,7 +81,6 @@ class ZaloBotRuntime(InboxChannel[str]):
             clock=clock,
             backoff=backoff,
             poll_interval=poll_interval,
-            outbox_interval=outbox_interval,
         )
         self.webhook_url = webhook_url
         self._secret = webhook_secret or ""
@@ -220,7 +214,7 @@ class ZaloBotRuntime(InboxChannel[str]):
         """The texts for `replies`, choices as numbered menus."""
         return [text for reply in replies for text in render_reply(reply)]
 
-    async def send(self, recipient: str, payload: str) -> Delivery:
+    async def send_payload(self, recipient: str, payload: str) -> Delivery:
         """One text message: rate limits and network errors are retried in place."""
 
         async def attempt(_number: int) -> Delivery:
@@ -241,9 +235,9 @@ class ZaloBotRuntime(InboxChannel[str]):
 
     # -- proactive messages (outbox) -------------------------------------------------------------
 
-    async def proactive_block(self, recipient: str, now: datetime | None = None) -> str | None:
+    async def proactive_block(self, recipient: str, now: datetime) -> str | None:
         """Learners marked unreachable are skipped; Zalo documents no reply window for bots."""
-        if not await is_reachable(self.storage, CHANNEL, recipient):
+        if not await self.storage.identities.is_reachable(CHANNEL, recipient):
             return "learner unreachable"
         return None
 

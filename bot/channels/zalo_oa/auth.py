@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from bot.channels.zalo_oa.client import OAClient, TokenRejected, ZaloApiError, ZaloTransportError
 from bot.errors import ChannelError, StorageError
 from bot.retry import Backoff
-from storage.tokens import Claim, TokenPair, TokenStore
+from storage import Claim, TokenPair, TokenStore
 
 log = logging.getLogger(__name__)
 

@@ -1,23 +1,34 @@
 """Neutral replies -> Zalo OA customer-service message payloads.
 
 Choices become `oa.query.hide` template buttons whose payload is the choice id: a tap comes
-back as a `user_send_text` event carrying that id (hidden from the chat). Text is split under
-Zalo's 2,000-character limit by the splitter every channel uses (`bot.channels.text`).
+back as a `user_send_text` event carrying that id (hidden from the chat). How text and choices
+are spread over messages follows the capabilities (`bot.channels.layout`): 2,000 characters,
+five buttons a message.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from datetime import timedelta
 from typing import Any
 
-from bot.channels.text import split_text
-from bot.core import Choice, Reply
+from bot.channels.layout import EMPTY_TEXT, Bubble, layout
+from bot.core import ChannelCapabilities, Choice, Reply
 from bot.i18n import translator
 
 MAX_TEXT = 2000  # counted in UTF-16 units, the stricter reading of Zalo's limit
 MAX_BUTTONS = 5  # unconfirmed: Zalo does not publish it; community code uses 5
 MAX_TITLE = 100
 MAX_PAYLOAD = 1000
+REPLY_WINDOW = timedelta(days=7)  # customer-service messages only this long after the learner
+CAPABILITIES = ChannelCapabilities(
+    buttons=True,
+    max_buttons=MAX_BUTTONS,
+    polls=False,
+    max_text=MAX_TEXT,
+    max_choice_id_bytes=MAX_PAYLOAD,
+    proactive_window=REPLY_WINDOW,
+)
 
 
 def _title(label: str) -> str:
@@ -30,7 +41,7 @@ def _buttons(choices: tuple[Choice, ...]) -> dict[str, Any]:
         "type": "template",
         "payload": {
             "buttons": [
-                {"title": _title(c.label), "type": "oa.query.hide", "payload": c.id[:MAX_PAYLOAD]}
+                {"title": _title(c.label), "type": "oa.query.hide", "payload": c.id}
                 for c in choices
             ]
         },
@@ -41,30 +52,22 @@ def render_reply(
     user_id: str,
     reply: Reply,
     locale: str | None = None,
-    *,
-    max_buttons: int = MAX_BUTTONS,
-    max_text: int = MAX_TEXT,
+    caps: ChannelCapabilities = CAPABILITIES,
 ) -> list[dict[str, Any]]:
     """The `/v3.0/oa/message/cs` bodies for one reply, in sending order.
 
-    Buttons ride on the last text piece; more than `max_buttons` choices continue in extra
+    Buttons ride on the last text piece; more than `caps.max_buttons` choices continue in extra
     messages. Pictures are not sent yet (they need a public URL or an upload).
     """
-    pieces = split_text(reply.text, max_text) or ["…"]
-    groups = [
-        reply.choices[i : i + max_buttons] for i in range(0, len(reply.choices), max_buttons)
-    ]
+    more = translator(locale).gettext("More choices:")
+    bubbles = layout(reply, caps, more=more) or [Bubble(EMPTY_TEXT)]
     messages: list[dict[str, Any]] = []
-    for index, piece in enumerate(pieces):
-        message: dict[str, Any] = {"text": piece}
-        if index == len(pieces) - 1 and groups:
-            message["attachment"] = _buttons(groups[0])
+    for bubble in bubbles:
+        message: dict[str, Any] = {"text": bubble.text}
+        if bubble.choices:
+            message["attachment"] = _buttons(bubble.choices)
         messages.append(message)
-    if len(groups) > 1:
-        more = translator(locale).gettext("More choices:")
-        for group in groups[1:]:
-            messages.append({"text": more, "attachment": _buttons(group)})
     return [{"recipient": {"user_id": user_id}, "message": message} for message in messages]
 
 
-__all__ = ["MAX_BUTTONS", "MAX_TEXT", "render_reply"]
+__all__ = ["CAPABILITIES", "MAX_BUTTONS", "MAX_TEXT", "REPLY_WINDOW", "render_reply"]

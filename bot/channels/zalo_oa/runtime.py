@@ -14,12 +14,13 @@ import hmac
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import select
 
+from bot.channels.base import PeriodicJob
 from bot.channels.inbox_channel import Delivery, InboxChannel, SendAgain
 from bot.channels.inbox_worker import RetryLater
 from bot.channels.payload import from_epoch_ms
@@ -39,36 +40,24 @@ from bot.channels.zalo_oa.client import (
     ZaloApiError,
     ZaloTransportError,
 )
-from bot.channels.zalo_oa.render import MAX_BUTTONS, MAX_TEXT, render_reply
-from bot.core import ChannelCapabilities, Reply
+from bot.channels.zalo_oa.render import CAPABILITIES, MAX_BUTTONS, REPLY_WINDOW, render_reply
+from bot.core import Reply
 from bot.errors import StorageError
 from bot.retry import Backoff
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
-from storage.db import as_utc
-from storage.queues import InboxItem, mark_unreachable
-from storage.repository import identity_t
-from storage.tokens import TokenStore
+from storage import InboxItem
 
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/zalo/oa/webhook"
 SIGNATURE_HEADER = "X-ZEvent-Signature"
 TIMESTAMP_HEADER = "X-ZEvent-Timestamp"  # read by some code, unconfirmed; tried as well
-REPLY_WINDOW = timedelta(days=7)
 WINDOW_SAFETY = timedelta(hours=1)  # do not start a proactive send in the window's last hour
 # Zalo retries an unanswered webhook for hours (up to 12 h by one account): accept events
 # up to a day old; older or future-dated ones are refused like forged ones.
 MAX_EVENT_AGE = timedelta(hours=24)
 MAX_CLOCK_SKEW = timedelta(minutes=10)
-CAPABILITIES = ChannelCapabilities(
-    buttons=True,
-    max_buttons=MAX_BUTTONS,
-    polls=False,
-    max_text=MAX_TEXT,
-    max_choice_id_bytes=1000,
-    proactive_window=REPLY_WINDOW,
-)
 
 
 class ZaloOARuntime(InboxChannel[dict[str, Any]]):
@@ -92,7 +81,6 @@ class ZaloOARuntime(InboxChannel[dict[str, Any]]):
         max_clock_skew: timedelta = MAX_CLOCK_SKEW,
         backoff: Backoff | None = None,
         poll_interval: float = 2.0,
-        outbox_interval: float = 5.0,
         token_check_interval: float = 600.0,
         refresh_margin: timedelta = REFRESH_MARGIN,
         lease: timedelta = LEASE,
@@ -104,13 +92,13 @@ class ZaloOARuntime(InboxChannel[dict[str, Any]]):
             clock=clock,
             backoff=backoff,
             poll_interval=poll_interval,
-            outbox_interval=outbox_interval,
         )
         self.app_id = app_id
         self.max_event_age = max_event_age
         self.max_clock_skew = max_clock_skew
         self.token_check_interval = token_check_interval
         self.max_buttons = max_buttons
+        self.capabilities = replace(CAPABILITIES, max_buttons=max_buttons)
         self._secrets = (("OA secret key", oa_secret_key), ("app secret", app_secret))
         self.client = OAClient(
             api_base_url=api_base_url,
@@ -120,7 +108,7 @@ class ZaloOARuntime(InboxChannel[dict[str, Any]]):
             timeout=http_timeout,
         )
         self.tokens = TokenManager(
-            TokenStore(self.storage, CHANNEL),
+            self.storage.tokens.store(CHANNEL),
             self.client,
             refresh_token,
             clock=clock,
@@ -142,14 +130,11 @@ class ZaloOARuntime(InboxChannel[dict[str, Any]]):
             await self.tokens.prepare()
         except StorageError as exc:
             log.error("zalo_oa: token store unavailable at start (%s); retrying later", exc)
-        await self._start(
-            tokens=self._repeat(
-                "periodic token refresh",
-                self.token_check_interval,
-                self.tokens.refresh_if_due,
-                wait_first=True,
-            )
-        )
+        await self._start()
+
+    def periodic_jobs(self) -> tuple[PeriodicJob, ...]:
+        """Refresh the access token ahead of its expiry (run by the scheduler's leader)."""
+        return (PeriodicJob("tokens", self.token_check_interval, self.tokens.refresh_if_due),)
 
     async def close(self) -> None:
         """Close the HTTP client."""
@@ -239,7 +224,9 @@ class ZaloOARuntime(InboxChannel[dict[str, Any]]):
         name, user, now = event_name(event), user_of(event), self.clock()
         if name == "unfollow" and user:
             try:
-                await mark_unreachable(self.storage, CHANNEL, user, "unfollowed the OA", now)
+                await self.storage.identities.mark_unreachable(
+                    CHANNEL, user, "unfollowed the OA", now
+                )
             except StorageError as exc:
                 raise RetryLater(str(exc), self.backoff.delay(2)) from exc
             log.info("zalo_oa: a learner unfollowed; no more messages until they write again")
@@ -268,10 +255,10 @@ class ZaloOARuntime(InboxChannel[dict[str, Any]]):
         return [
             payload
             for reply in replies
-            for payload in render_reply(recipient, reply, locale, max_buttons=self.max_buttons)
+            for payload in render_reply(recipient, reply, locale, self.capabilities)
         ]
 
-    async def send(self, recipient: str, payload: dict[str, Any]) -> Delivery:
+    async def send_payload(self, recipient: str, payload: dict[str, Any]) -> Delivery:
         """One customer-service message: rate limits and network errors are retried in place,
         a refused access token is refreshed once."""
         refreshed = False
@@ -321,34 +308,26 @@ class ZaloOARuntime(InboxChannel[dict[str, Any]]):
         reason = f"zalo {exc.code}: {UNREACHABLE.get(exc.code, exc.message)}"
         log.info("zalo_oa: learner %s not reachable (%s) until they write again", user, reason)
         try:
-            await mark_unreachable(self.storage, CHANNEL, user, reason, self.clock())
+            await self.storage.identities.mark_unreachable(CHANNEL, user, reason, self.clock())
         except StorageError:
             log.exception("zalo_oa: could not record that learner %s is unreachable", user)
 
     # -- proactive messages (outbox) -------------------------------------------------------------
 
-    async def proactive_block(self, recipient: str, now: datetime | None = None) -> str | None:
+    async def proactive_block(self, recipient: str, now: datetime) -> str | None:
         """Why a proactive message to `recipient` may not be sent now, or None if it may.
 
         Zalo accepts customer-service messages only within 7 days of the learner's last
         interaction; a learner marked unreachable stays so until they write again.
         """
-        now = now or self.clock()
-        query = select(
-            identity_t.c.unreachable_since,
-            identity_t.c.unreachable_reason,
-            identity_t.c.last_inbound_at,
-        ).where(identity_t.c.channel == CHANNEL, identity_t.c.external_id == recipient)
-        async with self.storage.engine.connect() as conn:
-            row = (await conn.execute(query)).first()
-        if row is None:
+        reach = await self.storage.identities.reach(CHANNEL, recipient)
+        if reach is None:
             return "not a known learner on Zalo OA"
-        if row.unreachable_since is not None:
-            return f"unreachable ({row.unreachable_reason})"
-        last = row.last_inbound_at
+        if not reach.reachable:
+            return f"unreachable ({reach.unreachable_reason})"
+        last = reach.last_inbound_at
         if last is None:
             return "no message from the learner yet"
-        last = as_utc(last)
         if now - last > REPLY_WINDOW - WINDOW_SAFETY:
             return f"outside the 7-day reply window (last message {last.isoformat()})"
         return None

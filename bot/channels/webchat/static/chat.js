@@ -105,7 +105,13 @@
     let returning = false;
     try {
       const r = await fetch("/chat/api/session", { credentials: "same-origin" });
-      returning = (await r.json()).returning;
+      const session = await r.json();
+      returning = session.returning;
+      // What the bot sent while the page was closed (announcements, reminders), shown once.
+      (session.messages || []).forEach((reply) => {
+        bubble(reply.text, "bot", reply.image);
+        showChoices(reply.choices);
+      });
     } catch (err) { /* offline: show the greeting */ }
     if (returning) {
       send({ text: "/start" });

@@ -1,0 +1,153 @@
+"""Lesson progress, completion events and erasure, written inside a turn's transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, select, update
+
+from bot.core.events import LessonCompleted, LessonStarted, QuizFinished
+from storage.db import insert_ignore
+from storage.repository import UnitOfWork
+from storage.tables import (
+    answer_t,
+    completion_t,
+    identity_t,
+    learner_t,
+    outbox_t,
+    progress_t,
+)
+
+
+async def record_progress(
+    uow: UnitOfWork,
+    learner_id: int,
+    event: LessonStarted | LessonCompleted | QuizFinished,
+    *,
+    channel: str,
+    content_version: str,
+    module_of: dict[str, str],
+) -> None:
+    """Update lesson progress and append completion events for one lesson event."""
+    if isinstance(event, LessonStarted):
+        await _progress(uow, learner_id, event.lesson_id, started=True)
+    elif isinstance(event, LessonCompleted):
+        await _progress(uow, learner_id, event.lesson_id, status="read", read=True)
+        await _completion(
+            uow, learner_id, "lesson_completed", event.lesson_id, module_of, channel,
+            content_version,
+        )  # fmt: skip
+    else:
+        await _finish_quiz(uow, learner_id, event)
+        await _completion(
+            uow,
+            learner_id,
+            "quiz_passed" if event.passed else "quiz_failed",
+            event.lesson_id,
+            module_of,
+            channel,
+            content_version,
+            attempt=event.attempt,
+            score=event.points,
+            max_score=event.max_points,
+        )
+
+
+async def _progress(
+    uow: UnitOfWork,
+    learner_id: int,
+    lesson_id: str,
+    *,
+    started: bool = False,
+    status: str | None = None,
+    read: bool = False,
+) -> None:
+    conn, now = uow.connection, uow.now
+    await conn.execute(
+        insert_ignore(conn.dialect.name, progress_t).values(
+            learner_id=learner_id,
+            lesson_id=lesson_id,
+            status="started",
+            attempts=0,
+            started_at=now,
+            updated_at=now,
+        )
+    )
+    changes: dict[str, Any] = {"updated_at": now}
+    if read:
+        changes["read_at"] = func.coalesce(progress_t.c.read_at, now)
+    if status == "read":
+        # Reading again never downgrades a lesson that was already passed or failed.
+        await conn.execute(
+            update(progress_t)
+            .where(
+                progress_t.c.learner_id == learner_id,
+                progress_t.c.lesson_id == lesson_id,
+                progress_t.c.status == "started",
+            )
+            .values(status="read")
+        )
+    if started or read:
+        await conn.execute(
+            update(progress_t)
+            .where(progress_t.c.learner_id == learner_id, progress_t.c.lesson_id == lesson_id)
+            .values(**changes)
+        )
+
+
+async def _finish_quiz(uow: UnitOfWork, learner_id: int, event: QuizFinished) -> None:
+    conn, now = uow.connection, uow.now
+    await _progress(uow, learner_id, event.lesson_id)
+    where = and_(progress_t.c.learner_id == learner_id, progress_t.c.lesson_id == event.lesson_id)
+    row = (await conn.execute(select(progress_t).where(where))).one()
+    ratio = event.points / event.max_points if event.max_points else 0.0
+    passed = row.status == "passed" or event.passed
+    await conn.execute(
+        update(progress_t)
+        .where(where)
+        .values(
+            status="passed" if passed else "failed",
+            attempts=max(row.attempts, event.attempt),
+            best_score=max(row.best_score or 0.0, ratio),
+            passed_at=row.passed_at or (now if event.passed else None),
+            updated_at=now,
+        )
+    )
+
+
+async def _completion(
+    uow: UnitOfWork,
+    learner_id: int,
+    kind: str,
+    lesson_id: str,
+    module_of: dict[str, str],
+    channel: str,
+    content_version: str,
+    **extra: Any,
+) -> None:
+    await uow.connection.execute(
+        insert(completion_t).values(
+            learner_id=learner_id,
+            kind=kind,
+            lesson_id=lesson_id,
+            module_id=module_of.get(lesson_id, lesson_id[:1]),
+            channel=channel,
+            content_version=content_version,
+            occurred_at=uow.now,
+            **extra,
+        )
+    )
+
+
+async def erase_learner(uow: UnitOfWork, learner_id: int) -> None:
+    """Delete a learner's personal data; completion events stay, no longer linked."""
+    conn = uow.connection
+    await conn.execute(
+        update(completion_t).where(completion_t.c.learner_id == learner_id).values(learner_id=None)
+    )
+    for table in (answer_t, progress_t, identity_t, outbox_t):
+        await conn.execute(delete(table).where(table.c.learner_id == learner_id))
+    await conn.execute(delete(learner_t).where(learner_t.c.id == learner_id))
+
+
+__all__ = ["erase_learner", "record_progress"]
