@@ -16,7 +16,6 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select, text, update
 
-from bot.core.engine import Outcome
 from bot.core.events import (
     ConsentChanged,
     DataErased,
@@ -26,6 +25,7 @@ from bot.core.events import (
     QuestionAnswered,
     QuizFinished,
 )
+from bot.core.outcome import Outcome
 from bot.core.state import LearnerState
 from storage.db import as_utc, insert_ignore
 from storage.repository import (

@@ -1,6 +1,13 @@
-"""The pure core: neutral message types, learner state, domain events and the engine."""
+"""The pure core: neutral message types, learner state, domain events and the engine.
 
-from bot.core.engine import CONSENT_VERSION, Context, Outcome, handle
+The core imports only types and content models (`lessons.models`, `quizzes.models`) and the
+pure helpers `bot.text`, `bot.i18n` and `bot.handbook`: no settings, clock, storage, network
+or YAML loader (tests/core/test_imports.py checks it).
+"""
+
+from bot.core.catalog import Catalog
+from bot.core.context import CONSENT_VERSION, Context
+from bot.core.engine import COMMANDS, handle
 from bot.core.events import (
     ConsentChanged,
     DataErased,
@@ -19,10 +26,13 @@ from bot.core.messages import (
     Reply,
     ReplyKind,
 )
+from bot.core.outcome import Outcome
 from bot.core.state import LearnerState, Mode, QuizProgress
 
 __all__ = [
+    "COMMANDS",
     "CONSENT_VERSION",
+    "Catalog",
     "ChannelCapabilities",
     "Choice",
     "ConsentChanged",

@@ -9,13 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel
-
-from bot.content import Catalog
+from bot.core.context import Context
 from bot.core.events import (
     ConsentChanged,
     DataErased,
@@ -27,15 +22,15 @@ from bot.core.events import (
     QuizFinished,
 )
 from bot.core.messages import Choice, InboundMessage, InputKind, Reply
+from bot.core.model_copy import copy_model as _copy_model
+from bot.core.outcome import Outcome
 from bot.core.state import LearnerState, Mode, QuizProgress
 from bot.handbook import Hit
-from bot.i18n import Translator, translator
-from bot.settings import SUPPORTED_LOCALES
+from bot.i18n import SUPPORTED_LOCALES, Translator, translator
 from bot.text import clean, fold, is_meaningful, match_free_text, match_option, option_index
-from lessons import Lesson
-from quizzes import Question, QuestionType, Quiz
+from lessons.models import Lesson
+from quizzes.models import Question, QuestionType, Quiz
 
-CONSENT_VERSION = "2026-01"
 MAX_INPUT_CHARS = 2000
 ANSWER_LOG_CHARS = 200
 
@@ -72,26 +67,6 @@ KEYWORDS = {
     "hoi dap": "handbook",
 }
 HANDBOOK_HITS = 3
-
-
-@dataclass(frozen=True)
-class Context:
-    """What the engine may read besides the state: content, clock and defaults."""
-
-    catalog: Catalog
-    now: datetime
-    default_locale: str = "vi"
-    consent_version: str = CONSENT_VERSION
-    zone: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """The engine's answer: the new state, the replies to send, the facts to record."""
-
-    state: LearnerState
-    replies: tuple[Reply, ...]
-    events: tuple[DomainEvent, ...]
 
 
 def handle(state: LearnerState, message: InboundMessage, ctx: Context) -> Outcome:
@@ -780,33 +755,6 @@ class _Turn:
                 "You need {percent} to pass. Read the lesson again and have another go!"
             ).format(percent=t.percent(quiz.pass_mark))
         )
-
-
-_Model = TypeVar("_Model", bound=BaseModel)
-
-
-def _copy_model(model: _Model) -> _Model:
-    """What `model.model_copy(deep=True)` makes (same values, same fields set), in about half
-    the time: only the lists, dicts, sets and nested models are copied, not every string and
-    number `copy.deepcopy` visits. The engine changes its copy of the state in place."""
-    copy = model.model_copy()
-    fields = copy.__dict__
-    for name, value in fields.items():
-        if isinstance(value, list | dict | set | BaseModel):
-            fields[name] = _copy_value(value)
-    return copy
-
-
-def _copy_value(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return _copy_model(value)
-    if isinstance(value, list):
-        return [_copy_value(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _copy_value(item) for key, item in value.items()}
-    if isinstance(value, set):
-        return {_copy_value(item) for item in value}
-    return value
 
 
 def _bubbles(lesson: Lesson) -> list[tuple[str, str | None]]:
