@@ -6,8 +6,9 @@ or YAML loader (tests/core/test_imports.py checks it).
 """
 
 from bot.core.catalog import Catalog
+from bot.core.commands import COMMANDS
 from bot.core.context import CONSENT_VERSION, Context
-from bot.core.engine import COMMANDS, handle
+from bot.core.engine import handle
 from bot.core.events import (
     ConsentChanged,
     DataErased,
