@@ -2,7 +2,8 @@
 
 The core imports only types and content models (`lessons.models`, `quizzes.models`) and the
 pure helpers `bot.text`, `bot.i18n` and `bot.handbook`: no settings, clock, storage, network
-or YAML loader (tests/core/test_imports.py checks it).
+or YAML loader (the import-linter contracts in pyproject.toml and
+tests/core/test_imports.py check it).
 """
 
 from bot.core.catalog import Catalog
