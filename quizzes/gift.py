@@ -32,7 +32,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from lessons.yamlfile import Location
+from lessons.models import Location
 from quizzes.models import Question, QuestionType, Quiz
 
 # Escapes, as Moodle reads them: `\\` first, then the reserved characters and `\n`.

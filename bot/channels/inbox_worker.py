@@ -23,11 +23,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from bot.errors import StorageError
-from storage import InboxItem, LeaderLock
-from storage.inbox import Inbox
+from storage import Inbox, InboxItem, LeaderLock
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +190,7 @@ class InboxWorker:
             try:
                 items = await self.inbox.pending(self.channel, limit=self.batch)
                 failures = 0
-            except (StorageError, SQLAlchemyError, OSError) as exc:
+            except StorageError as exc:
                 failures += 1
                 delay = min(MAX_RETRY_DELAY, 0.5 * 2**failures)
                 log.warning(
@@ -263,7 +260,7 @@ class InboxWorker:
             return
 
     async def _record_failure(self, item: InboxItem, error: str, *, give_up: bool) -> None:
-        with contextlib.suppress(StorageError, SQLAlchemyError, OSError):
+        with contextlib.suppress(StorageError):
             await self.inbox.mark_failed(item.id, error, self.clock(), give_up=give_up)
 
     async def _mark_processed(self, item: InboxItem) -> None:
@@ -272,7 +269,7 @@ class InboxWorker:
             try:
                 await self.inbox.mark_processed(item.id, self.clock())
                 return
-            except (StorageError, SQLAlchemyError, OSError) as exc:
+            except StorageError as exc:
                 # Its effects are committed (handling is idempotent on the event key); keep
                 # trying so it is not processed again after a restart.
                 log.warning("%s event %s: cannot mark processed (%s)", self.channel, item.id, exc)

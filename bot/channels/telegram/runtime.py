@@ -85,8 +85,8 @@ from bot.channels.telegram.render import (
     render,
 )
 from bot.channels.telegram.request import AiohttpRequest
+from bot.core import COMMANDS as CORE_COMMANDS
 from bot.core import Reply
-from bot.core.engine import COMMANDS as CORE_COMMANDS
 from bot.errors import ConfigurationError, StorageError
 from bot.i18n import N_, translator
 from bot.service import ConversationService, utc_now
