@@ -147,7 +147,7 @@ def cmd_import_gift(args: argparse.Namespace) -> int:
 
 def cmd_export_gift(args: argparse.Namespace) -> int:
     """Print (or write) the quiz of a lesson as Moodle GIFT."""
-    from quizzes.gift import quiz_to_gift
+    from quizzes.gift_export import quiz_to_gift
     from quizzes.loader import quiz_path, read_quiz
 
     path = quiz_path(args.lesson, args.quizzes)
