@@ -16,7 +16,7 @@ run: install catalogs
 	$(BIN)/hocvuso content check
 	$(BIN)/hocvuso run
 
-## test: install the dev tools and run ruff, mypy and pytest (SQLite + PostgreSQL + Chromium)
+## test: install the dev tools and run ruff, import-linter, mypy and pytest (SQLite + PostgreSQL + Chromium)
 test: install-dev catalogs chromium lint typecheck pytest
 
 $(BIN)/python:
@@ -58,6 +58,7 @@ chromium:
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: install-dev
 	$(BIN)/mypy
@@ -70,5 +71,5 @@ bench: install-dev
 	@for script in bench/*.py; do echo "# $$script"; $(BIN)/python $$script; done
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .import_linter_cache
 	find $(LOCALES) -name '*.mo' -delete

@@ -41,7 +41,7 @@ def cmd_run(_args: argparse.Namespace) -> int:
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     """Apply the migrations."""
-    from storage.migrate import current_revision, upgrade
+    from storage import current_revision, upgrade
 
     settings = _settings()
     upgrade(settings.database_url, args.revision)
@@ -51,7 +51,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 def cmd_db_current(_args: argparse.Namespace) -> int:
     """Print the schema revision."""
-    from storage.migrate import current_revision, head_revision
+    from storage import current_revision, head_revision
 
     settings = _settings()
     current, head = current_revision(settings.database_url), head_revision()
@@ -147,7 +147,7 @@ def cmd_import_gift(args: argparse.Namespace) -> int:
 
 def cmd_export_gift(args: argparse.Namespace) -> int:
     """Print (or write) the quiz of a lesson as Moodle GIFT."""
-    from quizzes.gift import quiz_to_gift
+    from quizzes.gift_export import quiz_to_gift
     from quizzes.loader import quiz_path, read_quiz
 
     path = quiz_path(args.lesson, args.quizzes)

@@ -1,55 +1,25 @@
-"""The content catalog: every module, lesson, quiz and handbook entry, cross-checked."""
+"""Loading the content catalog: every module, lesson, quiz and handbook entry, cross-checked.
+
+The `Catalog` type lives in the core (`bot.core.catalog`), which reads it without the YAML
+loaders; it is re-exported here so `from bot.content import Catalog, load_catalog` keeps working.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.core.catalog import Catalog
 from bot.errors import ContentError
 from bot.handbook import Handbook
-from lessons import LESSONS_DIR, Lesson, Module
 from lessons.handbook import HandbookEntry, read_handbook
 from lessons.loader import lesson_files, read_lessons, read_modules
-from lessons.models import IMAGE_SUFFIXES
+from lessons.models import IMAGE_SUFFIXES, LESSONS_DIR, Lesson
 from lessons.yamlfile import Loaded
-from quizzes import QUIZZES_DIR, Quiz
-from quizzes.loader import quiz_files, quiz_path, read_quizzes
+from quizzes.loader import QUIZZES_DIR, quiz_files, quiz_path, read_quizzes
+from quizzes.models import Quiz
 
-
-@dataclass(frozen=True)
-class Catalog:
-    """Validated content, as the core engine reads it. Lessons are in course order."""
-
-    modules: tuple[Module, ...]
-    lessons: tuple[Lesson, ...]
-    quizzes: dict[str, Quiz] = field(hash=False)
-    version: str
-    lessons_dir: Path = LESSONS_DIR
-    handbook: Handbook = field(default_factory=Handbook, hash=False, compare=False)
-
-    def lesson(self, lesson_id: str) -> Lesson | None:
-        """The lesson with this id, or None."""
-        return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)
-
-    def quiz(self, lesson_id: str) -> Quiz | None:
-        """The quiz closing this lesson, or None."""
-        return self.quizzes.get(lesson_id)
-
-    def module(self, module_id: str) -> Module | None:
-        """The module with this id, or None."""
-        return next((module for module in self.modules if module.id == module_id), None)
-
-    def next_lesson(
-        self, lesson_id: str | None, done: frozenset[str] = frozenset()
-    ) -> Lesson | None:
-        """The first lesson after `lesson_id` (or from the start) that is not in `done`."""
-        ids = [lesson.id for lesson in self.lessons]
-        start = ids.index(lesson_id) + 1 if lesson_id in ids else 0
-        for lesson in self.lessons[start:] + self.lessons[:start]:
-            if lesson.id not in done:
-                return lesson
-        return None
+__all__ = ["Catalog", "content_version", "load_catalog"]
 
 
 def content_version(paths: list[Path]) -> str:

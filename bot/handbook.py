@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 
 from bot.text import words
-from lessons.handbook import HandbookEntry
+from lessons.models import HandbookEntry
 
 # Chat abbreviations and spellings, folded -> folded words.
 ABBREVIATIONS: dict[str, str] = {

@@ -15,8 +15,9 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
-from bot.settings import SUPPORTED_LOCALES
-
+# The interface languages with a catalog in `locales/`. Defined here, the lowest module that
+# needs them, so neither this module nor the core has to import the settings.
+SUPPORTED_LOCALES = ("vi", "en")
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 

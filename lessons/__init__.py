@@ -1,15 +1,17 @@
-"""Lesson content: the YAML files under `lessons/<module>/` and the code that loads them."""
+"""Lesson content: the YAML files under `lessons/<module>/`, their models and their loader.
 
-from lessons.loader import LESSONS_DIR, load_lessons, load_modules
-from lessons.models import Bubble, Lesson, Module, Source, TargetGroup
+The package exports only the models: importing it (as the conversation core does, for the
+types) must not load PyYAML. The loader is `lessons.loader`.
+"""
+
+from lessons.models import LESSONS_DIR, Bubble, HandbookEntry, Lesson, Module, Source, TargetGroup
 
 __all__ = [
     "LESSONS_DIR",
     "Bubble",
+    "HandbookEntry",
     "Lesson",
     "Module",
     "Source",
     "TargetGroup",
-    "load_lessons",
-    "load_modules",
 ]

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from lessons.models import LESSONS_DIR as LESSONS_DIR  # the default root, re-exported
 from lessons.models import Lesson, Module
 from lessons.yamlfile import Loaded, YamlDocument, parse_model, read_yaml, text_problems
 
-LESSONS_DIR = Path(__file__).resolve().parent
 # Folders under lessons/ that hold no lessons.
 NOT_MODULES = {"__pycache__", "images"}
 

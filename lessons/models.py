@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -21,6 +22,12 @@ COMPETENCE_CODES = frozenset(
 )
 LEVELS = ("CB1", "CB2", "TC1", "TC2", "NC1", "NC2", "CS1", "CS2")
 ID_PATTERN = r"^[A-Z][0-9]{1,2}$"
+# The content folder: lesson pictures are paths relative to it. Defined here, not in the loader,
+# so the conversation core can know it without importing PyYAML.
+LESSONS_DIR = Path(__file__).resolve().parent
+
+Location = tuple[int | str, ...]
+"""Where a value sits in a document, as pydantic reports it: ("questions", 2, "options", 0)."""
 
 # The hard text limit of one message on each channel the bot can run on. Content is shared by
 # every channel, so it must fit the smallest one.
@@ -180,3 +187,42 @@ class Lesson(_Strict):
                 f"lesson id {self.id} must start with its module letter {self.module}"
             )
         return self
+
+
+class HandbookEntry(BaseModel):
+    """One handbook ("Sổ tay") question and its answer, from `lessons/handbook.yaml`.
+
+    Attributes:
+        id: short stable name in lower case with dashes, e.g. `chuyen-tien-qr`.
+        question: the question as a learner would ask it; shown as a button, so short.
+        answer: the answer in plain, kind words; one chat bubble (under 600 characters).
+        keywords: other words people type for this ("ck", "quét mã", "vietqr").
+        lesson: the id of the lesson that teaches it.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")]
+    question: Annotated[str, Field(min_length=5)]
+    answer: Annotated[str, Field(min_length=20)]
+    keywords: list[Annotated[str, Field(min_length=1, max_length=60)]]
+    lesson: Annotated[str, Field(pattern=ID_PATTERN)]
+
+    _check_question = field_validator("question")(check_button)
+    _check_answer = field_validator("answer")(check_bubble)
+
+    @field_validator("question")
+    @classmethod
+    def _is_a_question(cls, value: str) -> str:
+        if not value.rstrip().endswith("?"):
+            raise ValueError("write the question as a learner asks it, ending with '?'")
+        return value
+
+    @field_validator("keywords")
+    @classmethod
+    def _some_keywords(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError(
+                "list a few other words people type for this question (e.g. 'ck', 'quét mã')"
+            )
+        return value

@@ -12,13 +12,12 @@ from typing import Any, Generic, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from lessons.models import Location
+
 M = TypeVar("M", bound=BaseModel)
 # libyaml's loader when PyYAML was built with it (much faster), else the pure-Python one.
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 T = TypeVar("T")
-
-Location = tuple[int | str, ...]
-"""Where a value sits in a document, as pydantic reports it: ("questions", 2, "options", 0)."""
 
 # Old-style tone placement ("hoà", "thuỷ", "khoá"); the house style is the new one used in
 # official names ("hòa", "thủy", "khóa"). "quý", "quà" are right in both styles: "qu" is one

@@ -1,6 +1,9 @@
-"""Quiz content: one YAML file per lesson under `quizzes/<module>/`, and its loader."""
+"""Quiz content: one YAML file per lesson under `quizzes/<module>/`, its models and its loader.
 
-from quizzes.loader import QUIZZES_DIR, load_quizzes
+The package exports only the models: importing it (as the conversation core does, for the
+types) must not load PyYAML. The loader is `quizzes.loader`.
+"""
+
 from quizzes.models import Option, Question, QuestionType, Quiz
 
-__all__ = ["QUIZZES_DIR", "Option", "Question", "QuestionType", "Quiz", "load_quizzes"]
+__all__ = ["Option", "Question", "QuestionType", "Quiz"]

@@ -11,9 +11,9 @@ import yaml
 from pydantic import ValidationError
 
 from lessons.loader import stray_files
+from lessons.models import Location
 from lessons.yamlfile import (
     Loaded,
-    Location,
     YamlDocument,
     parse_model,
     problem_lines,

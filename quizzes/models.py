@@ -18,10 +18,10 @@ from lessons.models import (
     ID_PATTERN,
     MAX_MESSAGE_CHARS,
     SMALLEST_CHANNEL,
+    Location,
     check_bubble,
     check_button,
 )
-from lessons.yamlfile import Location
 
 Text = Annotated[str, Field(min_length=1)]
 # Room for the verdict and "the right answer:" lines the bot adds around a feedback.

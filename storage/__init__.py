@@ -5,13 +5,13 @@ internal. See `storage/repository.py` for the repositories `Storage` exposes.
 """
 
 from bot.errors import StorageError
-from storage.identities import Reach
-from storage.inbox import MAX_ERROR, MAX_EVENT_KEY, InboxItem
+from storage.identities import Identities, Reach
+from storage.inbox import MAX_ERROR, MAX_EVENT_KEY, Inbox, InboxItem
 from storage.leader import LeaderLock
 from storage.maintenance import Pruned, Retention
 from storage.migrate import current_revision, head_revision, upgrade
 from storage.outbox import STATUSES as OUTBOX_STATUSES
-from storage.outbox import OutboxItem
+from storage.outbox import Outbox, OutboxItem
 from storage.repository import Storage, UnitOfWork, dumps_replies
 from storage.tokens import NO_EXPIRY, Claim, RefreshJournal, TokenPair, TokenStore
 from storage.turns import Duplicate, LearnerRecord, LoadedTurn, SavedTurn, TurnKey
@@ -23,10 +23,13 @@ __all__ = [
     "OUTBOX_STATUSES",
     "Claim",
     "Duplicate",
+    "Identities",
+    "Inbox",
     "InboxItem",
     "LeaderLock",
     "LearnerRecord",
     "LoadedTurn",
+    "Outbox",
     "OutboxItem",
     "Pruned",
     "Reach",

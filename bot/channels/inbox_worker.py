@@ -17,13 +17,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from bot.channels.pipeline import MAX_RETRY_DELAY, Drain, InboxPipeline
 from bot.errors import StorageError
 from bot.retry import Backoff
-from storage import InboxItem, LeaderLock
-from storage.inbox import Inbox
+from storage import Inbox, InboxItem, LeaderLock
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +107,7 @@ class InboxWorker(InboxPipeline[InboxItem]):
             return
 
     async def _record_failure(self, item: InboxItem, error: str, *, give_up: bool) -> None:
-        with contextlib.suppress(StorageError, SQLAlchemyError, OSError):
+        with contextlib.suppress(StorageError):
             await self.inbox.mark_failed(item.id, error, self.clock(), give_up=give_up)
 
     async def _mark_processed(self, item: InboxItem) -> None:
@@ -119,7 +116,7 @@ class InboxWorker(InboxPipeline[InboxItem]):
             try:
                 await self.inbox.mark_processed(item.id, self.clock())
                 return
-            except (StorageError, SQLAlchemyError, OSError) as exc:
+            except StorageError as exc:
                 # Its effects are committed (handling is idempotent on the event key); keep
                 # trying so it is not processed again after a restart.
                 log.warning("%s event %s: cannot mark processed (%s)", self.channel, item.id, exc)

@@ -36,13 +36,10 @@ from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import Generic, TypeVar
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from bot.channels.ordered import KeyedDispatcher
 from bot.errors import StorageError
 from bot.retry import Backoff
-from storage import InboxItem, LeaderLock
-from storage.inbox import Inbox
+from storage import Inbox, InboxItem, LeaderLock
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +49,6 @@ MAX_RETRY_DELAY = 300.0
 # The inbox cannot be read: 1, 2, 4 ... s, at most 5 minutes.
 READ_BACKOFF = Backoff(initial=1.0, maximum=MAX_RETRY_DELAY)
 _RECENT = 10_000  # rows remembered as finished, so a stale read does not hand one out again
-_READ_ERRORS = (StorageError, SQLAlchemyError, OSError)
 
 
 class Drain(Enum):
@@ -258,7 +254,7 @@ class InboxPipeline(Generic[Job]):
                 elif leading and loop.time() >= next_sweep:
                     next_sweep = loop.time() + self.sweep_interval
                     self._start_resume(sweep=True)
-            except _READ_ERRORS as exc:
+            except StorageError as exc:
                 delay = self.read_backoff.delay(failures)
                 failures += 1
                 log.warning(
@@ -338,7 +334,7 @@ class InboxPipeline(Generic[Job]):
         while self._accepting:
             try:
                 page = await self.inbox.pending(self.channel, limit=self.batch)
-            except _READ_ERRORS as exc:
+            except StorageError as exc:
                 delay = self.read_backoff.delay(failures)
                 failures += 1
                 log.warning(

@@ -10,7 +10,8 @@ import pytest
 from bot.cli import main
 from bot.content import load_catalog
 from quizzes import Quiz
-from quizzes.gift import escape, gift_to_quiz, parse_gift, quiz_to_gift
+from quizzes.gift import gift_to_quiz, parse_gift
+from quizzes.gift_export import escape, quiz_to_gift
 from quizzes.loader import quiz_yaml, read_quiz
 
 CATALOG = load_catalog()

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from bot.channels.telegram.receive import SECRET_HEADER, WEBHOOK_PATH
 from bot.channels.telegram.render import MAX_TEXT, text_length
 from bot.content import Catalog
+from bot.core import COMMANDS as CORE_COMMANDS
 from bot.core import Choice, InboundMessage, InputKind, Reply
-from bot.core.engine import COMMANDS as CORE_COMMANDS
 from bot.errors import StorageError
 from bot.service import ConversationService, utc_now
 from lessons.models import Bubble

@@ -62,7 +62,7 @@ from bot.channels.telegram.receive import WEBHOOK_PATH, Receiver
 from bot.channels.telegram.render import CAPABILITIES
 from bot.channels.telegram.request import AiohttpRequest
 from bot.channels.telegram.send import Sender
-from bot.core.engine import COMMANDS as CORE_COMMANDS
+from bot.core import COMMANDS as CORE_COMMANDS
 from bot.errors import ConfigurationError, StorageError
 from bot.i18n import N_, translator
 from bot.retry import Backoff

@@ -1,0 +1,75 @@
+"""What each action does: the action names behind buttons, commands and keywords.
+
+An action is the part of a choice id after "<turn>:" ("menu", "lesson.A1", "opt.b"); commands
+and typed keywords name the same actions. Most actions need the learner's consent first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.core.consent import agree, decline, erase, privacy
+from bot.core.events import LocaleChanged
+from bot.core.help_and_progress import show_help, show_progress
+from bot.core.lesson_flow import continue_lesson, next_lesson, open_lesson
+from bot.core.navigation import back_from_detour, detour, go
+from bot.core.outcome import Outcome
+from bot.core.quiz_flow import answer_choice, finish_multiple, start_quiz
+from bot.core.state import Mode
+from bot.core.turn import Turn
+
+# Actions open before consent: deciding about it needs them. Erasing is open too, so a learner
+# can always remove what little is stored.
+WITHOUT_CONSENT = frozenset({"agree", "decline", "privacy", "help", "language", "erase"})
+
+
+def _handlers(turn: Turn) -> dict[str, Callable[[], None]]:
+    return {
+        "agree": lambda: agree(turn),
+        "decline": lambda: decline(turn),
+        "privacy": lambda: privacy(turn),
+        "menu": lambda: go(turn, Mode.MENU),
+        "modules": lambda: go(turn, Mode.MODULES),
+        "help": lambda: show_help(turn),
+        "progress": lambda: show_progress(turn),
+        "language": lambda: detour(turn, Mode.LANGUAGE),
+        "erase": lambda: detour(turn, Mode.CONFIRM_ERASE),
+        "erase_yes": lambda: erase(turn),
+        "erase_no": lambda: back_from_detour(turn),
+        "next_lesson": lambda: next_lesson(turn),
+        "continue": lambda: continue_lesson(turn),
+        "quiz": lambda: start_quiz(turn),
+        "retry": lambda: start_quiz(turn),
+        "reread": lambda: open_lesson(turn, turn.state.lesson_id or ""),
+        "true": lambda: answer_choice(turn, "true"),
+        "false": lambda: answer_choice(turn, "false"),
+        "done": lambda: finish_multiple(turn),
+        "handbook": lambda: go(turn, Mode.HANDBOOK),
+    }
+
+
+def act(turn: Turn, action: str) -> Outcome:
+    """Carry out one action; a named one without consent leads to the consent screen."""
+    handlers = _handlers(turn)
+    if action in handlers:
+        if action not in WITHOUT_CONSENT and not turn.state.consent:
+            turn.say(turn._("Before we start, I need your agreement to save your progress."))
+            go(turn, Mode.CONSENT)
+            return turn.outcome()
+        handlers[action]()
+    elif action.startswith("module."):
+        turn.state.module_id = action.removeprefix("module.")
+        go(turn, Mode.MODULE)
+    elif action.startswith("lesson."):
+        open_lesson(turn, action.removeprefix("lesson."))
+    elif action.startswith("opt."):
+        answer_choice(turn, action.removeprefix("opt."))
+    elif action.startswith("hb."):
+        turn.state.handbook_entry = action.removeprefix("hb.")
+        go(turn, Mode.HANDBOOK_ANSWER)
+    elif action.startswith("locale."):
+        turn.state.locale = action.removeprefix("locale.")
+        turn.events.append(LocaleChanged(turn.state.locale))
+        turn.say(turn._("Language changed to English."))
+        back_from_detour(turn)
+    return turn.outcome()

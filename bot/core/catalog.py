@@ -1,0 +1,57 @@
+"""The content catalog as the core reads it: modules, lessons, quizzes and the handbook.
+
+Only the type and its pure lookups live here; `bot.content.load_catalog()` reads the YAML files
+and cross-checks them, outside the core, so the core needs no YAML loader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.handbook import Handbook
+from lessons.models import LESSONS_DIR, Lesson, Module
+from quizzes.models import Quiz
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Validated content, as the core engine reads it. Lessons are in course order."""
+
+    modules: tuple[Module, ...]
+    lessons: tuple[Lesson, ...]
+    quizzes: dict[str, Quiz] = field(hash=False)
+    version: str
+    lessons_dir: Path = LESSONS_DIR
+    handbook: Handbook = field(default_factory=Handbook, hash=False, compare=False)
+
+    def lesson(self, lesson_id: str) -> Lesson | None:
+        """The lesson with this id, or None."""
+        return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)
+
+    def quiz(self, lesson_id: str) -> Quiz | None:
+        """The quiz closing this lesson, or None."""
+        return self.quizzes.get(lesson_id)
+
+    def module(self, module_id: str) -> Module | None:
+        """The module with this id, or None."""
+        return next((module for module in self.modules if module.id == module_id), None)
+
+    def next_lesson(
+        self, lesson_id: str | None, done: frozenset[str] = frozenset()
+    ) -> Lesson | None:
+        """The first lesson after `lesson_id` (or from the start) that is not in `done`."""
+        ids = [lesson.id for lesson in self.lessons]
+        start = ids.index(lesson_id) + 1 if lesson_id in ids else 0
+        for lesson in self.lessons[start:] + self.lessons[:start]:
+            if lesson.id not in done:
+                return lesson
+        return None
+
+
+def bubbles(lesson: Lesson) -> list[tuple[str, str | None]]:
+    """The (text, picture) bubbles a lesson is read in; its "try it" task is the last one."""
+    found = [(bubble.text, bubble.image) for bubble in lesson.bubbles]
+    if lesson.try_it:
+        found.append(("👉 " + lesson.try_it, None))
+    return found

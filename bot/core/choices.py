@@ -1,0 +1,126 @@
+"""The menus: which (action, label) pairs each screen offers, derived from the state alone.
+
+Because the choices follow from the state, a button tap is checked against exactly what the
+current screen shows, and a typed answer is matched against those labels.
+"""
+
+from __future__ import annotations
+
+from bot.core.catalog import bubbles
+from bot.core.messages import Choice
+from bot.core.state import Mode
+from bot.core.turn import Turn
+from bot.i18n import SUPPORTED_LOCALES
+from quizzes.models import QuestionType
+
+# Each language is named in itself, so a learner who cannot read the current one finds theirs.
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+
+
+def choices(turn: Turn) -> list[tuple[str, str]]:
+    """The (action, label) pairs the current prompt offers, derived from the state."""
+    _, state, catalog = turn._, turn.state, turn.ctx.catalog
+    mode = state.mode
+    if mode is Mode.CONSENT:
+        return [
+            ("agree", _("I agree")),
+            ("decline", _("I do not agree")),
+            ("privacy", _("What data do you keep?")),
+        ]
+    if mode is Mode.MENU:
+        found = []
+        upcoming = catalog.next_lesson(state.lesson_id, frozenset(state.passed))
+        if upcoming is not None:
+            found.append(("next_lesson", _("Learn: {title}").format(title=upcoming.title)))
+        handbook = [("handbook", _("Handbook: questions and answers"))]
+        return (
+            found
+            + [("modules", _("All lessons"))]
+            + (handbook if len(catalog.handbook) else [])
+            + [("progress", _("My progress")), ("help", _("Help"))]
+        )
+    if mode is Mode.MODULES:
+        filled = {lesson.module for lesson in catalog.lessons}
+        modules = [m for m in catalog.modules if m.id in filled]
+        return [(f"module.{m.id}", f"{m.id}. {m.title}") for m in modules] + [
+            ("menu", _("Back to menu"))
+        ]
+    if mode is Mode.MODULE:
+        lessons = [lesson for lesson in catalog.lessons if lesson.module == state.module_id]
+        return [
+            (f"lesson.{lesson.id}", _mark(lesson.id in state.passed) + lesson.title)
+            for lesson in lessons
+        ] + [("modules", _("Back"))]
+    if mode is Mode.LESSON:
+        lesson = turn.lesson()
+        if lesson is not None and state.bubble < len(bubbles(lesson)) - 1:
+            return [("continue", _("Continue ▶")), ("menu", _("Menu"))]
+        return [("quiz", _("Take the quiz")), ("menu", _("Later"))]
+    if mode is Mode.QUIZ:
+        return _quiz_choices(turn)
+    if mode is Mode.QUIZ_DONE:
+        passed = bool(state.quiz and state.quiz.last_passed)
+        if passed:
+            upcoming = catalog.next_lesson(state.lesson_id, frozenset(state.passed))
+            found = []
+            if upcoming is not None:
+                found.append(("next_lesson", _("Next: {title}").format(title=upcoming.title)))
+            return found + [("menu", _("Menu"))]
+        return [
+            ("retry", _("Try the quiz again")),
+            ("reread", _("Read the lesson again")),
+            ("menu", _("Later")),
+        ]
+    if mode is Mode.CONFIRM_ERASE:
+        return [("erase_yes", _("Yes, delete my data")), ("erase_no", _("No, keep it"))]
+    if mode is Mode.LANGUAGE:
+        return [(f"locale.{code}", LANGUAGE_NAMES[code]) for code in SUPPORTED_LOCALES]
+    if mode is Mode.HANDBOOK:
+        return [("menu", _("Back to menu"))]
+    if mode is Mode.HANDBOOK_ANSWER:
+        return _handbook_choices(turn)
+    return []
+
+
+def rendered_choices(turn: Turn) -> tuple[Choice, ...]:
+    """The choices as buttons: ids carry the turn, so taps on older messages can be told."""
+    number = turn.state.turn
+    return tuple(Choice(f"{number}:{action}", label) for action, label in choices(turn))
+
+
+def _handbook_choices(turn: Turn) -> list[tuple[str, str]]:
+    _, state, catalog = turn._, turn.state, turn.ctx.catalog
+    found = []
+    entry = catalog.handbook.entry(state.handbook_entry or "")
+    lesson = catalog.lesson(entry.lesson) if entry else None
+    if lesson is not None:
+        label = _("📘 Open the lesson: {title}").format(title=lesson.title)
+        found.append((f"lesson.{lesson.id}", label))
+    for other_id in state.handbook_hits:
+        other = catalog.handbook.entry(other_id)
+        if other is not None and other_id != state.handbook_entry:
+            found.append((f"hb.{other.id}", "❓ " + other.question))
+    return found + [("handbook", _("Ask another question")), ("menu", _("Menu"))]
+
+
+def _quiz_choices(turn: Turn) -> list[tuple[str, str]]:
+    question, progress = turn.question(), turn.state.quiz
+    if question is None or progress is None:
+        return []
+    if question.type is QuestionType.TRUE_FALSE:
+        return [("true", turn._("True")), ("false", turn._("False"))]
+    if question.type is QuestionType.SHORT:
+        return []
+    options = question.options
+    if progress.candidates:
+        options = [o for o in options if o.id in progress.candidates]
+    if question.type is QuestionType.MULTIPLE:
+        return [
+            (f"opt.{o.id}", ("☑ " if o.id in progress.selected else "☐ ") + o.text)
+            for o in options
+        ] + [("done", turn._("Done"))]
+    return [(f"opt.{o.id}", o.text) for o in options]
+
+
+def _mark(done: bool) -> str:
+    return "✅ " if done else ""

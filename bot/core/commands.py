@@ -1,0 +1,69 @@
+"""Commands ("/menu", "/tiendo") and the typed words that work like them ("tien do").
+
+Each command has Vietnamese and English names, typed with or without accents and underscores;
+all map to the actions in `bot.core.actions`. Channels list `COMMANDS` to the platform.
+"""
+
+from __future__ import annotations
+
+from bot.core.actions import act
+from bot.core.consent import welcome_back
+from bot.core.handbook_flow import ask_handbook
+from bot.core.navigation import unchanged
+from bot.core.outcome import Outcome
+from bot.core.turn import Turn
+from bot.text import clean, fold
+
+# Command name (folded, without "/") -> action.
+COMMANDS = {
+    "start": "start",
+    "batdau": "start",
+    "menu": "menu",
+    "help": "help",
+    "trogiup": "help",
+    "giupdo": "help",
+    "progress": "progress",
+    "tiendo": "progress",
+    "lang": "language",
+    "language": "language",
+    "ngonngu": "language",
+    "delete": "erase",
+    "xoadulieu": "erase",
+    "xoa_du_lieu": "erase",
+    "sotay": "handbook",
+    "so_tay": "handbook",
+    "handbook": "handbook",
+    "hoidap": "handbook",
+}
+# Typed text (folded) that works like a command when it is no answer on screen.
+KEYWORDS = {
+    "menu": "menu",
+    "help": "help",
+    "giup": "help",
+    "tro giup": "help",
+    "giup do": "help",
+    "tien do": "progress",
+    "progress": "progress",
+    "so tay": "handbook",
+    "so tay hoi dap": "handbook",
+    "hoi dap": "handbook",
+}
+# An unknown command is echoed back this long at most.
+ECHO_CHARS = 32
+
+
+def command(turn: Turn, name: str, args: tuple[str, ...]) -> Outcome:
+    """Run a command; "/sotay <question>" asks the handbook straight away."""
+    action = COMMANDS.get(fold(name).lstrip("/"))
+    if action is None:
+        return unchanged(
+            turn,
+            turn._(
+                "I don't know the command /{name}. Try /menu to see the lessons or /help for help."
+            ).format(name=clean(name)[:ECHO_CHARS]),
+        )
+    if action == "start":
+        return welcome_back(turn)
+    if action == "handbook" and args and turn.state.consent:
+        return ask_handbook(turn, " ".join(args))
+    return act(turn, action)

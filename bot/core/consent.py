@@ -1,0 +1,92 @@
+"""Onboarding and the learner's data: first contact, consent, welcome back, erasure.
+
+Nothing is saved before the learner agrees; erasing resets the state to a first contact.
+"""
+
+from __future__ import annotations
+
+from bot.core.events import ConsentChanged, DataErased
+from bot.core.messages import InputKind
+from bot.core.navigation import go
+from bot.core.outcome import Outcome
+from bot.core.screens import prompt
+from bot.core.state import LearnerState, Mode
+from bot.core.turn import Turn
+from bot.i18n import translator
+
+# The longest invite code (deep-link payload) kept from /start.
+MAX_INVITE_CHARS = 64
+
+
+def first_contact(turn: Turn) -> Outcome:
+    """Greet a new learner in their platform's language and ask for consent."""
+    hint = turn.message.locale
+    turn.state.locale = translator(hint, turn.ctx.default_locale).locale if hint else None
+    message = turn.message
+    if message.kind is InputKind.COMMAND and message.command in ("start", "batdau"):
+        turn.state.invite = message.args[0][:MAX_INVITE_CHARS] if message.args else None
+    turn.say(
+        turn._(
+            "Hello! I am Học vụ số, your digital skills companion. In short lessons of a few "
+            "messages you will learn to use your phone safely: VNeID, online payments, "
+            "spotting scams and more."
+        )
+    )
+    go(turn, Mode.CONSENT)
+    return turn.outcome()
+
+
+def welcome_back(turn: Turn) -> Outcome:
+    """/start from a known learner: show where they are (consent first, if not given)."""
+    if not turn.state.consent:
+        go(turn, Mode.CONSENT)
+        return turn.outcome()
+    turn.say(turn._("Welcome back!"))
+    if turn.state.mode in (Mode.LESSON, Mode.QUIZ):
+        turn.say(turn._("Let's continue where you left off."))
+    prompt(turn, full=True)
+    return turn.outcome()
+
+
+def agree(turn: Turn) -> None:
+    turn.state.consent = True
+    turn.events.append(ConsentChanged(True, turn.ctx.consent_version))
+    turn.say(turn._("Thank you! Your progress will now be saved. Let's begin."))
+    go(turn, Mode.MENU)
+
+
+def decline(turn: Turn) -> None:
+    turn.say(
+        turn._(
+            "No problem. Without your agreement I cannot save any progress, so lessons stay "
+            "closed. If you change your mind, tap “I agree”."
+        )
+    )
+    go(turn, Mode.CONSENT)
+
+
+def privacy(turn: Turn) -> None:
+    turn.say(
+        turn._(
+            "What I keep: a random learner number (no name), your lesson progress and quiz "
+            "answers, and the language you chose. Why: to let you continue where you "
+            "stopped and to count, anonymously, how many people finished the lessons. "
+            "I never ask for your ID card number, passwords or OTP codes. You can "
+            "see your progress with /tiendo and delete everything at any time with "
+            "/xoadulieu."
+        )
+    )
+    go(turn, Mode.CONSENT)
+
+
+def erase(turn: Turn) -> None:
+    """Delete everything: only the language and the turn counter (for old buttons) stay."""
+    locale = turn.state.locale
+    turn.events.append(DataErased())
+    turn.state = LearnerState(mode=Mode.NEW, locale=locale, turn=turn.state.turn + 1)
+    turn.say(
+        turn._(
+            "Done: your progress, answers and settings have been deleted. If you write to me "
+            "again, we will start afresh."
+        )
+    )

@@ -1,0 +1,40 @@
+"""Moving between screens: go to a mode, take a detour and come back, or stay after bad input."""
+
+from __future__ import annotations
+
+from bot.core.model_copy import copy_model
+from bot.core.outcome import Outcome
+from bot.core.screens import prompt
+from bot.core.state import Mode
+from bot.core.turn import Turn
+
+# Screens that interrupt another one (language, erase) and return to it when done.
+DETOURS = (Mode.LANGUAGE, Mode.CONFIRM_ERASE)
+
+
+def go(turn: Turn, mode: Mode) -> None:
+    """Move to `mode` and show its screen in full."""
+    turn.state.mode = mode
+    prompt(turn, full=True)
+
+
+def detour(turn: Turn, mode: Mode) -> None:
+    """Open a detour screen, remembering where to come back to (not another detour)."""
+    if turn.state.mode not in DETOURS:
+        turn.state.resume = turn.state.mode
+    go(turn, mode)
+
+
+def back_from_detour(turn: Turn) -> None:
+    """Return to the screen the detour interrupted (the menu, or consent, when none)."""
+    go(turn, turn.state.resume or (Mode.MENU if turn.state.consent else Mode.CONSENT))
+    turn.state.resume = None
+
+
+def unchanged(turn: Turn, text: str) -> Outcome:
+    """Answer bad input: explain, re-show the current prompt, keep the state as it was."""
+    turn.state = copy_model(turn.before)
+    turn.events.clear()
+    turn.say(text)
+    prompt(turn, full=False)
+    return turn.outcome()

@@ -1,0 +1,135 @@
+"""The screens: the text of the current step for each mode, sent with its choices.
+
+`full` shows a step in full after a move; after bad input a short reminder is enough.
+"""
+
+from __future__ import annotations
+
+from bot.core.catalog import bubbles
+from bot.core.choices import rendered_choices
+from bot.core.messages import Reply
+from bot.core.state import Mode
+from bot.core.turn import Turn
+from quizzes.models import QuestionType
+
+
+def prompt(turn: Turn, *, full: bool) -> None:
+    """Show the current step. `full` after a move; a short reminder after bad input."""
+    if full:
+        # New choices are on screen: buttons of older messages stop working.
+        turn.state.turn = max(turn.state.turn, turn.before.turn + 1)
+    shown = rendered_choices(turn)
+    texts, image = _prompt_texts(turn, full)
+    for text in texts[:-1]:
+        turn.replies.append(Reply(text=text, image=image))
+        image = None
+    turn.replies.append(Reply(text=texts[-1], choices=shown, image=image))
+
+
+def _prompt_texts(turn: Turn, full: bool) -> tuple[list[str], str | None]:
+    _, state, t = turn._, turn.state, turn.t
+    mode = state.mode
+    if mode is Mode.CONSENT:
+        return [
+            _(
+                "To save your progress I need your agreement. I keep only a learner number, "
+                "your lesson progress and quiz answers: no name, no ID number, no phone "
+                "number. You can delete them at any time with /xoadulieu. Do you agree?"
+            )
+            if full
+            else _("Do you agree that I save your progress?")
+        ], None
+    if mode is Mode.MENU:
+        return [_("What would you like to do?")], None
+    if mode is Mode.MODULES:
+        return [_("Choose a topic:")], None
+    if mode is Mode.MODULE:
+        module = turn.ctx.catalog.module(state.module_id or "")
+        title = module.title if module else ""
+        return [_("Lessons in “{module}”:").format(module=title)], None
+    if mode is Mode.LESSON:
+        lesson = turn.lesson()
+        if lesson is None:
+            return [_("What would you like to do?")], None
+        lesson_bubbles = bubbles(lesson)
+        index = min(state.bubble, len(lesson_bubbles) - 1)
+        text, image = lesson_bubbles[index]
+        header = f"📘 {lesson.title} · {t.number(index + 1)}/{t.number(len(lesson_bubbles))}"
+        if not full:
+            return [
+                _("You are reading “{title}” ({step}/{total}).").format(
+                    title=lesson.title,
+                    step=t.number(index + 1),
+                    total=t.number(len(lesson_bubbles)),
+                )
+            ], None
+        if index == 0 and lesson.image and not image:
+            image = lesson.image
+        return [f"{header}\n\n{text}"], image
+    if mode is Mode.QUIZ:
+        return _question_texts(turn, full), None
+    if mode is Mode.QUIZ_DONE:
+        return [_result_text(turn)], None
+    if mode is Mode.CONFIRM_ERASE:
+        return [
+            _(
+                "Delete all your progress and answers? This cannot be undone. Anonymous "
+                "totals (for example “one more person finished lesson A1”) are kept."
+            )
+        ], None
+    if mode is Mode.LANGUAGE:
+        return [_("Choose your language:")], None
+    if mode is Mode.HANDBOOK:
+        return [
+            _(
+                "What would you like to ask? Type your question in a few words, for example: "
+                "“how to transfer money with a QR code”."
+            )
+            if full
+            else _("Type your question, or tap “Back to menu”.")
+        ], None
+    if mode is Mode.HANDBOOK_ANSWER:
+        entry = turn.ctx.catalog.handbook.entry(state.handbook_entry or "")
+        if entry is None:
+            return [_("What would you like to do?")], None
+        if not full:
+            return [_("Type another question, or tap a button.")], None
+        return [f"📖 {entry.question}\n\n{entry.answer}"], None
+    return [_("What would you like to do?")], None
+
+
+def _question_texts(turn: Turn, full: bool) -> list[str]:
+    question, quiz, progress, t = turn.question(), turn.quiz(), turn.state.quiz, turn.t
+    if question is None or quiz is None or progress is None:
+        return [turn._("What would you like to do?")]
+    header = turn._("Question {n}/{total}").format(
+        n=t.number(progress.index + 1), total=t.number(len(quiz.questions))
+    )
+    if question.type is QuestionType.SHORT:
+        hint = turn._("Type your answer.")
+    elif question.type is QuestionType.MULTIPLE:
+        hint = turn._("Choose every right answer, then tap “Done”.")
+    else:
+        hint = ""
+    body = f"❓ {header}\n{question.prompt}" + (f"\n({hint})" if hint else "")
+    if full and question.scenario:
+        return [f"💬 {question.scenario}", body]
+    return [body]
+
+
+def _result_text(turn: Turn) -> str:
+    progress, quiz, t = turn.state.quiz, turn.quiz(), turn.t
+    if progress is None or quiz is None or progress.last_points is None:
+        return turn._("What would you like to do?")
+    score = turn._("You got {points} of {total} points.").format(
+        points=t.number(round(progress.last_points, 2)), total=t.number(len(quiz.questions))
+    )
+    if progress.last_passed:
+        return score + " " + turn._("🎉 You passed this lesson!")
+    return (
+        score
+        + " "
+        + turn._("You need {percent} to pass. Read the lesson again and have another go!").format(
+            percent=t.percent(quiz.pass_mark)
+        )
+    )

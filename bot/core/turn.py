@@ -1,0 +1,65 @@
+"""One turn being answered: the state before the input, the state being changed, the output.
+
+Every job module of the engine (consent, lessons, quizzes, handbook, ...) takes the `Turn` and
+changes it in place; `Turn.outcome()` freezes the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.core.context import Context
+from bot.core.events import DomainEvent
+from bot.core.messages import InboundMessage, Reply
+from bot.core.model_copy import copy_model
+from bot.core.outcome import Outcome
+from bot.core.state import LearnerState, Mode
+from bot.i18n import Translator, translator
+from lessons.models import Lesson
+from quizzes.models import Question, Quiz
+
+
+@dataclass
+class Turn:
+    """The working state of one `handle()` call; `before` stays as it came in."""
+
+    before: LearnerState
+    message: InboundMessage
+    ctx: Context
+    state: LearnerState = field(init=False)
+    replies: list[Reply] = field(default_factory=list)
+    events: list[DomainEvent] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.state = copy_model(self.before)
+
+    @property
+    def t(self) -> Translator:
+        """Gettext and formatting in the learner's language (it can change during the turn)."""
+        return translator(self.state.locale, self.ctx.default_locale)
+
+    def _(self, message: str) -> str:
+        return self.t.gettext(message)
+
+    def say(self, text: str, image: str | None = None) -> None:
+        self.replies.append(Reply(text=text, image=image))
+
+    def outcome(self) -> Outcome:
+        return Outcome(self.state, tuple(self.replies), tuple(self.events))
+
+    # -- where the learner is -------------------------------------------------------------------
+
+    def lesson(self) -> Lesson | None:
+        """The lesson being read (or last read)."""
+        return self.ctx.catalog.lesson(self.state.lesson_id or "")
+
+    def quiz(self) -> Quiz | None:
+        """The quiz of that lesson."""
+        return self.ctx.catalog.quiz(self.state.lesson_id or "")
+
+    def question(self) -> Question | None:
+        """The quiz question on screen, only while a quiz is in progress."""
+        quiz, progress = self.quiz(), self.state.quiz
+        if self.state.mode is not Mode.QUIZ or quiz is None or progress is None:
+            return None
+        return quiz.questions[progress.index] if progress.index < len(quiz.questions) else None
