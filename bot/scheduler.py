@@ -62,6 +62,7 @@ class Scheduler:
         self._scheduler = AsyncIOScheduler(timezone=zone)
         self._locks: dict[str, LeaderLock] = {}
         self._running: set[asyncio.Task[object]] = set()
+        self._closing = False
 
     def add_channels(self, channels: Iterable[Channel]) -> None:
         """Drain each push channel's outbox; run the channels' own periodic jobs."""
@@ -92,6 +93,10 @@ class Scheduler:
         )
 
     async def _led(self, name: str, run: Callable[[], Awaitable[object]]) -> None:
+        if self._closing:
+            # Submitted just before shutdown() but started after it: shutdown() cannot wait
+            # for it, and the storage may be closed already.
+            return
         lock = self._locks.get(name)
         if lock is None:
             lock = self._locks[name] = self.storage.locks.leader(f"job:{name}")
@@ -140,6 +145,7 @@ class Scheduler:
 
     async def shutdown(self) -> None:
         """Stop the jobs, let running ones end, and give up the jobs' locks."""
+        self._closing = True
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
         if self._running:

@@ -7,6 +7,7 @@ import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import insert, select
@@ -178,3 +179,23 @@ def test_db_prune_command(
     assert "1 sent outbox messages older than 30 days" in out
     assert main(["db", "prune"]) == 0
     assert "deleted 0 processed inbox events" in capsys.readouterr().out
+
+
+async def test_a_job_that_starts_after_shutdown_does_nothing(sqlite_storage: Storage) -> None:
+    """APScheduler may hand a run to the event loop just before shutdown(); it starts after
+    shutdown() returned (when the storage may be closed) and must not touch anything."""
+    scheduler = Scheduler(
+        sqlite_storage,
+        zone=ZoneInfo("Asia/Ho_Chi_Minh"),
+        retention=None,
+        clock=lambda: datetime.now(UTC),
+    )
+    ran: list[str] = []
+
+    async def job() -> None:
+        ran.append("job")
+
+    late = asyncio.ensure_future(scheduler._led("late", job))  # submitted, not started yet
+    await scheduler.shutdown()
+    await late
+    assert ran == []
