@@ -151,3 +151,15 @@ def test_every_command_has_help() -> None:
             check=False,
         )
         assert result.returncode == 0 and "usage:" in result.stdout
+
+
+def test_no_module_is_over_500_lines() -> None:
+    """Small modules, one concept each (migrations aside: Alembic writes them)."""
+    too_long = {
+        str(path.relative_to(ROOT)): lines
+        for package in ("bot", "storage", "lessons", "quizzes")
+        for path in (ROOT / package).rglob("*.py")
+        if "migrations" not in path.parts
+        and (lines := len(path.read_text(encoding="utf-8").splitlines())) > 500
+    }
+    assert too_long == {}
