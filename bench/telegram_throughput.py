@@ -65,10 +65,10 @@ from telegram import Update  # noqa: E402
 from telegram.ext import Application, ContextTypes, MessageHandler, filters  # noqa: E402
 
 from bot.channels.telegram.adapter import CHANNEL  # noqa: E402
+from bot.channels.telegram.channel import TelegramChannel, TelegramOptions  # noqa: E402
 from bot.channels.telegram.ratelimit import ChatRateLimiter  # noqa: E402
 from bot.channels.telegram.render import render  # noqa: E402
 from bot.channels.telegram.request import AiohttpRequest  # noqa: E402
-from bot.channels.telegram.runtime import TelegramChannel, TelegramOptions  # noqa: E402
 from bot.content import load_catalog  # noqa: E402
 from bot.core import Context, InboundMessage, InputKind, handle  # noqa: E402
 from bot.core.state import LearnerState  # noqa: E402

@@ -106,6 +106,11 @@ class Scheduler:
         try:
             if await lock.hold():
                 await run()
+        except asyncio.CancelledError:
+            # The event loop is closing under a run that outlived shutdown()'s wait: the run is
+            # lost, not failed (its rows stay due). Ending quietly keeps APScheduler from
+            # logging a traceback for it.
+            log.info("job %s: stopped with the process", name)
         except StorageError as exc:
             log.warning("job %s: the database failed (%s); trying again next run", name, exc)
         except Exception:  # noqa: BLE001 - the job runs again next time; the scheduler goes on

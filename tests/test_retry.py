@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.channels.inbox_worker import MARK_BACKOFF, MAX_RETRY_DELAY
 from bot.channels.pipeline import READ_BACKOFF
+from bot.channels.telegram.channel import TelegramOptions
 from bot.channels.telegram.receive import POLL_BACKOFF
-from bot.channels.telegram.runtime import TelegramOptions
 from bot.channels.zalo_oa.auth import STORE_BACKOFF
 from bot.retry import Backoff
 

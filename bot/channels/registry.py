@@ -8,8 +8,8 @@ from collections.abc import Callable
 from bot.channels.base import Channel
 from bot.channels.telegram import telegram_channel
 from bot.channels.webchat import webchat_channel
-from bot.channels.zalo_bot.runtime import zalo_bot_channel
-from bot.channels.zalo_oa.runtime import zalo_oa_channel
+from bot.channels.zalo_bot.channel import zalo_bot_channel
+from bot.channels.zalo_oa.channel import zalo_oa_channel
 from bot.service import ConversationService
 from bot.settings import Settings
 

@@ -53,14 +53,14 @@ def test_every_renderer_follows_the_capabilities_it_is_given() -> None:
 
 
 def test_each_channel_declares_the_capabilities_its_renderer_reads() -> None:
-    from bot.channels.telegram.runtime import TelegramChannel
+    from bot.channels.telegram.channel import TelegramChannel
     from bot.channels.webchat import WebChatChannel
-    from bot.channels.zalo_bot.runtime import ZaloBotRuntime
-    from bot.channels.zalo_oa.runtime import ZaloOARuntime
+    from bot.channels.zalo_bot.channel import ZaloBotChannel
+    from bot.channels.zalo_oa.channel import ZaloOAChannel
 
     assert TelegramChannel.capabilities is telegram.CAPABILITIES
     assert WebChatChannel.capabilities is webchat.CAPABILITIES
-    assert ZaloBotRuntime.capabilities is zalo_bot.CAPABILITIES
-    assert ZaloOARuntime.capabilities is zalo_oa.CAPABILITIES
+    assert ZaloBotChannel.capabilities is zalo_bot.CAPABILITIES
+    assert ZaloOAChannel.capabilities is zalo_oa.CAPABILITIES
     assert zalo_oa.CAPABILITIES.proactive_window is not None  # the 7-day window
     assert not zalo_bot.CAPABILITIES.buttons  # numbered menus

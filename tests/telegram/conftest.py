@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from aiohttp import web
 
+from bot.channels.telegram.channel import TelegramChannel, TelegramOptions
 from bot.channels.telegram.ratelimit import ChatRateLimiter
-from bot.channels.telegram.runtime import TelegramChannel, TelegramOptions
 from bot.content import Catalog
 from bot.service import ConversationService
 from bot.settings import Settings

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from bot.channels.telegram.runtime import TelegramOptions
+from bot.channels.telegram.channel import TelegramOptions
 from bot.content import Catalog
 from bot.service import utc_now
 from storage import Storage

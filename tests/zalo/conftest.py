@@ -18,8 +18,8 @@ import pytest
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.channels.zalo_bot.runtime import ZaloBotRuntime
-from bot.channels.zalo_oa.runtime import ZaloOARuntime
+from bot.channels.zalo_bot.channel import ZaloBotChannel
+from bot.channels.zalo_oa.channel import ZaloOAChannel
 from bot.content import Catalog, load_catalog
 from bot.outbox import DrainReport, OutboxDrainer
 from bot.retry import Backoff
@@ -104,7 +104,7 @@ class Served:
         self.runner: web.AppRunner | None = None
         self.base_url = ""
 
-    async def start(self, runtime: ZaloOARuntime | ZaloBotRuntime) -> None:
+    async def start(self, runtime: ZaloOAChannel | ZaloBotChannel) -> None:
         app = web.Application()
         runtime.add_routes(app)
         self.runner = web.AppRunner(app, access_log=None)
@@ -119,7 +119,7 @@ class Served:
 
 
 @asynccontextmanager
-async def serving(runtime: ZaloOARuntime | ZaloBotRuntime) -> AsyncIterator[Served]:
+async def serving(runtime: ZaloOAChannel | ZaloBotChannel) -> AsyncIterator[Served]:
     """The runtime started behind its routes on 127.0.0.1; stopped afterwards."""
     served = Served()
     await served.start(runtime)
@@ -190,7 +190,7 @@ class OAHarness:
     """One running OA channel, the fake around it, and helpers to act as Zalo users."""
 
     def __init__(
-        self, runtime: ZaloOARuntime, served: Served, fake: FakeZalo, clock: Clock
+        self, runtime: ZaloOAChannel, served: Served, fake: FakeZalo, clock: Clock
     ) -> None:
         self.runtime, self.served, self.fake, self.clock = runtime, served, fake, clock
         self.storage = runtime.storage
@@ -273,7 +273,7 @@ def oa_runtime(
     clock: Clock,
     refresh_token: str,
     **options: Any,
-) -> ZaloOARuntime:
+) -> ZaloOAChannel:
     service = ConversationService(storage, catalog, clock=clock.now)
     values: dict[str, Any] = {
         "app_id": APP_ID,
@@ -288,7 +288,7 @@ def oa_runtime(
         "token_check_interval": 3600.0,
     }
     values.update(options)
-    return ZaloOARuntime(service, **values)
+    return ZaloOAChannel(service, **values)
 
 
 @asynccontextmanager
@@ -311,7 +311,7 @@ async def running_oa(
 class BotHarness:
     """One running Bot channel (polling or webhook) and the fake around it."""
 
-    def __init__(self, runtime: ZaloBotRuntime, served: Served, fake: FakeZalo, mode: str) -> None:
+    def __init__(self, runtime: ZaloBotChannel, served: Served, fake: FakeZalo, mode: str) -> None:
         self.runtime, self.served, self.fake, self.mode = runtime, served, fake, mode
         self.storage = runtime.storage
         self.url = served.base_url + "/zalo/bot/webhook"
@@ -397,7 +397,7 @@ async def running_bot(
     if mode == "webhook":
         values |= {"webhook_url": PUBLIC_BOT_URL, "webhook_secret": BOT_SECRET}
     values.update(options)
-    runtime = ZaloBotRuntime(service, **values)
+    runtime = ZaloBotChannel(service, **values)
     async with serving(runtime) as served:
         if mode == "webhook":
             await fake.wait_for(lambda: fake.bot_webhook is not None)

@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
-from bot.channels.zalo_bot.runtime import PROTECTED_TEXT
+from bot.channels.zalo_bot.channel import PROTECTED_TEXT
 from bot.content import Catalog
 from bot.i18n import translator
 from storage import Storage

@@ -10,7 +10,7 @@ Modules:
     receive: the webhook route and the getUpdates loop (stored before acknowledged).
     send: replies rendered once, sent in order, resumed after the last accepted message.
     outbound: the outbox side (proactive_block, render, send with classified failures).
-    runtime: the `TelegramChannel`: the shared inbox pipeline (`bot.channels.pipeline`,
+    channel: the `TelegramChannel`: the shared inbox pipeline (`bot.channels.pipeline`,
         `Drain.LOCAL`), processing one update, lifecycle.
 
 Importing this package does not import python-telegram-bot; `telegram_channel` does, and only
@@ -23,7 +23,7 @@ import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.channels.telegram.runtime import TelegramChannel
+    from bot.channels.telegram.channel import TelegramChannel
     from bot.service import ConversationService
     from bot.settings import Settings
 
@@ -37,7 +37,7 @@ def telegram_channel(settings: Settings, service: ConversationService) -> Telegr
     """The Telegram channel when `TELEGRAM_BOT_TOKEN` is set, otherwise None."""
     if settings.telegram_bot_token is None:
         return None
-    from bot.channels.telegram.runtime import TelegramChannel
+    from bot.channels.telegram.channel import TelegramChannel
 
     return TelegramChannel(settings, service)
 

@@ -60,7 +60,7 @@ MAX_EVENT_AGE = timedelta(hours=24)
 MAX_CLOCK_SKEW = timedelta(minutes=10)
 
 
-class ZaloOARuntime(InboxChannel[dict[str, Any]]):
+class ZaloOAChannel(InboxChannel[dict[str, Any]]):
     """The running Zalo OA channel."""
 
     name = CHANNEL
@@ -341,7 +341,7 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def zalo_oa_channel(settings: Settings, service: ConversationService) -> ZaloOARuntime | None:
+def zalo_oa_channel(settings: Settings, service: ConversationService) -> ZaloOAChannel | None:
     """The channel when ZALO_OA_APP_ID and its three companions are set, else None."""
     secrets = (
         settings.zalo_oa_secret_key,
@@ -351,7 +351,7 @@ def zalo_oa_channel(settings: Settings, service: ConversationService) -> ZaloOAR
     if not settings.zalo_oa_app_id or any(value is None for value in secrets):
         return None
     oa_secret, app_secret, refresh = (s.get_secret_value() for s in secrets if s is not None)
-    return ZaloOARuntime(
+    return ZaloOAChannel(
         service,
         app_id=settings.zalo_oa_app_id,
         oa_secret_key=oa_secret,
@@ -362,4 +362,4 @@ def zalo_oa_channel(settings: Settings, service: ConversationService) -> ZaloOAR
     )
 
 
-__all__ = ["CAPABILITIES", "WEBHOOK_PATH", "ZaloOARuntime", "zalo_oa_channel"]
+__all__ = ["CAPABILITIES", "WEBHOOK_PATH", "ZaloOAChannel", "zalo_oa_channel"]

@@ -54,7 +54,7 @@ PROTECTED_TEXT = N_(
 )
 
 
-class ZaloBotRuntime(InboxChannel[str]):
+class ZaloBotChannel(InboxChannel[str]):
     """The running Zalo Bot channel."""
 
     name = CHANNEL
@@ -242,12 +242,12 @@ class ZaloBotRuntime(InboxChannel[str]):
         return None
 
 
-def zalo_bot_channel(settings: Settings, service: ConversationService) -> ZaloBotRuntime | None:
+def zalo_bot_channel(settings: Settings, service: ConversationService) -> ZaloBotChannel | None:
     """The channel when ZALO_BOT_TOKEN is set (webhook mode with ZALO_BOT_WEBHOOK_URL)."""
     if settings.zalo_bot_token is None or not settings.zalo_bot_token.get_secret_value():
         return None
     secret = settings.zalo_bot_webhook_secret
-    return ZaloBotRuntime(
+    return ZaloBotChannel(
         service,
         token=settings.zalo_bot_token.get_secret_value(),
         api_base_url=settings.zalo_bot_api_base_url,
@@ -256,4 +256,4 @@ def zalo_bot_channel(settings: Settings, service: ConversationService) -> ZaloBo
     )
 
 
-__all__ = ["CAPABILITIES", "PROTECTED_TEXT", "WEBHOOK_PATH", "ZaloBotRuntime", "zalo_bot_channel"]
+__all__ = ["CAPABILITIES", "PROTECTED_TEXT", "WEBHOOK_PATH", "ZaloBotChannel", "zalo_bot_channel"]
