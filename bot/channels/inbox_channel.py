@@ -119,26 +119,6 @@ class InboxChannel(ABC, Generic[Payload]):
     async def close(self) -> None:
         """Release the platform client."""
 
-    async def _repeat(
-        self,
-        what: str,
-        interval: float,
-        action: Callable[[], Awaitable[object]],
-        *,
-        wait_first: bool = False,
-    ) -> None:
-        """Run `action` every `interval` seconds until cancelled; failures are logged."""
-        if wait_first:
-            await asyncio.sleep(interval)
-        while True:
-            try:
-                await action()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # noqa: BLE001 - the job must keep running
-                log.exception("%s: %s failed", self.name, what)
-            await asyncio.sleep(interval)
-
     # -- receiving -----------------------------------------------------------------------------
 
     async def _store(self, key: str, payload: str, what: str) -> bool:

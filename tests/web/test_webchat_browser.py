@@ -9,7 +9,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Page, async_playwright
+from playwright.async_api import Browser, Page, Playwright, async_playwright
 
 from bot.content import Catalog
 from storage import Storage
@@ -47,6 +47,25 @@ def png_colours(path: Path) -> int:
     return len(colours)
 
 
+async def phone_page(pw: Playwright) -> tuple[Browser, Page]:
+    """Debian's Chromium, headless, showing a 360×740 phone screen in Vietnamese."""
+    browser = await pw.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    )
+    context = await browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="vi-VN", device_scale_factor=1
+    )
+    return browser, await context.new_page()
+
+
 async def click(page: Page, label: str) -> None:
     """Tap the newest enabled button whose label starts with `label` ("1. label" on screen)."""
     pattern = re.compile(rf"^\s*(\d+\. )?{re.escape(label)}")
@@ -73,21 +92,7 @@ async def test_learner_clicks_through_lesson_one(
     server = BotProcess(sqlite_url, free_port()).start()
     try:
         async with async_playwright() as pw:
-            browser = await pw.chromium.launch(
-                executable_path=CHROMIUM,
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                ],
-            )
-            context = await browser.new_context(
-                viewport={"width": 360, "height": 740}, locale="vi-VN", device_scale_factor=1
-            )
-            page = await context.new_page()
+            browser, page = await phone_page(pw)
             await page.goto(server.base_url + "/")
             await click(page, "Bắt đầu học")
             await click(page, "Đồng ý")
@@ -133,14 +138,7 @@ async def test_an_announcement_shows_when_the_page_opens_again(
     server = BotProcess(sqlite_url, free_port()).start()
     try:
         async with async_playwright() as pw:
-            browser = await pw.chromium.launch(
-                executable_path=CHROMIUM,
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            )
-            context = await browser.new_context(
-                viewport={"width": 360, "height": 740}, locale="vi-VN", device_scale_factor=1
-            )
-            page = await context.new_page()
+            browser, page = await phone_page(pw)
             await page.goto(server.base_url + "/")
             await click(page, "Bắt đầu học")
             await click(page, "Đồng ý")
