@@ -2,21 +2,112 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import and_, delete, func, insert, select, update
 
-from bot.core.events import LessonCompleted, LessonStarted, QuizFinished
+from bot.core.events import (
+    CertificateIssued,
+    CourseCompleted,
+    LessonCompleted,
+    LessonStarted,
+    LinkCodeIssued,
+    ModuleCompleted,
+    OfficialCertificationReported,
+    QuizFinished,
+)
+from bot.core.state import Profile
 from storage.db import insert_ignore
 from storage.repository import UnitOfWork
 from storage.tables import (
     answer_t,
+    certificate_t,
     completion_t,
+    fire_t,
     identity_t,
     learner_t,
+    link_t,
     outbox_t,
     progress_t,
 )
+
+MilestoneEvent = (
+    ModuleCompleted
+    | CourseCompleted
+    | CertificateIssued
+    | OfficialCertificationReported
+    | LinkCodeIssued
+)
+
+
+def profile_snapshot(profile: Profile) -> dict[str, Any]:
+    """Who learned, copied onto each completion event (reports count by these)."""
+    return {
+        "province_code": profile.province,
+        "commune_code": profile.commune,
+        "target_group": profile.group.value if profile.group else None,
+        "age_band": profile.age_band.value if profile.age_band else None,
+    }
+
+
+async def record_milestone(
+    uow: UnitOfWork,
+    learner_id: int,
+    event: MilestoneEvent,
+    *,
+    channel: str,
+    content_version: str,
+    profile: Profile,
+) -> None:
+    """Write a module or course completion, a certificate, a VNeID report or a link code."""
+    conn, now = uow.connection, uow.now
+    snapshot = profile_snapshot(profile)
+
+    async def completion(kind: str, lesson_id: str, module_id: str) -> None:
+        await conn.execute(
+            insert(completion_t).values(
+                learner_id=learner_id,
+                kind=kind,
+                lesson_id=lesson_id,
+                module_id=module_id,
+                channel=channel,
+                content_version=content_version,
+                occurred_at=now,
+                **snapshot,
+            )
+        )
+
+    if isinstance(event, ModuleCompleted):
+        await completion("module_completed", event.module_id, event.module_id)
+    elif isinstance(event, CourseCompleted):
+        await completion("course_completed", "", "")
+    elif isinstance(event, OfficialCertificationReported):
+        await conn.execute(
+            update(learner_t).where(learner_t.c.id == learner_id).values(vneid_reported_at=now)
+        )
+        await completion("vneid_reported", "", "")
+    elif isinstance(event, CertificateIssued):
+        await conn.execute(
+            insert(certificate_t).values(
+                code=event.code,
+                learner_id=learner_id,
+                display_name=event.display_name[:80],
+                modules=json.dumps(list(event.modules)),
+                lessons=event.lessons,
+                content_version=content_version,
+                issued_at=now,
+            )
+        )
+    else:
+        await conn.execute(
+            insert(link_t).values(
+                code=event.code,
+                learner_id=learner_id,
+                created_at=now,
+                expires_at=event.expires_at,
+            )
+        )
 
 
 async def record_progress(
@@ -27,15 +118,17 @@ async def record_progress(
     channel: str,
     content_version: str,
     module_of: dict[str, str],
+    profile: Profile | None = None,
 ) -> None:
     """Update lesson progress and append completion events for one lesson event."""
+    snapshot = profile_snapshot(profile or Profile())
     if isinstance(event, LessonStarted):
         await _progress(uow, learner_id, event.lesson_id, started=True)
     elif isinstance(event, LessonCompleted):
         await _progress(uow, learner_id, event.lesson_id, status="read", read=True)
         await _completion(
             uow, learner_id, "lesson_completed", event.lesson_id, module_of, channel,
-            content_version,
+            content_version, **snapshot,
         )  # fmt: skip
     else:
         await _finish_quiz(uow, learner_id, event)
@@ -50,6 +143,7 @@ async def record_progress(
             attempt=event.attempt,
             score=event.points,
             max_score=event.max_points,
+            **snapshot,
         )
 
 
@@ -140,14 +234,22 @@ async def _completion(
 
 
 async def erase_learner(uow: UnitOfWork, learner_id: int) -> None:
-    """Delete a learner's personal data; completion events stay, no longer linked."""
+    """Delete a learner's personal data: answers, progress, identities, queued messages,
+    reminders fired, certificates (the only place a name is kept) and link codes. Completion
+    events stay, no longer linked, with their commune and group, so anonymous totals hold."""
     conn = uow.connection
     await conn.execute(
         update(completion_t).where(completion_t.c.learner_id == learner_id).values(learner_id=None)
     )
-    for table in (answer_t, progress_t, identity_t, outbox_t):
+    for table in (answer_t, progress_t, identity_t, outbox_t, fire_t, certificate_t, link_t):
         await conn.execute(delete(table).where(table.c.learner_id == learner_id))
     await conn.execute(delete(learner_t).where(learner_t.c.id == learner_id))
 
 
-__all__ = ["erase_learner", "record_progress"]
+__all__ = [
+    "MilestoneEvent",
+    "erase_learner",
+    "profile_snapshot",
+    "record_milestone",
+    "record_progress",
+]

@@ -6,9 +6,9 @@ the migrations agree, so a column added here without a migration fails CI.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Column, DateTime, Index, Table, Text, UniqueConstraint
+from sqlalchemy import Column, Date, DateTime, Index, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -30,6 +30,17 @@ class Learner(SQLModel, table=True):
     created_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
     updated_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
     last_seen_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+    # The profile, copied from the state on every save, for the reminder job and the reports.
+    province_code: str | None = Field(default=None, max_length=2)
+    commune_code: str | None = Field(default=None, max_length=5, index=True)
+    admin_version: str | None = Field(default=None, max_length=16)
+    target_group: str | None = Field(default=None, max_length=24)
+    age_band: str | None = Field(default=None, max_length=8)
+    reminder_slot: str | None = Field(default=None, max_length=8)
+    # The last local day with a completed step (reminders skip a learner who is done today).
+    last_step_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    # "Certified on VNeID", as the learner reported it: apart from our own completion.
+    vneid_reported_at: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
 
 
 class ChannelIdentity(SQLModel, table=True):
@@ -110,7 +121,9 @@ class CompletionEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     learner_id: int | None = Field(default=None, foreign_key="learner.id", index=True)
-    kind: str = Field(max_length=24)  # lesson_completed | quiz_passed | quiz_failed
+    # lesson_completed | quiz_passed | quiz_failed | module_completed | course_completed |
+    # vneid_reported (lesson_id is "" for the last two, and the module's id for a module)
+    kind: str = Field(max_length=24)
     lesson_id: str = Field(max_length=8)
     module_id: str = Field(max_length=4)
     attempt: int | None = None
@@ -119,6 +132,13 @@ class CompletionEvent(SQLModel, table=True):
     channel: str = Field(max_length=16)
     content_version: str = Field(max_length=16)
     occurred_at: datetime = _utc(nullable=False, index=True)  # type: ignore[assignment]
+    # Who learned, copied at the time of the event, so anonymous totals by commune x group
+    # stay right after the learner is erased.
+    province_code: str | None = Field(default=None, max_length=2)
+    commune_code: str | None = Field(default=None, max_length=5)
+    target_group: str | None = Field(default=None, max_length=24)
+    age_band: str | None = Field(default=None, max_length=8)
+    assisted: bool = False  # learned on an ambassador's phone (issue 11)
 
 
 class InboxEvent(SQLModel, table=True):
@@ -185,6 +205,49 @@ class ChannelToken(SQLModel, table=True):
     updated_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
 
 
+class ScheduledFire(SQLModel, table=True):
+    """A reminder or nudge that fired: one row per learner, kind and local day, so a restart
+    or a second worker never sends it twice."""
+
+    __tablename__ = "scheduled_fire"
+    __table_args__ = (UniqueConstraint("learner_id", "kind", "day", name="uq_scheduled_fire"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(foreign_key="learner.id", index=True)
+    kind: str = Field(max_length=16)  # reminder | nudge
+    day: date = Field(sa_column=Column(Date, nullable=False))
+    created_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+
+
+class Certificate(SQLModel, table=True):
+    """A certificate of completion. `display_name` is the only place a name is ever stored,
+    and only because the learner asked for it to be printed."""
+
+    __tablename__ = "certificate"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=24, unique=True)
+    learner_id: int | None = Field(default=None, foreign_key="learner.id", index=True)
+    display_name: str = Field(default="", max_length=80)
+    modules: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of module ids
+    lessons: int = 0
+    content_version: str = Field(max_length=16)
+    issued_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+
+
+class LinkCode(SQLModel, table=True):
+    """A one-time code from /lienket: typed on another channel, it links the two identities."""
+
+    __tablename__ = "link_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=16, unique=True)
+    learner_id: int = Field(foreign_key="learner.id", index=True)
+    created_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+    expires_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+    used_at: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
+
+
 # Core-level handles of the tables, for the statements inside `storage/` (never outside it).
 learner_t: Table = Learner.__table__  # type: ignore[attr-defined]
 identity_t: Table = ChannelIdentity.__table__  # type: ignore[attr-defined]
@@ -195,3 +258,6 @@ completion_t: Table = CompletionEvent.__table__  # type: ignore[attr-defined]
 inbox_t: Table = InboxEvent.__table__  # type: ignore[attr-defined]
 outbox_t: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 token_t: Table = ChannelToken.__table__  # type: ignore[attr-defined]
+fire_t: Table = ScheduledFire.__table__  # type: ignore[attr-defined]
+certificate_t: Table = Certificate.__table__  # type: ignore[attr-defined]
+link_t: Table = LinkCode.__table__  # type: ignore[attr-defined]

@@ -28,7 +28,7 @@ from bot.core.events import (
 )
 from bot.core.state import LearnerState
 from storage.db import as_utc, insert_ignore
-from storage.progress import erase_learner, record_progress
+from storage.progress import MilestoneEvent, erase_learner, record_milestone, record_progress
 from storage.repository import Storage, UnitOfWork
 from storage.tables import answer_t, identity_t, learner_t, processed_t, progress_t
 
@@ -88,6 +88,13 @@ _UPDATE_LEARNER = (
         locale=bindparam("locale"),
         consent_version=bindparam("consent_version"),
         consent_at=bindparam("consent_at"),
+        province_code=bindparam("province_code"),
+        commune_code=bindparam("commune_code"),
+        admin_version=bindparam("admin_version"),
+        target_group=bindparam("target_group"),
+        age_band=bindparam("age_band"),
+        reminder_slot=bindparam("reminder_slot"),
+        last_step_on=bindparam("last_step_on"),
         updated_at=bindparam("now"),
         last_seen_at=bindparam("now"),
     )
@@ -302,6 +309,7 @@ async def _save_turns(
             "consent_version": save.turn.consent_version,
             "consent_at": save.turn.consent_at,
             "now": now,
+            **_profile_columns(save.state),
         }
         for event in save.events:
             if isinstance(event, ConsentChanged):
@@ -331,12 +339,37 @@ async def _save_turns(
                     channel=channel,
                     content_version=content_version,
                     module_of=module_of,
+                    profile=save.state.profile,
+                )
+            elif isinstance(event, MilestoneEvent):
+                await record_milestone(
+                    uow,
+                    learner.id,
+                    event,
+                    channel=channel,
+                    content_version=content_version,
+                    profile=save.state.profile,
                 )
         learner_rows.append(row)
     if answers:
         await conn.execute(insert(answer_t), answers)
     if learner_rows:
         await conn.execute(_UPDATE_LEARNER, learner_rows)
+
+
+def _profile_columns(state: LearnerState) -> dict[str, Any]:
+    """The learner row's copy of the profile and activity, for SQL queries (reminders,
+    reports), written from the state on every save."""
+    profile = state.profile
+    return {
+        "province_code": profile.province,
+        "commune_code": profile.commune,
+        "admin_version": profile.admin_version,
+        "target_group": profile.group.value if profile.group else None,
+        "age_band": profile.age_band.value if profile.age_band else None,
+        "reminder_slot": profile.reminder.value if profile.reminder else None,
+        "last_step_on": state.streak.last_day,
+    }
 
 
 async def _start_lessons(uow: UnitOfWork, saves: Sequence[SavedTurn]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,54 @@ class QuizFinished:
 
 
 @dataclass(frozen=True)
+class ModuleCompleted:
+    """Every lesson of a module is passed (recorded once per learner and module)."""
+
+    module_id: str
+
+
+@dataclass(frozen=True)
+class CourseCompleted:
+    """Every lesson of the course is passed (recorded once per learner)."""
+
+
+@dataclass(frozen=True)
+class ReviewAnswered:
+    """One review item answered: it comes back later (wrong) or much later (right)."""
+
+    lesson_id: str
+    question_id: str
+    correct: bool
+    due: datetime
+
+
+@dataclass(frozen=True)
+class CertificateIssued:
+    """A certificate of completion, with the name the learner chose to print (may be empty).
+
+    The name is stored only on the certificate row, nowhere else.
+    """
+
+    code: str
+    display_name: str
+    modules: tuple[str, ...]
+    lessons: int
+
+
+@dataclass(frozen=True)
+class OfficialCertificationReported:
+    """The learner says the national platform certified them on VNeID (self-reported)."""
+
+
+@dataclass(frozen=True)
+class LinkCodeIssued:
+    """/lienket showed a one-time code; typing it on another channel links the two."""
+
+    code: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
 class DataErased:
     """The learner asked for their personal data to be deleted."""
 
@@ -69,5 +118,11 @@ DomainEvent = (
     | LessonCompleted
     | QuestionAnswered
     | QuizFinished
+    | ModuleCompleted
+    | CourseCompleted
+    | ReviewAnswered
+    | CertificateIssued
+    | OfficialCertificationReported
+    | LinkCodeIssued
     | DataErased
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,6 +23,98 @@ class Mode(StrEnum):
     LANGUAGE = "language"
     HANDBOOK = "handbook"  # "Bạn muốn hỏi gì?": the next typed text is searched
     HANDBOOK_ANSWER = "handbook_answer"  # one handbook answer shown, with the other hits
+    # The profile, asked right after consent and changed with /hoso.
+    PROFILE_PLACE = "profile_place"  # "Which commune?": the next typed text is searched
+    PROFILE_PICK = "profile_pick"  # up to five numbered candidates for an ambiguous name
+    PROFILE_GROUP = "profile_group"
+    PROFILE_AGE = "profile_age"
+    PROFILE_REMINDER = "profile_reminder"
+    PROFILE = "profile"  # the profile shown, with what can be changed
+    REMINDERS = "reminders"  # /nhacnho: the reminder time or off
+    REVIEW_OFFER = "review_offer"  # "Ôn lại 3 câu?" at the start of a session
+    REVIEW = "review"  # a review question on screen
+    CERTIFICATE_NAME = "certificate_name"  # the name to print on the certificate (optional)
+    COURSE_DONE = "course_done"  # the certificate sent; the official path explained
+    LINK = "link"  # /lienket: a code shown, or a code from another channel expected
+
+
+class TargetGroup(StrEnum):
+    """The four official target groups of Decision 757 (the reporting dimension)."""
+
+    PUPILS = "pupils"
+    RESIDENTS = "residents"
+    PUBLIC_SERVANTS = "public_servants"
+    ENTERPRISE_WORKERS = "enterprise_workers"
+
+
+class AgeBand(StrEnum):
+    """An age band, never a birth date."""
+
+    UNDER_16 = "under_16"
+    FROM_16_TO_35 = "16_35"
+    FROM_36_TO_59 = "36_59"
+    FROM_60 = "60_plus"
+
+
+class ReminderSlot(StrEnum):
+    """When the learner likes a reminder; OFF sends none."""
+
+    MORNING = "morning"
+    NOON = "noon"
+    EVENING = "evening"
+    OFF = "off"
+
+
+class Profile(BaseModel):
+    """Who learned, for the reports: place, group, age band. No name, phone or ID, ever.
+
+    `None` everywhere means "not said" (skipped or "không biết"), which reports count as
+    unknown. `asked` is set once the profile questions were offered, answered or skipped.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    province: str | None = None  # two-digit province code
+    commune: str | None = None  # five-digit commune code
+    admin_version: str | None = None  # the admin-unit data version the codes come from
+    group: TargetGroup | None = None
+    age_band: AgeBand | None = None
+    reminder: ReminderSlot | None = None  # None: not chosen yet (treated as evening)
+    asked: bool = False
+
+
+class ReviewCard(BaseModel):
+    """One wrongly answered question coming back for review, scheduled with FSRS.
+
+    `card` is the `fsrs.Card.to_dict()` of the item; `due` is copied out of it so the core
+    can count due items without building cards.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    lesson_id: str
+    question_id: str
+    due: datetime
+    card: dict[str, object] = Field(default_factory=dict)
+
+
+class Streak(BaseModel):
+    """Days with at least one completed step, in the learner's local calendar."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    current: int = 0
+    best: int = 0
+    last_day: date | None = None  # the last local day with a completed step
+
+
+class CertificateInfo(BaseModel):
+    """The certificate issued for this learner (the row lives in storage too)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    code: str
+    issued_at: datetime
 
 
 class QuizProgress(BaseModel):
@@ -64,6 +156,20 @@ class LearnerState(BaseModel):
     handbook_hits: list[str] = Field(default_factory=list)  # entry ids of the last search
     handbook_entry: str | None = None  # the entry on screen
     last_passed_at: datetime | None = None
+    profile: Profile = Field(default_factory=Profile)
+    place_hits: list[str] = Field(default_factory=list)  # commune codes offered to pick from
+    place_province: str | None = None  # a province typed on its own, the commune still to come
+    reviews: list[ReviewCard] = Field(default_factory=list)
+    review_queue: list[int] = Field(default_factory=list)  # indexes into `reviews`, this round
+    review_offered_on: date | None = None  # the local day review was last offered
+    streak: Streak = Field(default_factory=Streak)
+    certificate: CertificateInfo | None = None
+    vneid_reported: bool = False  # "đã được cấp chứng nhận trên VNeID", self-reported
+    last_input_at: datetime | None = (
+        None  # when the learner last wrote (sessions start after a gap)
+    )
+    link_code: str | None = None  # the code /lienket showed, while it is valid
+    link_expires_at: datetime | None = None
 
     def to_json(self) -> str:
         """The JSON stored in the database."""
