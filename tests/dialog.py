@@ -72,6 +72,11 @@ class Dialog:
     def said(self) -> str:
         return "\n".join(reply.text for reply in self.replies)
 
+    def agree(self) -> None:
+        """Consent, then skip the profile questions: the menu."""
+        self.tap("Đồng ý")
+        self.tap("Bỏ qua phần này")
+
     def start_lesson_one(self) -> None:
         self.command("start")
         self.tap("Đồng ý")

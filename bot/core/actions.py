@@ -8,12 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.core.certificate_flow import issue as issue_certificate
+from bot.core.certificate_flow import open_certificate, rename, report_vneid
 from bot.core.consent import agree, decline, erase, privacy
 from bot.core.events import LocaleChanged
 from bot.core.help_and_progress import show_help, show_progress
 from bot.core.lesson_flow import continue_lesson, next_lesson, open_lesson
 from bot.core.navigation import back_from_detour, detour, go
 from bot.core.outcome import Outcome
+from bot.core.profile_flow import (
+    choose,
+    edit,
+    reminders,
+    show_profile,
+    skip_all,
+    start_profile,
+)
 from bot.core.quiz_flow import answer_choice, finish_multiple, start_quiz
 from bot.core.state import Mode
 from bot.core.turn import Turn
@@ -45,7 +55,23 @@ def _handlers(turn: Turn) -> dict[str, Callable[[], None]]:
         "false": lambda: answer_choice(turn, "false"),
         "done": lambda: finish_multiple(turn),
         "handbook": lambda: go(turn, Mode.HANDBOOK),
+        "profile": lambda: show_profile(turn),
+        "profile_start": lambda: start_profile(turn),
+        "reminders": lambda: reminders(turn),
+        "back": lambda: back_from_detour(turn),
+        "skip": lambda: choose(turn, "skip"),
+        "skip_all": lambda: skip_all(turn),
+        "retype": lambda: choose(turn, "retype"),
+        "other_province": lambda: choose(turn, "other_province"),
+        "certificate": lambda: open_certificate(turn),
+        "cert_noname": lambda: issue_certificate(turn, ""),
+        "cert_rename": lambda: rename(turn),
+        "vneid_done": lambda: report_vneid(turn),
     }
+
+
+# Actions with a value after a dot, answered by the profile flow.
+PROFILE_PREFIXES = ("place.", "group.", "age.", "remind.")
 
 
 def act(turn: Turn, action: str) -> Outcome:
@@ -57,6 +83,10 @@ def act(turn: Turn, action: str) -> Outcome:
             go(turn, Mode.CONSENT)
             return turn.outcome()
         handlers[action]()
+    elif action.startswith(PROFILE_PREFIXES):
+        choose(turn, action)
+    elif action.startswith("edit."):
+        edit(turn, action.removeprefix("edit."))
     elif action.startswith("module."):
         turn.state.module_id = action.removeprefix("module.")
         go(turn, Mode.MODULE)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.core.catalog import bubbles
 from bot.core.messages import Choice
+from bot.core.profile_menus import PROFILE_MODES, profile_choices
 from bot.core.state import Mode
 from bot.core.turn import Turn
 from bot.i18n import SUPPORTED_LOCALES
@@ -21,6 +22,8 @@ def choices(turn: Turn) -> list[tuple[str, str]]:
     """The (action, label) pairs the current prompt offers, derived from the state."""
     _, state, catalog = turn._, turn.state, turn.ctx.catalog
     mode = state.mode
+    if mode in PROFILE_MODES:
+        return profile_choices(turn)
     if mode is Mode.CONSENT:
         return [
             ("agree", _("I agree")),
@@ -32,12 +35,17 @@ def choices(turn: Turn) -> list[tuple[str, str]]:
         upcoming = catalog.next_lesson(state.lesson_id, frozenset(state.passed))
         if upcoming is not None:
             found.append(("next_lesson", _("Learn: {title}").format(title=upcoming.title)))
+        elif state.certificate is None:
+            found.append(("certificate", _("🎓 Get my certificate")))
         handbook = [("handbook", _("Handbook: questions and answers"))]
+        profile = [] if state.profile.asked else [("profile_start", _("4 short questions"))]
         return (
             found
             + [("modules", _("All lessons"))]
             + (handbook if len(catalog.handbook) else [])
-            + [("progress", _("My progress")), ("help", _("Help"))]
+            + [("progress", _("My progress"))]
+            + profile
+            + [("help", _("Help"))]
         )
     if mode is Mode.MODULES:
         filled = {lesson.module for lesson in catalog.lessons}
@@ -65,6 +73,8 @@ def choices(turn: Turn) -> list[tuple[str, str]]:
             found = []
             if upcoming is not None:
                 found.append(("next_lesson", _("Next: {title}").format(title=upcoming.title)))
+            elif state.certificate is None:
+                found.append(("certificate", _("🎓 Get my certificate")))
             return found + [("menu", _("Menu"))]
         return [
             ("retry", _("Try the quiz again")),

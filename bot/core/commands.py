@@ -34,6 +34,12 @@ COMMANDS = {
     "so_tay": "handbook",
     "handbook": "handbook",
     "hoidap": "handbook",
+    "hoso": "profile",
+    "profile": "profile",
+    "nhacnho": "reminders",
+    "reminders": "reminders",
+    "chungnhan": "certificate",
+    "certificate": "certificate",
 }
 # Typed text (folded) that works like a command when it is no answer on screen.
 KEYWORDS = {
@@ -47,6 +53,9 @@ KEYWORDS = {
     "so tay": "handbook",
     "so tay hoi dap": "handbook",
     "hoi dap": "handbook",
+    "ho so": "profile",
+    "nhac nho": "reminders",
+    "chung nhan": "certificate",
 }
 # An unknown command is echoed back this long at most.
 ECHO_CHARS = 32

@@ -9,6 +9,7 @@ from bot.core.events import ConsentChanged, DataErased
 from bot.core.messages import InputKind
 from bot.core.navigation import go
 from bot.core.outcome import Outcome
+from bot.core.profile_flow import start_profile
 from bot.core.screens import prompt
 from bot.core.state import LearnerState, Mode
 from bot.core.turn import Turn
@@ -51,8 +52,12 @@ def welcome_back(turn: Turn) -> Outcome:
 def agree(turn: Turn) -> None:
     turn.state.consent = True
     turn.events.append(ConsentChanged(True, turn.ctx.consent_version))
-    turn.say(turn._("Thank you! Your progress will now be saved. Let's begin."))
-    go(turn, Mode.MENU)
+    thanks = turn._("Thank you! Your progress will now be saved.")
+    if turn.state.profile.asked:
+        turn.say(thanks)
+        go(turn, Mode.MENU)
+        return
+    start_profile(turn, thanks)
 
 
 def decline(turn: Turn) -> None:
@@ -69,11 +74,13 @@ def privacy(turn: Turn) -> None:
     turn.say(
         turn._(
             "What I keep: a random learner number (no name), your lesson progress and quiz "
-            "answers, and the language you chose. Why: to let you continue where you "
-            "stopped and to count, anonymously, how many people finished the lessons. "
-            "I never ask for your ID card number, passwords or OTP codes. You can "
-            "see your progress with /tiendo and delete everything at any time with "
-            "/xoadulieu."
+            "answers, the language you chose and, if you answer them, your commune, group, "
+            "age band and reminder time. Why: to let you continue where you stopped, to "
+            "remind you gently, and to count, anonymously, how many people in each commune "
+            "finished the lessons (small numbers are never shown). A name is printed only on "
+            "your certificate, if you want one. I never ask for your ID card number, "
+            "passwords or OTP codes. See or change your answers with /hoso, your progress "
+            "with /tiendo, and delete everything at any time with /xoadulieu."
         )
     )
     go(turn, Mode.CONSENT)

@@ -17,7 +17,7 @@ from bot.core.catalog import Catalog
 from bot.places.index import Places
 
 # The privacy notice the learner agrees to; a new version is recorded with each consent.
-CONSENT_VERSION = "2026-01"
+CONSENT_VERSION = "2026-12"
 
 
 # Codes a learner reads aloud or types: no 0/O or 1/I/L to confuse.

@@ -11,6 +11,7 @@ text (an answer, a keyword or a handbook question). The jobs live in their own m
 from __future__ import annotations
 
 from bot.core.actions import act
+from bot.core.certificate_flow import type_name
 from bot.core.choices import choices
 from bot.core.commands import KEYWORDS, command
 from bot.core.consent import first_contact
@@ -19,6 +20,7 @@ from bot.core.handbook_flow import HANDBOOK_HITS, ask_handbook
 from bot.core.messages import InboundMessage, InputKind
 from bot.core.navigation import unchanged
 from bot.core.outcome import Outcome
+from bot.core.profile_flow import type_place
 from bot.core.quiz_flow import answer_short, clarify, typed_multiple
 from bot.core.state import LearnerState, Mode
 from bot.core.turn import Turn
@@ -27,6 +29,10 @@ from quizzes.models import QuestionType
 
 # Longer input is refused unread: no answer is that long, and matching costs time.
 MAX_INPUT_CHARS = 2000
+# Buttons on messages the bot sent first (reminders) carry "r:" instead of a turn number: they
+# work whatever screen the learner is on, for these actions only.
+PROACTIVE_PREFIX = "r"
+PROACTIVE_ACTIONS = frozenset({"next_lesson", "reminders", "menu", "progress"})
 
 
 def handle(state: LearnerState, message: InboundMessage, ctx: Context) -> Outcome:
@@ -49,6 +55,8 @@ def handle(state: LearnerState, message: InboundMessage, ctx: Context) -> Outcom
 
 def _choice(turn: Turn, choice_id: str) -> Outcome:
     number, _, action = choice_id.partition(":")
+    if number == PROACTIVE_PREFIX and action in PROACTIVE_ACTIONS:
+        return act(turn, action)
     offered = {a for a, _label in choices(turn)}
     if number != str(turn.state.turn) or action not in offered:
         return unchanged(
@@ -92,10 +100,14 @@ def _text(turn: Turn, raw: str) -> Outcome:
             return act(turn, shown[found][0])
         if isinstance(found, list) and question is not None:
             return clarify(turn, question, [shown[i][0] for i in found])
+    state = turn.state
+    if state.mode is Mode.CERTIFICATE_NAME and state.consent:
+        return type_name(turn, text)
     keyword = KEYWORDS.get(fold(text))
     if keyword:
         return act(turn, keyword)
-    state = turn.state
+    if state.mode in (Mode.PROFILE_PLACE, Mode.PROFILE_PICK) and state.consent:
+        return type_place(turn, text)
     if state.mode in (Mode.HANDBOOK, Mode.HANDBOOK_ANSWER) and state.consent:
         return ask_handbook(turn, text)
     if state.mode is Mode.MENU and state.consent:

@@ -9,7 +9,7 @@ from bot.core.state import Mode
 from bot.core.turn import Turn
 
 # Screens that interrupt another one (language, erase) and return to it when done.
-DETOURS = (Mode.LANGUAGE, Mode.CONFIRM_ERASE)
+DETOURS = (Mode.LANGUAGE, Mode.CONFIRM_ERASE, Mode.REMINDERS)
 
 
 def go(turn: Turn, mode: Mode) -> None:

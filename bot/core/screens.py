@@ -8,6 +8,7 @@ from __future__ import annotations
 from bot.core.catalog import bubbles
 from bot.core.choices import rendered_choices
 from bot.core.messages import Reply
+from bot.core.profile_menus import PROFILE_MODES, profile_texts
 from bot.core.state import Mode
 from bot.core.turn import Turn
 from quizzes.models import QuestionType
@@ -29,12 +30,15 @@ def prompt(turn: Turn, *, full: bool) -> None:
 def _prompt_texts(turn: Turn, full: bool) -> tuple[list[str], str | None]:
     _, state, t = turn._, turn.state, turn.t
     mode = state.mode
+    if mode in PROFILE_MODES:
+        return profile_texts(turn, full), None
     if mode is Mode.CONSENT:
         return [
             _(
-                "To save your progress I need your agreement. I keep only a learner number, "
-                "your lesson progress and quiz answers: no name, no ID number, no phone "
-                "number. You can delete them at any time with /xoadulieu. Do you agree?"
+                "To save your progress I need your agreement. I keep a learner number, your "
+                "lesson progress and quiz answers and, if you give them, your commune, group "
+                "and age band: no name, no ID number, no phone number. You can delete them at "
+                "any time with /xoadulieu. Do you agree?"
             )
             if full
             else _("Do you agree that I save your progress?")

@@ -157,6 +157,7 @@ class LearnerState(BaseModel):
     handbook_entry: str | None = None  # the entry on screen
     last_passed_at: datetime | None = None
     profile: Profile = Field(default_factory=Profile)
+    profile_editing: bool = False  # one part changed from /hoso: come back there after it
     place_hits: list[str] = Field(default_factory=list)  # commune codes offered to pick from
     place_province: str | None = None  # a province typed on its own, the commune still to come
     reviews: list[ReviewCard] = Field(default_factory=list)

@@ -49,8 +49,8 @@ def test_consent_typed_without_diacritics(dialog: Dialog) -> None:
     dialog.command("start")
     dialog.text("dong y")
     assert dialog.state.consent is True
-    assert ConsentChanged(True, "2026-01") in dialog.events
-    assert dialog.state.mode is Mode.MENU
+    assert ConsentChanged(True, "2026-12") in dialog.events
+    assert dialog.state.mode is Mode.PROFILE_PLACE
 
 
 def test_deep_link_payload_is_kept_as_invite(dialog: Dialog) -> None:
@@ -121,7 +121,7 @@ def test_numbers_letters_and_typed_multiple_choice(dialog: Dialog) -> None:
 def test_ambiguous_answer_without_diacritics_asks_again() -> None:
     dialog = Dialog(fixture_catalog())
     dialog.command("start")
-    dialog.tap("Đồng ý")
+    dialog.agree()
     dialog.tap("Tất cả bài học")
     dialog.tap("Làm quen điện thoại")
     dialog.tap("Bài thử hai")
@@ -193,7 +193,7 @@ def test_erase_asks_first_then_forgets(dialog: Dialog) -> None:
 
 def test_language_switch_to_english_and_back(dialog: Dialog) -> None:
     dialog.command("start")
-    dialog.tap("Đồng ý")
+    dialog.agree()
     dialog.text("/ngonngu")
     dialog.tap("English")
     assert "Language changed to English." in dialog.said

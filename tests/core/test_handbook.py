@@ -137,6 +137,7 @@ def dialog() -> Dialog:
     dialog = Dialog(CATALOG)
     dialog.command("start")
     act(dialog, "agree")
+    act(dialog, "skip_all")
     return dialog
 
 
@@ -248,4 +249,5 @@ def test_content_without_a_handbook_has_no_handbook_button() -> None:
     dialog = Dialog(catalog)
     dialog.command("start")
     act(dialog, "agree")
+    act(dialog, "skip_all")
     assert "handbook" not in actions(dialog)

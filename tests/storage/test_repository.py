@@ -70,7 +70,7 @@ async def test_a_learner_journey_is_recorded(svc: ConversationService, storage: 
     state = await storage.learner_state("test", "alice")
     assert state is not None and state.mode is Mode.QUIZ_DONE and state.passed == ["A1"]
     [learner] = await storage.rows("learner")
-    assert learner["consent_version"] == "2026-01" and learner["consent_at"] is not None
+    assert learner["consent_version"] == "2026-12" and learner["consent_at"] is not None
     answers = await storage.rows("quiz_answer", learner_id=learner["id"])
     assert [(a["question_id"], a["correct"]) for a in answers] == [
         ("q1", False),

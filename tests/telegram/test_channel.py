@@ -56,7 +56,9 @@ async def test_full_journey_with_buttons_and_one_typed_answer(
         welcome = await lan.say("/start")
         assert len(welcome) == 2 and "Học vụ số" in welcome[0].text
         assert [label for label, _ in welcome[-1].buttons][0] == VIETNAMESE_AGREE
-        menu = await lan.tap(VIETNAMESE_AGREE)
+        profile = await lan.tap(VIETNAMESE_AGREE)
+        assert "xã, phường nào" in profile[-1].text
+        menu = await lan.tap("Bỏ qua phần này")
         assert "Bạn muốn làm gì" in menu[-1].text
         lesson = await lan.tap("Học bài: Bài thử một")
         assert "Bong bóng thứ nhất." in lesson[-1].text
@@ -77,7 +79,7 @@ async def test_full_journey_with_buttons_and_one_typed_answer(
     kinds = [event["kind"] for event in await storage.completion_events()]
     assert kinds == ["lesson_completed", "quiz_passed"]
     taps = [u for u in fake_api.calls_to("answerCallbackQuery")]
-    assert len(taps) == 10  # every button tap's spinner was stopped
+    assert len(taps) == 11  # every button tap's spinner was stopped
     for call in fake_api.calls_to("sendMessage"):
         assert "parse_mode" not in call.params and text_length(call.params["text"]) <= MAX_TEXT
     assert not fake_api.unknown
