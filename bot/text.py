@@ -31,6 +31,28 @@ _OLD_TONES = {
 _OLD_TONE_RE = re.compile("(" + "|".join(_OLD_TONES) + r")(?![a-zà-ỹ])")
 
 
+# The same marks in any case; not after "q", where "u" is part of the consonant ("Quý", "Quỳ").
+_OLD_TONE_ANY_CASE = re.compile(
+    "(?<![qQ])(" + "|".join(_OLD_TONES) + r")(?![^\W\d_])", re.IGNORECASE
+)
+
+
+def new_style_tones(text: str) -> str:
+    """Old-style tone placement moved to the new style, case kept: "Hoà" -> "Hòa", "Uý" -> "Úy".
+
+    For names shown to people (`canonical` also lower-cases, which suits matching only).
+    """
+
+    def moved(match: re.Match[str]) -> str:
+        old = match.group(1)
+        new = _OLD_TONES[old.lower()]
+        return "".join(
+            ch.upper() if was.isupper() else ch for ch, was in zip(new, old, strict=True)
+        )
+
+    return _OLD_TONE_ANY_CASE.sub(moved, text)
+
+
 def clean(text: str) -> str:
     """NFC-normalise and tidy raw input: zero-width marks, NBSP, curly quotes, runs of spaces."""
     text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH).translate(_QUOTES)

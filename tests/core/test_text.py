@@ -6,7 +6,15 @@ import unicodedata
 
 import pytest
 
-from bot.text import canonical, clean, fold, is_meaningful, match_free_text, match_option
+from bot.text import (
+    canonical,
+    clean,
+    fold,
+    is_meaningful,
+    match_free_text,
+    match_option,
+    new_style_tones,
+)
 
 LABELS = ["Đúng", "Sai"]
 
@@ -21,6 +29,14 @@ def test_clean_normalises_to_nfc_and_tidies() -> None:
 def test_canonical_moves_old_style_tone_marks() -> None:
     assert canonical("Hoà Bình, thuỷ, khoá") == "hòa bình, thủy, khóa"
     assert canonical("HOÀ") == "hòa"
+
+
+def test_new_style_tones_keeps_case_and_qu() -> None:
+    assert new_style_tones("Xã Hoà An, HOÀ, Thuỷ, Nguyễn Uý, khoẻ") == (
+        "Xã Hòa An, HÒA, Thủy, Nguyễn Úy, khỏe"
+    )
+    # After "q" the "u" belongs to the consonant: "Quý", "Quỳ" are already right.
+    assert new_style_tones("Phú Quý, Quỳ Hợp, Hoàng, toán") == "Phú Quý, Quỳ Hợp, Hoàng, toán"
 
 
 def test_fold_drops_marks_and_maps_d_stroke() -> None:

@@ -1,0 +1,98 @@
+"""Properties over the whole list: every commune is found however its own name is typed."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.places import Commune, Places
+from bot.places.data import load_places
+from bot.text import fold
+
+PLACES = load_places()  # cached: the same index as the `places` fixture
+KIND = re.compile(r"^(Xã|Phường|Đặc khu) ")
+PROPERTY = settings(
+    max_examples=300,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+
+
+def bare(commune: Commune) -> str:
+    return KIND.sub("", commune.name)
+
+
+NAMESAKES: dict[str, list[Commune]] = {}
+for _commune in PLACES.communes:
+    NAMESAKES.setdefault(fold(bare(_commune)), []).append(_commune)
+
+
+@st.composite
+def typed_names(draw: st.DrawFn) -> tuple[Commune, str, bool]:
+    """A commune and its name as someone might type it: kind word or not, accents or not,
+    any case, extra spaces, decomposed or not. The flag says whether the kind word is there."""
+    commune = draw(st.sampled_from(PLACES.communes))
+    with_kind = draw(st.booleans())
+    text = commune.name if with_kind else bare(commune)
+    if draw(st.booleans()):
+        text = fold(text)
+    text = draw(st.sampled_from([str.lower, str.upper, str.title, str]))(text)
+    if draw(st.booleans()):
+        text = unicodedata.normalize("NFD", text)
+    spaces = draw(st.sampled_from([" ", "  ", "\u00a0"]))
+    return commune, f" {spaces.join(text.split(' '))} ", with_kind
+
+
+@PROPERTY
+@given(typed_names())
+def test_every_commune_is_found_by_its_own_name_within_its_province(
+    typed: tuple[Commune, str, bool],
+) -> None:
+    commune, text, _with_kind = typed
+    found = PLACES.search(text, province=commune.province_code)
+    assert commune in found.communes, (text, found)
+    assert found.exact >= 1 and found.communes[0].name.casefold() == commune.name.casefold()
+
+
+@PROPERTY
+@given(typed_names())
+def test_without_a_province_a_commune_is_found_or_its_name_is_a_province(
+    typed: tuple[Commune, str, bool],
+) -> None:
+    commune, text, with_kind = typed
+    found = PLACES.search(text)
+    if found.named and not with_kind:
+        # "Lào Cai" alone is the province; the ward needs its kind word ("phường Lào Cai").
+        assert found.province is not None and found.communes == ()
+        assert fold(bare(commune)) in {fold(found.province.short_name), fold(found.province.name)}
+        return
+    namesakes = NAMESAKES[fold(bare(commune))]
+    assert found.total >= len(namesakes)
+    assert set(found.communes[: len(namesakes)]) <= set(namesakes)  # namesakes first
+    if len(namesakes) <= 5:
+        assert commune in found.communes
+
+
+def test_every_commune_by_its_folded_name_in_its_province(places: Places) -> None:
+    """The property above, for all 3,321 communes rather than a sample."""
+    missed = [
+        commune.name
+        for commune in places.communes
+        for text in (fold(commune.name), fold(bare(commune)))
+        if commune not in places.search(text, province=commune.province_code).communes[:5]
+    ]
+    assert missed == []
+
+
+@PROPERTY
+@given(st.text(max_size=40))
+def test_any_text_gives_a_well_formed_answer(text: str) -> None:
+    found = PLACES.search(text, limit=5)
+    assert len(found.communes) <= 5 and found.total >= len(found.communes)
+    assert len(set(found.communes)) == len(found.communes)
+    assert found.exact <= found.total
+    assert not (found.communes and found.unknown)
