@@ -14,6 +14,7 @@ from bot.channels.registry import build_channels
 from bot.content import load_catalog
 from bot.errors import ConfigurationError
 from bot.maintenance import retention
+from bot.places.data import load_places
 from bot.scheduler import Scheduler
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
@@ -50,7 +51,11 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
     catalog = load_catalog()
     storage = Storage.open(settings.database_url)
     service = ConversationService(
-        storage, catalog, default_locale=settings.default_locale, zone=settings.zone
+        storage,
+        catalog,
+        default_locale=settings.default_locale,
+        zone=settings.zone,
+        places=load_places(),
     )
     channels = build_channels(settings, service)
     app = build_app(service, channels)

@@ -17,6 +17,7 @@ from bot.core import Context, InboundMessage, Reply, handle
 from bot.core.messages import replies_from_json
 from bot.errors import StorageError
 from bot.i18n import translator
+from bot.places import Places
 from storage import SavedTurn, Storage, TurnKey, dumps_replies
 
 log = logging.getLogger(__name__)
@@ -54,8 +55,10 @@ class ConversationService:
         default_locale: str = "vi",
         zone: ZoneInfo = DEFAULT_ZONE,
         clock: Callable[[], datetime] = utc_now,
+        places: Places | None = None,
     ) -> None:
         self.zone = zone
+        self.places = places or Places.empty()
         self.storage = storage
         self.catalog = catalog
         self.default_locale = default_locale
@@ -95,7 +98,11 @@ class ConversationService:
         async with self.storage.unit_of_work(self.clock()) as uow:
             turns = await self.storage.turns.load(uow, keys)
             ctx = Context(
-                self.catalog, uow.now, default_locale=self.default_locale, zone=self.zone
+                self.catalog,
+                uow.now,
+                default_locale=self.default_locale,
+                zone=self.zone,
+                places=self.places,
             )
             saves: list[SavedTurn] = []
             for message, turn in zip(batch, turns, strict=True):

@@ -123,6 +123,17 @@ def match_option(answer: str, labels: Sequence[str]) -> int | None | list[int]:
     return loose or None
 
 
+def match_words(answer: str, labels: Sequence[str]) -> int | None:
+    """The one label that contains the typed words in a row ("toi" names "Buổi tối (19 giờ)"),
+    accents optional; None when no label or several do. For menus of distinct phrases only,
+    never for quiz answers (a part of an answer is not the answer)."""
+    wanted = _bare(fold(answer))
+    if not wanted:
+        return None
+    found = [i for i, label in enumerate(labels) if f" {wanted} " in f" {_label_keys(label)[1]} "]
+    return found[0] if len(found) == 1 else None
+
+
 _NOT_WORD = re.compile(r"[^\w]+")
 
 

@@ -21,10 +21,11 @@ from bot.core.messages import InboundMessage, InputKind
 from bot.core.navigation import unchanged
 from bot.core.outcome import Outcome
 from bot.core.profile_flow import type_place
+from bot.core.profile_menus import PROFILE_MODES
 from bot.core.quiz_flow import answer_short, clarify, typed_multiple
 from bot.core.state import LearnerState, Mode
 from bot.core.turn import Turn
-from bot.text import clean, fold, is_meaningful, match_option
+from bot.text import clean, fold, is_meaningful, match_option, match_words
 from quizzes.models import QuestionType
 
 # Longer input is refused unread: no answer is that long, and matching costs time.
@@ -100,6 +101,11 @@ def _text(turn: Turn, raw: str) -> Outcome:
             return act(turn, shown[found][0])
         if isinstance(found, list) and question is not None:
             return clarify(turn, question, [shown[i][0] for i in found])
+        if turn.state.mode in PROFILE_MODES and turn.state.mode is not Mode.PROFILE_PLACE:
+            # Short answers to the profile's menus: "toi" for "Buổi tối (19 giờ)".
+            part = match_words(text, [label for _action, label in shown])
+            if part is not None:
+                return act(turn, shown[part][0])
     state = turn.state
     if state.mode is Mode.CERTIFICATE_NAME and state.consent:
         return type_name(turn, text)

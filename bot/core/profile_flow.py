@@ -60,15 +60,15 @@ def reminders(turn: Turn) -> None:
 def type_place(turn: Turn, text: str) -> Outcome:
     """A commune (or province) name typed at the commune question: search the place index."""
     state, places = turn.state, turn.ctx.places
-    if fold(text) in SKIP_WORDS:
+    found = places.search(text, province=state.place_province, limit=5)
+    if found.unknown or fold(text) in SKIP_WORDS:
         choose(turn, "skip")
         return turn.outcome()
-    found = places.search(text, province=state.place_province, limit=5)
-    if found.province is not None and not found.communes:
+    if found.named and found.province is not None and not found.communes:
         state.place_province = found.province.code
         go(turn, Mode.PROFILE_PLACE)
         return turn.outcome()
-    if found.total == 1:
+    if found.total == 1 or found.exact == 1:
         _keep_commune(turn, found.communes[0].code)
         return turn.outcome()
     if found.communes:

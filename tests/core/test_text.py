@@ -90,3 +90,15 @@ def test_meaningless_input(text: str) -> None:
 
 def test_meaningful_input() -> None:
     assert is_meaningful("1") and is_meaningful("đ")
+
+
+def test_match_words_names_one_label_by_its_words() -> None:
+    from bot.text import match_words
+
+    labels = ["Buổi sáng (8 giờ)", "Buổi trưa (12 giờ)", "Buổi tối (19 giờ)", "Không cần nhắc"]
+    assert match_words("toi", labels) == 2
+    assert match_words("buoi toi", labels) == 2
+    assert match_words("Buổi", labels) is None  # several
+    assert match_words("khong can", labels) == 3
+    assert match_words("to", labels) is None  # a part of a word is no word
+    assert match_words("", labels) is None

@@ -14,6 +14,7 @@ from aiohttp import web
 from bot.channels.telegram.channel import TelegramChannel, TelegramOptions
 from bot.channels.telegram.ratelimit import ChatRateLimiter
 from bot.content import Catalog
+from bot.places.data import load_places
 from bot.service import ConversationService
 from bot.settings import Settings
 from bot.web import build_app
@@ -140,7 +141,7 @@ async def running_bot(
         telegram_webhook_url=f"http://127.0.0.1:{port}/telegram/webhook" if webhook else None,
         telegram_webhook_secret=SECRET if webhook else None,
     )
-    service = ConversationService(storage, catalog)
+    service = ConversationService(storage, catalog, places=load_places())
     channel = TelegramChannel(
         settings,
         service,

@@ -22,6 +22,7 @@ from bot.channels.zalo_bot.channel import ZaloBotChannel
 from bot.channels.zalo_oa.channel import ZaloOAChannel
 from bot.content import Catalog, load_catalog
 from bot.outbox import DrainReport, OutboxDrainer
+from bot.places.data import load_places
 from bot.retry import Backoff
 from bot.scheduler import Scheduler
 from bot.service import ConversationService
@@ -274,7 +275,7 @@ def oa_runtime(
     refresh_token: str,
     **options: Any,
 ) -> ZaloOAChannel:
-    service = ConversationService(storage, catalog, clock=clock.now)
+    service = ConversationService(storage, catalog, clock=clock.now, places=load_places())
     values: dict[str, Any] = {
         "app_id": APP_ID,
         "oa_secret_key": OA_SECRET_KEY,
@@ -383,7 +384,7 @@ async def running_bot(
     mode: str,
     **options: Any,
 ) -> AsyncIterator[BotHarness]:
-    service = ConversationService(storage, catalog, clock=clock.now)
+    service = ConversationService(storage, catalog, clock=clock.now, places=load_places())
     # With `outbox_interval`, the scheduler drains the outbox as in `hocvuso run`.
     outbox_interval: float | None = options.pop("outbox_interval", None)
     values: dict[str, Any] = {
