@@ -14,7 +14,8 @@ from bot.core.help_and_progress import show_help, show_progress
 from bot.core.lesson_flow import continue_lesson, next_lesson, open_lesson
 from bot.core.navigation import back_from_detour, detour, go
 from bot.core.outcome import Outcome
-from bot.core.quiz_flow import answer_choice, finish_multiple, start_quiz
+from bot.core.quiz_flow import answer_choice, finish_multiple, retry_quiz, start_quiz
+from bot.core.review_flow import skip_review, start_review
 from bot.core.state import Mode
 from bot.core.turn import Turn
 
@@ -45,6 +46,8 @@ def _handlers(turn: Turn) -> dict[str, Callable[[], None]]:
         "false": lambda: answer_choice(turn, "false"),
         "done": lambda: finish_multiple(turn),
         "handbook": lambda: go(turn, Mode.HANDBOOK),
+        "review": lambda: start_review(turn),
+        "review_later": lambda: skip_review(turn),
     }
 
 
@@ -62,6 +65,8 @@ def act(turn: Turn, action: str) -> Outcome:
         go(turn, Mode.MODULE)
     elif action.startswith("lesson."):
         open_lesson(turn, action.removeprefix("lesson."))
+    elif action.startswith("retry."):
+        retry_quiz(turn, action.removeprefix("retry."))
     elif action.startswith("opt."):
         answer_choice(turn, action.removeprefix("opt."))
     elif action.startswith("hb."):

@@ -34,6 +34,9 @@ COMMANDS = {
     "so_tay": "handbook",
     "handbook": "handbook",
     "hoidap": "handbook",
+    "ontap": "review",
+    "on_tap": "review",
+    "review": "review",
 }
 # Typed text (folded) that works like a command when it is no answer on screen.
 KEYWORDS = {
@@ -47,6 +50,8 @@ KEYWORDS = {
     "so tay": "handbook",
     "so tay hoi dap": "handbook",
     "hoi dap": "handbook",
+    "on tap": "review",
+    "on lai": "review",
 }
 # An unknown command is echoed back this long at most.
 ECHO_CHARS = 32
