@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.content import Catalog, load_catalog
@@ -10,6 +10,8 @@ from bot.core import Context, InboundMessage, InputKind, LearnerState, Outcome, 
 from bot.core.events import DomainEvent
 
 FIXTURE_CONTENT = Path(__file__).resolve().parent / "fixtures" / "content"
+# The dialog's clock starts here (9:00 in Hà Nội) and moves only when a test says so.
+START = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 
 
 def fixture_catalog() -> Catalog:
@@ -20,8 +22,9 @@ def fixture_catalog() -> Catalog:
 class Dialog:
     """One learner talking to the engine; keeps the state between turns."""
 
-    def __init__(self, catalog: Catalog, locale: str | None = "vi") -> None:
+    def __init__(self, catalog: Catalog, locale: str | None = "vi", now: datetime = START) -> None:
         self.catalog = catalog
+        self.now = now
         self.state = LearnerState()
         self.locale = locale
         self.replies: tuple[Reply, ...] = ()
@@ -33,14 +36,18 @@ class Dialog:
             channel="test",
             user_ref="u1",
             kind=kind,
-            received_at=datetime.now(UTC),
+            received_at=self.now,
             locale=self.locale,
             **fields,  # type: ignore[arg-type]
         )
-        outcome = handle(self.state, message, Context(self.catalog, datetime.now(UTC)))
+        outcome = handle(self.state, message, Context(self.catalog, self.now))
         self.last, self.state, self.replies = outcome, outcome.state, outcome.replies
         self.events.extend(outcome.events)
         return outcome.replies
+
+    def advance(self, **delta: float) -> None:
+        """Move the clock on (`days=1`, `minutes=40`...)."""
+        self.now += timedelta(**delta)
 
     def text(self, text: str) -> tuple[Reply, ...]:
         return self._send(InputKind.TEXT, text=text)

@@ -24,7 +24,8 @@ from bot.core.profile_flow import (
     skip_all,
     start_profile,
 )
-from bot.core.quiz_flow import answer_choice, finish_multiple, start_quiz
+from bot.core.quiz_flow import answer_choice, finish_multiple, retry_quiz, start_quiz
+from bot.core.review_flow import skip_review, start_review
 from bot.core.state import Mode
 from bot.core.turn import Turn
 
@@ -67,6 +68,8 @@ def _handlers(turn: Turn) -> dict[str, Callable[[], None]]:
         "cert_noname": lambda: issue_certificate(turn, ""),
         "cert_rename": lambda: rename(turn),
         "vneid_done": lambda: report_vneid(turn),
+        "review": lambda: start_review(turn),
+        "review_later": lambda: skip_review(turn),
     }
 
 
@@ -92,6 +95,8 @@ def act(turn: Turn, action: str) -> Outcome:
         go(turn, Mode.MODULE)
     elif action.startswith("lesson."):
         open_lesson(turn, action.removeprefix("lesson."))
+    elif action.startswith("retry."):
+        retry_quiz(turn, action.removeprefix("retry."))
     elif action.startswith("opt."):
         answer_choice(turn, action.removeprefix("opt."))
     elif action.startswith("hb."):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.core.catalog import bubbles
 from bot.core.messages import Choice
 from bot.core.profile_menus import PROFILE_MODES, profile_choices
+from bot.core.progress_screens import offer_choices, progress_choices
 from bot.core.state import Mode
 from bot.core.turn import Turn
 from bot.i18n import SUPPORTED_LOCALES
@@ -64,8 +65,12 @@ def choices(turn: Turn) -> list[tuple[str, str]]:
         if lesson is not None and state.bubble < len(bubbles(lesson)) - 1:
             return [("continue", _("Continue ▶")), ("menu", _("Menu"))]
         return [("quiz", _("Take the quiz")), ("menu", _("Later"))]
-    if mode is Mode.QUIZ:
+    if mode in (Mode.QUIZ, Mode.REVIEW):
         return _quiz_choices(turn)
+    if mode is Mode.PROGRESS:
+        return progress_choices(turn)
+    if mode is Mode.REVIEW_OFFER:
+        return offer_choices(turn)
     if mode is Mode.QUIZ_DONE:
         passed = bool(state.quiz and state.quiz.last_passed)
         if passed:

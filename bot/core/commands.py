@@ -40,6 +40,9 @@ COMMANDS = {
     "reminders": "reminders",
     "chungnhan": "certificate",
     "certificate": "certificate",
+    "ontap": "review",
+    "on_tap": "review",
+    "review": "review",
 }
 # Typed text (folded) that works like a command when it is no answer on screen.
 KEYWORDS = {
@@ -56,6 +59,8 @@ KEYWORDS = {
     "ho so": "profile",
     "nhac nho": "reminders",
     "chung nhan": "certificate",
+    "on tap": "review",
+    "on lai": "review",
 }
 # An unknown command is echoed back this long at most.
 ECHO_CHARS = 32

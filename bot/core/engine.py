@@ -23,6 +23,7 @@ from bot.core.outcome import Outcome
 from bot.core.profile_flow import type_place
 from bot.core.profile_menus import PROFILE_MODES
 from bot.core.quiz_flow import answer_short, clarify, typed_multiple
+from bot.core.review_flow import offer_at_session_start
 from bot.core.state import LearnerState, Mode
 from bot.core.turn import Turn
 from bot.text import clean, fold, is_meaningful, match_option, match_words
@@ -37,8 +38,19 @@ PROACTIVE_ACTIONS = frozenset({"next_lesson", "reminders", "menu", "progress"})
 
 
 def handle(state: LearnerState, message: InboundMessage, ctx: Context) -> Outcome:
-    """Answer one learner input."""
+    """Answer one learner input; at the start of a session, offer the review items due."""
     turn = Turn(state, message, ctx)
+    _route(turn)
+    offer_at_session_start(turn)
+    if turn.state.consent:
+        # Even after bad input: the learner is here, the session goes on.
+        turn.state.last_input_at = ctx.now
+    return turn.outcome()
+
+
+def _route(turn: Turn) -> Outcome:
+    """Answer the input: a command, a button tap, or typed text."""
+    message = turn.message
     kind = message.kind
     if turn.state.mode is Mode.NEW:
         return first_contact(turn)

@@ -24,21 +24,5 @@ def show_help(turn: Turn) -> None:
 
 
 def show_progress(turn: Turn) -> None:
-    """Lessons passed out of all, and when the last one was passed; then the menu."""
-    t, catalog, state = turn.t, turn.ctx.catalog, turn.state
-    total = len(catalog.lessons)
-    passed = [lesson for lesson in catalog.lessons if lesson.id in state.passed]
-    turn.say(
-        turn._("You have passed {passed} of {total} lessons ({percent}).").format(
-            passed=t.number(len(passed)),
-            total=t.number(total),
-            percent=t.percent(len(passed) / total if total else 0),
-        )
-    )
-    if state.last_passed_at is not None:
-        turn.say(
-            turn._("You last passed a lesson on {date}.").format(
-                date=t.day(state.last_passed_at, turn.ctx.zone)
-            )
-        )
-    go(turn, Mode.MENU)
+    """The progress report (`progress_screens`), with what to do next."""
+    go(turn, Mode.PROGRESS)

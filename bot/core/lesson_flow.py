@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.catalog import bubbles
+from bot.core.cheer import step_done
 from bot.core.events import LessonCompleted, LessonStarted
 from bot.core.navigation import go
 from bot.core.state import Mode
@@ -23,11 +24,10 @@ def next_lesson(turn: Turn) -> None:
 
 def open_lesson(turn: Turn, lesson_id: str) -> None:
     """Start a lesson at its first bubble (an unknown id goes back to the menu)."""
-    lesson = turn.ctx.catalog.lesson(lesson_id)
+    lesson = turn.make_current(lesson_id)
     if lesson is None:
         go(turn, Mode.MENU)
         return
-    turn.state.lesson_id, turn.state.module_id = lesson.id, lesson.module
     turn.state.bubble, turn.state.quiz = 0, None
     turn.events.append(LessonStarted(lesson.id))
     _show_bubble(turn, lesson)
@@ -48,4 +48,5 @@ def _show_bubble(turn: Turn, lesson: Lesson) -> None:
     if turn.state.bubble == len(bubbles(lesson)) - 1 and lesson.id not in turn.state.read:
         turn.state.read.append(lesson.id)
         turn.events.append(LessonCompleted(lesson.id))
+        step_done(turn)
     go(turn, Mode.LESSON)

@@ -1,17 +1,22 @@
 """Taking a quiz: start an attempt, take each answer (tapped or typed), record it, finish.
 
-Every answer is recorded as an event; the last one also records the attempt's result.
+Every answer is recorded as an event; the last one also records the attempt's result. A
+review item is asked and answered the same way: its answer is handed to `review_flow`.
 """
 
 from __future__ import annotations
 
+from bot.core.cheer import step_done
 from bot.core.choices import rendered_choices
-from bot.core.events import QuestionAnswered, QuizFinished
+from bot.core.events import ModuleCompleted, QuestionAnswered, QuizFinished
 from bot.core.messages import Reply
+from bot.core.milestones import reached
 from bot.core.navigation import go
 from bot.core.outcome import Outcome
 from bot.core.quiz_scoring import answer_key, multiple_choice_points, passes
+from bot.core.review_flow import review_answered
 from bot.core.screens import prompt
+from bot.core.spaced import rate
 from bot.core.state import Mode, QuizProgress
 from bot.core.turn import Turn
 from bot.text import match_free_text, option_index
@@ -31,6 +36,14 @@ def start_quiz(turn: Turn) -> None:
     turn.state.attempts[lesson_id] = attempt
     turn.state.quiz = QuizProgress(attempt=attempt)
     go(turn, Mode.QUIZ)
+
+
+def retry_quiz(turn: Turn, lesson_id: str) -> None:
+    """Another attempt at a quiz not passed yet, straight from the progress report."""
+    if turn.make_current(lesson_id) is None:
+        go(turn, Mode.MENU)
+        return
+    start_quiz(turn)
 
 
 def clarify(turn: Turn, question: Question, actions: list[str]) -> Outcome:
@@ -112,22 +125,17 @@ def _record(
     turn: Turn, question: Question, answer: str, correct: bool, points: float, feedback: str | None
 ) -> None:
     """Record one answer, show its feedback, then the next question or the result."""
+    _say_feedback(turn, question, correct, feedback)
+    if turn.state.mode is Mode.REVIEW:
+        review_answered(turn, correct)
+        return
     progress, quiz, lesson_id = turn.state.quiz, turn.quiz(), turn.state.lesson_id or ""
     assert progress is not None and quiz is not None
     turn.events.append(
         QuestionAnswered(lesson_id, progress.attempt, question.id, answer, correct, points)
     )
-    verdict = turn._("✅ Correct!") if correct else turn._("❌ Not quite.")
-    lines = [verdict]
-    if feedback:
-        lines.append(feedback)
-    if not correct and question.feedback:
-        lines.append(question.feedback)
-    if not correct:
-        lines.append(
-            turn._("The right answer: {answer}").format(answer=answer_key(question, turn.t))
-        )
-    turn.say("\n".join(lines))
+    # A missed question comes back for review; one answered right again moves further out.
+    rate(turn.state.reviews, lesson_id, question.id, correct, turn.ctx.now)
     progress.points += points
     progress.index += 1
     progress.selected, progress.candidates = [], []
@@ -142,4 +150,33 @@ def _record(
         turn.state.last_passed_at = turn.ctx.now
         if lesson_id not in turn.state.passed:
             turn.state.passed.append(lesson_id)
+            _milestones(turn, lesson_id)
+    step_done(turn)
     go(turn, Mode.QUIZ_DONE)
+
+
+def _say_feedback(turn: Turn, question: Question, correct: bool, feedback: str | None) -> None:
+    verdict = turn._("✅ Correct!") if correct else turn._("❌ Not quite.")
+    lines = [verdict]
+    if feedback:
+        lines.append(feedback)
+    if not correct and question.feedback:
+        lines.append(question.feedback)
+    if not correct:
+        lines.append(
+            turn._("The right answer: {answer}").format(answer=answer_key(question, turn.t))
+        )
+    turn.say("\n".join(lines))
+
+
+def _milestones(turn: Turn, lesson_id: str) -> None:
+    """A first pass may complete a module and the course: record each, once."""
+    for event in reached(turn.ctx.catalog, turn.state.passed, lesson_id):
+        turn.events.append(event)
+        if isinstance(event, ModuleCompleted):
+            module = turn.ctx.catalog.module(event.module_id)
+            turn.say(
+                turn._("🏅 You have finished the topic “{module}”!").format(
+                    module=module.title if module else event.module_id
+                )
+            )

@@ -9,6 +9,7 @@ from bot.core.catalog import bubbles
 from bot.core.choices import rendered_choices
 from bot.core.messages import Reply
 from bot.core.profile_menus import PROFILE_MODES, profile_texts
+from bot.core.progress_screens import offer_texts, progress_texts
 from bot.core.state import Mode
 from bot.core.turn import Turn
 from quizzes.models import QuestionType
@@ -70,8 +71,12 @@ def _prompt_texts(turn: Turn, full: bool) -> tuple[list[str], str | None]:
         if index == 0 and lesson.image and not image:
             image = lesson.image
         return [f"{header}\n\n{text}"], image
-    if mode is Mode.QUIZ:
+    if mode in (Mode.QUIZ, Mode.REVIEW):
         return _question_texts(turn, full), None
+    if mode is Mode.PROGRESS:
+        return progress_texts(turn, full), None
+    if mode is Mode.REVIEW_OFFER:
+        return offer_texts(turn, full), None
     if mode is Mode.QUIZ_DONE:
         return [_result_text(turn)], None
     if mode is Mode.CONFIRM_ERASE:
@@ -103,12 +108,10 @@ def _prompt_texts(turn: Turn, full: bool) -> tuple[list[str], str | None]:
 
 
 def _question_texts(turn: Turn, full: bool) -> list[str]:
-    question, quiz, progress, t = turn.question(), turn.quiz(), turn.state.quiz, turn.t
-    if question is None or quiz is None or progress is None:
+    question, progress = turn.question(), turn.state.quiz
+    header = _question_header(turn)
+    if question is None or progress is None or header is None:
         return [turn._("What would you like to do?")]
-    header = turn._("Question {n}/{total}").format(
-        n=t.number(progress.index + 1), total=t.number(len(quiz.questions))
-    )
     if question.type is QuestionType.SHORT:
         hint = turn._("Type your answer.")
     elif question.type is QuestionType.MULTIPLE:
@@ -119,6 +122,27 @@ def _question_texts(turn: Turn, full: bool) -> list[str]:
     if full and question.scenario:
         return [f"💬 {question.scenario}", body]
     return [body]
+
+
+def _question_header(turn: Turn) -> str | None:
+    """The header: "Question 2/4" in a quiz, "Review 1/3 · <lesson>" in a review round."""
+    progress, t = turn.state.quiz, turn.t
+    if progress is None:
+        return None
+    if turn.state.mode is Mode.REVIEW:
+        item = turn.review_item()
+        lesson = turn.ctx.catalog.lesson(item.lesson_id) if item else None
+        total = progress.index + len(turn.state.review_queue)
+        header = turn._("Review {n}/{total}").format(
+            n=t.number(progress.index + 1), total=t.number(total)
+        )
+        return header + (f" · {lesson.title}" if lesson else "")
+    quiz = turn.quiz()
+    if quiz is None:
+        return None
+    return turn._("Question {n}/{total}").format(
+        n=t.number(progress.index + 1), total=t.number(len(quiz.questions))
+    )
 
 
 def _result_text(turn: Turn) -> str:

@@ -33,6 +33,7 @@ class Mode(StrEnum):
     REMINDERS = "reminders"  # /nhacnho: the reminder time or off
     REVIEW_OFFER = "review_offer"  # "Ôn lại 3 câu?" at the start of a session
     REVIEW = "review"  # a review question on screen
+    PROGRESS = "progress"  # /tiendo: the progress report, with retry and review buttons
     CERTIFICATE_NAME = "certificate_name"  # the name to print on the certificate (optional)
     COURSE_DONE = "course_done"  # the certificate sent; the official path explained
     LINK = "link"  # /lienket: a code shown, or a code from another channel expected

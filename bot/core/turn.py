@@ -13,7 +13,8 @@ from bot.core.events import DomainEvent
 from bot.core.messages import InboundMessage, Reply
 from bot.core.model_copy import copy_model
 from bot.core.outcome import Outcome
-from bot.core.state import LearnerState, Mode
+from bot.core.spaced import question_of
+from bot.core.state import LearnerState, Mode, ReviewCard
 from bot.i18n import Translator, translator
 from lessons.models import Lesson
 from quizzes.models import Question, Quiz
@@ -49,6 +50,14 @@ class Turn:
 
     # -- where the learner is -------------------------------------------------------------------
 
+    def make_current(self, lesson_id: str) -> Lesson | None:
+        """Make this lesson (and its module) the current one; None, changing nothing, when
+        the content has no such lesson."""
+        lesson = self.ctx.catalog.lesson(lesson_id)
+        if lesson is not None:
+            self.state.lesson_id, self.state.module_id = lesson.id, lesson.module
+        return lesson
+
     def lesson(self) -> Lesson | None:
         """The lesson being read (or last read)."""
         return self.ctx.catalog.lesson(self.state.lesson_id or "")
@@ -58,8 +67,18 @@ class Turn:
         return self.ctx.catalog.quiz(self.state.lesson_id or "")
 
     def question(self) -> Question | None:
-        """The quiz question on screen, only while a quiz is in progress."""
+        """The quiz question on screen, while a quiz or a review round is in progress."""
+        if self.state.mode is Mode.REVIEW:
+            item = self.review_item()
+            return question_of(self.ctx.catalog, item) if item is not None else None
         quiz, progress = self.quiz(), self.state.quiz
         if self.state.mode is not Mode.QUIZ or quiz is None or progress is None:
             return None
         return quiz.questions[progress.index] if progress.index < len(quiz.questions) else None
+
+    def review_item(self) -> ReviewCard | None:
+        """The review item on screen during a review round (the head of its queue)."""
+        queue, reviews = self.state.review_queue, self.state.reviews
+        if self.state.mode is not Mode.REVIEW or self.state.quiz is None or not queue:
+            return None
+        return reviews[queue[0]] if 0 <= queue[0] < len(reviews) else None

@@ -1,0 +1,28 @@
+"""Module and course completion, found when a lesson is passed for the first time.
+
+A lesson joins `passed` once and never leaves it, so a module (or the course) becomes
+complete exactly once: with the first pass of its last lesson not passed yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from bot.core.catalog import Catalog
+from bot.core.events import CourseCompleted, ModuleCompleted
+
+
+def reached(
+    catalog: Catalog, passed: Collection[str], lesson_id: str
+) -> list[ModuleCompleted | CourseCompleted]:
+    """What passing `lesson_id` completed, given `passed` (which already includes it)."""
+    lesson = catalog.lesson(lesson_id)
+    if lesson is None:
+        return []
+    found: list[ModuleCompleted | CourseCompleted] = []
+    module = [item.id for item in catalog.lessons if item.module == lesson.module]
+    if all(item in passed for item in module):
+        found.append(ModuleCompleted(lesson.module))
+    if all(item.id in passed for item in catalog.lessons):
+        found.append(CourseCompleted())
+    return found
