@@ -58,7 +58,7 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         places=load_places(),
     )
     channels = build_channels(settings, service)
-    app = build_app(service, channels)
+    app = build_app(service, channels, public_url=settings.public_url)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.http_host, settings.http_port)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -12,6 +13,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -42,6 +44,9 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///var/hocvuso.db"
     http_host: str = "127.0.0.1"
     http_port: Annotated[int, Field(ge=0, le=65535)] = 8080
+    # Where learners reach this server from outside (behind a proxy: its https address). QR
+    # codes on certificates and the links sent on Zalo point here. Default: http_host:http_port.
+    public_url: Annotated[str, Field(validate_default=True)] = ""
     timezone: str = "Asia/Ho_Chi_Minh"
     default_locale: str = "vi"
     # Retention (bot.maintenance): processed inbox rows and processed-message keys must outlive
@@ -92,6 +97,24 @@ class Settings(BaseSettings):
                 "must start with sqlite:/// (a file) or postgresql+psycopg:// (a server), "
                 f"got {value.split(':', 1)[0]!r}"
             )
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str, info: ValidationInfo) -> str:
+        value = value.strip().rstrip("/")
+        if not value:
+            host, port = info.data.get("http_host", "127.0.0.1"), info.data.get("http_port", 8080)
+            host = f"[{host}]" if ":" in str(host) else host
+            return f"http://{host}:{port}"
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(
+                f"must be the server's address as people open it, such as "
+                f"https://hocvuso.example.vn, got {value!r}"
+            )
+        if parts.query or parts.fragment:
+            raise ValueError(f"must have no ?query or #fragment, got {value!r}")
         return value
 
     @field_validator("timezone")

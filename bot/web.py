@@ -1,5 +1,6 @@
-"""The one aiohttp application: health checks, the source download, and every channel's routes
-(the web chat page and API, the platforms' webhooks)."""
+"""The one aiohttp application: health checks, the source download, the certificates'
+verification page and files, and every channel's routes (the web chat page and API, the
+platforms' webhooks)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.certificate import CertificateFiles, CertificateRoutes
 from bot.channels.base import Channel
 from bot.channels.webchat.channel import MAX_BODY_BYTES
 from bot.service import ConversationService
@@ -73,13 +75,26 @@ async def readyz(request: web.Request) -> web.Response:
     return web.json_response({"status": "database unavailable"}, status=503)
 
 
-def build_app(service: ConversationService, channels: Sequence[Channel] = ()) -> web.Application:
-    """Assemble the web application around a conversation service and its channels."""
+def build_app(
+    service: ConversationService,
+    channels: Sequence[Channel] = (),
+    *,
+    public_url: str | None = None,
+) -> web.Application:
+    """Assemble the web application around a conversation service and its channels.
+
+    `public_url` is the server's address from outside (`HOCVUSO_PUBLIC_URL`), for the QR codes
+    on certificates; without it, the address each request came to.
+    """
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[SERVICE_KEY] = service
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/source.tar.gz", source)
+    files = CertificateFiles(service.storage, service.catalog, service.zone)
+    CertificateRoutes(
+        files, public_url=public_url, default_locale=service.default_locale
+    ).add_routes(app)
     for channel in channels:
         channel.add_routes(app)
     return app

@@ -5,6 +5,7 @@ internal. See `storage/repository.py` for the repositories `Storage` exposes.
 """
 
 from bot.errors import StorageError
+from storage.certificates import CertificateRecord, Certificates, normalise_code
 from storage.identities import Identities, Reach
 from storage.inbox import MAX_ERROR, MAX_EVENT_KEY, Inbox, InboxItem
 from storage.leader import LeaderLock
@@ -21,6 +22,8 @@ __all__ = [
     "MAX_EVENT_KEY",
     "NO_EXPIRY",
     "OUTBOX_STATUSES",
+    "CertificateRecord",
+    "Certificates",
     "Claim",
     "Duplicate",
     "Identities",
@@ -45,5 +48,6 @@ __all__ = [
     "current_revision",
     "dumps_replies",
     "head_revision",
+    "normalise_code",
     "upgrade",
 ]

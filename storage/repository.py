@@ -7,7 +7,8 @@
     ├── identities  who a learner is on a channel, and whether they can be reached
     ├── tokens      rotating platform credentials (storage/tokens.py)
     ├── locks       which process leads a job or a channel (storage/leader.py)
-    └── retention   deleting what is no longer needed (storage/maintenance.py)
+    ├── retention   deleting what is no longer needed (storage/maintenance.py)
+    └── certificates  issued certificates, read by their code (storage/certificates.py)
 
 Nothing outside `storage/` sees an engine, a connection or a table: callers get plain records
 back, hand `UnitOfWork` objects back in, and catch `StorageError` (mapped once, in
@@ -66,6 +67,7 @@ class Storage:
 
     def __init__(self, engine: AsyncEngine) -> None:
         # Imported here: each repository module imports this one for `Storage`/`UnitOfWork`.
+        from storage.certificates import Certificates
         from storage.identities import Identities
         from storage.inbox import Inbox
         from storage.leader import Locks
@@ -82,6 +84,7 @@ class Storage:
         self.tokens = Tokens(self)
         self.locks = Locks(self)
         self.retention = RetentionRepository(self)
+        self.certificates = Certificates(self)
 
     @classmethod
     def open(cls, url: str) -> Storage:

@@ -64,6 +64,7 @@ class InboxChannel(ABC, Generic[Payload]):
         clock: the current time (UTC).
         backoff: waits between retries of a failed send.
         poll_interval: seconds between looks at the inbox when nothing wakes the worker.
+        public_url: the server's public address (links to certificates are sent with it).
     """
 
     name: str  # the channel, as stored with every row (a class attribute of the subclass)
@@ -76,8 +77,10 @@ class InboxChannel(ABC, Generic[Payload]):
         clock: Callable[[], datetime],
         backoff: Backoff | None,
         poll_interval: float,
+        public_url: str = "",
     ) -> None:
         self.service = service
+        self.public_url = public_url
         self.storage = service.storage
         self.clock = clock
         self.backoff = backoff or Backoff()

@@ -49,7 +49,8 @@ class Call:
 
 @dataclass
 class Sent:
-    """A message the bot sent (sendMessage or sendPhoto), as the chat would show it."""
+    """A message the bot sent (sendMessage, sendPhoto or sendDocument), as the chat would show
+    it. An uploaded file is in `params` as {"filename", "size", "content_type", "content"}."""
 
     chat_id: int
     method: str
@@ -242,7 +243,7 @@ class FakeBotApi:
             return _error(failure.status, failure.description, failure.retry_after)
         if (
             self.limits is not None
-            and method in ("sendMessage", "sendPhoto")
+            and method in ("sendMessage", "sendPhoto", "sendDocument")
             and self._over_limit(int(params["chat_id"]), call.at)
         ):
             self.rate_limited.append(call)
@@ -320,6 +321,9 @@ class FakeBotApi:
     async def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
         return await self._send("sendPhoto", params)
 
+    async def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._send("sendDocument", params)
+
     async def _send(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
         arrived = time.monotonic()
@@ -353,6 +357,14 @@ class FakeBotApi:
             message["text"] = text
             if markup:
                 message["reply_markup"] = markup
+        elif method == "sendDocument":
+            upload = params.get("document")
+            message["document"] = {
+                "file_id": f"document-file-{message_id}",
+                "file_unique_id": f"d{message_id}",
+                "file_name": upload.get("filename") if isinstance(upload, dict) else None,
+                "mime_type": upload.get("content_type") if isinstance(upload, dict) else None,
+            }
         else:
             message["photo"] = [
                 {
@@ -374,7 +386,13 @@ async def _params(request: web.Request) -> dict[str, Any]:
         form = await request.post()
         for key, value in form.items():
             if isinstance(value, web.FileField):
-                raw[key] = {"filename": value.filename, "size": len(value.file.read())}
+                content = value.file.read()
+                raw[key] = {
+                    "filename": value.filename,
+                    "size": len(content),
+                    "content_type": value.content_type,
+                    "content": content,
+                }
             else:
                 raw[key] = value
     raw.update(request.query)

@@ -87,8 +87,9 @@ class OAMessage:
 @dataclass
 class BotMessage:
     chat_id: str
-    text: str
+    text: str  # the caption of a photo
     at: datetime
+    photo: str | None = None  # sendPhoto: the picture's URL (Zalo fetches it)
 
 
 class FakeZalo:
@@ -426,6 +427,7 @@ class FakeZalo:
             "setWebhook": self._bot_set_webhook,
             "deleteWebhook": self._bot_delete_webhook,
             "sendMessage": self._bot_send_message,
+            "sendPhoto": self._bot_send_photo,
         }
         handler = handlers.get(method)
         if handler is None:
@@ -485,6 +487,25 @@ class FakeZalo:
             await self._notify()
             return self._envelope_error(code, description)
         self.bot_messages.append(BotMessage(str(chat), str(text), self.clock.now()))
+        await self._notify()
+        return web.json_response(
+            {"ok": True, "result": {"message_id": f"{next(self._ids):x}cd", "date": 1750316131602}}
+        )
+
+    async def _bot_send_photo(self, body: dict[str, Any]) -> web.Response:
+        self.bot_attempts += 1
+        if not {"chat_id", "photo"} <= set(body) <= {"chat_id", "photo", "caption"}:
+            self.problem(f"sendPhoto body keys {sorted(body)}")
+        chat, photo, caption = body.get("chat_id"), body.get("photo"), body.get("caption", "")
+        if not isinstance(chat, str) or not chat:
+            self.problem(f"sendPhoto chat_id {chat!r}")
+        if not isinstance(photo, str) or not photo.startswith("https://"):
+            self.problem(f"sendPhoto photo must be a public https URL: {photo!r}")
+        if self.bot_failures:
+            code, description = self.bot_failures.popleft()
+            await self._notify()
+            return self._envelope_error(code, description)
+        self.bot_messages.append(BotMessage(str(chat), str(caption), self.clock.now(), str(photo)))
         await self._notify()
         return web.json_response(
             {"ok": True, "result": {"message_id": f"{next(self._ids):x}cd", "date": 1750316131602}}

@@ -503,7 +503,7 @@ async def test_lesson_pictures_are_uploaded_once_then_reused(
             shown = await lan.tap("Học bài")
             assert [m.method for m in shown] == ["sendPhoto", "sendMessage"]
     first, second = (call.params["photo"] for call in fake_api.calls_to("sendPhoto"))
-    assert first == {"filename": "phone.png", "size": 72}  # uploaded as a file
+    assert first["filename"] == "phone.png" and first["size"] == 72  # uploaded as a file
     assert isinstance(second, str) and second.startswith("photo-file-")  # then by file_id
 
 

@@ -39,6 +39,7 @@ from telegram import BotCommand, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, BaseRateLimiter, CallbackContext, TypeHandler
 
+from bot.certificate import CertificateFiles
 from bot.channels.pipeline import Drain, InboxPipeline
 from bot.channels.telegram.adapter import (
     ALLOWED_UPDATES,
@@ -211,7 +212,15 @@ class TelegramChannel(ProactiveSending):
             received=self._received,
             poll_timeout=self.options.poll_timeout,
         )
-        self.sender = Sender(bot, service.storage, service.catalog.lessons_dir, clock)
+        files = CertificateFiles(service.storage, service.catalog, service.zone)
+        self.sender = Sender(
+            bot,
+            service.storage,
+            service.catalog.lessons_dir,
+            clock,
+            certificates=files,
+            public_url=settings.public_url,
+        )
         self.lock = service.storage.locks.leader(CHANNEL)
         self.pipeline: InboxPipeline[Envelope] = InboxPipeline(
             service.storage.inbox,

@@ -18,6 +18,7 @@ from bot.channels.telegram.adapter import CHANNEL
 from bot.channels.telegram.ratelimit import retry_seconds
 from bot.channels.telegram.render import Outgoing
 from bot.core import Reply
+from bot.errors import StorageError
 
 if TYPE_CHECKING:
     from bot.channels.telegram.send import Sender
@@ -69,6 +70,8 @@ class ProactiveSending:
             raise SendFailure(kind, exc.message) from exc
         except TelegramError as exc:  # NetworkError, TimedOut, a 5xx from Telegram...
             raise SendFailure(SendErrorKind.TRANSIENT, f"{exc.__class__.__name__}: {exc}") from exc
+        except StorageError as exc:  # a certificate to send could not be read
+            raise SendFailure(SendErrorKind.TRANSIENT, f"database: {exc}") from exc
 
 
 __all__ = ["ProactiveSending"]

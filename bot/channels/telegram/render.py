@@ -16,6 +16,7 @@ from pathlib import Path
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardMarkupLimit, MessageLimit
 
+from bot.certificate.media import Kind, certificate_code
 from bot.channels.layout import EMPTY_TEXT, fitting_choices, layout
 from bot.channels.text import utf16_len
 from bot.core import ChannelCapabilities, Choice, Reply
@@ -36,21 +37,28 @@ CAPABILITIES = ChannelCapabilities(
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One Telegram call: a text message (with an optional keyboard) or a photo."""
+    """One Telegram call: a text message (with an optional keyboard), a photo, or a certificate
+    (its code, and "png" for the picture as a photo or "pdf" for the PDF as a document: read and
+    rendered when it is sent)."""
 
     text: str | None = None
     keyboard: InlineKeyboardMarkup | None = None
     photo: Path | None = None
+    certificate: tuple[str, Kind] | None = None
 
 
 def render(
     reply: Reply, media_root: Path, caps: ChannelCapabilities = CAPABILITIES
 ) -> list[Outgoing]:
-    """The messages that show one reply: its picture, then its text in pieces under
-    `caps.max_text`, the keyboard under the last piece (so the buttons sit below everything
-    they refer to); past `caps.max_buttons` choices, more keyboards follow."""
+    """The messages that show one reply: its picture (a certificate: its picture and its PDF),
+    then its text in pieces under `caps.max_text`, the keyboard under the last piece (so the
+    buttons sit below everything they refer to); past `caps.max_buttons` choices, more
+    keyboards follow."""
     units: list[Outgoing] = []
-    if reply.image:
+    code = certificate_code(reply.image)
+    if code is not None:
+        units += [Outgoing(certificate=(code, "png")), Outgoing(certificate=(code, "pdf"))]
+    elif reply.image:
         photo = _media(media_root, reply.image)
         if photo is not None:
             units.append(Outgoing(photo=photo))

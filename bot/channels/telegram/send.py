@@ -17,6 +17,8 @@ from typing import Protocol
 from telegram import InputFile
 from telegram.error import BadRequest, Forbidden
 
+from bot.certificate import CertificateFiles
+from bot.certificate.media import Kind
 from bot.channels.telegram.adapter import CHANNEL
 from bot.channels.telegram.client import ChannelBot
 from bot.channels.telegram.render import (
@@ -56,6 +58,8 @@ class Sender:
         storage: where a learner who blocked the bot is marked unreachable.
         media_root: the folder reply pictures are relative to.
         clock: the current time (UTC).
+        certificates: where certificates sent in chat are read and rendered (None: not sent).
+        public_url: the server's public address, where certificates' QR codes point.
     """
 
     def __init__(
@@ -64,8 +68,12 @@ class Sender:
         storage: Storage,
         media_root: Path,
         clock: Callable[[], datetime],
+        *,
+        certificates: CertificateFiles | None = None,
+        public_url: str = "",
     ) -> None:
         self.bot, self.storage, self.media_root, self.clock = bot, storage, media_root, clock
+        self.certificates, self.public_url = certificates, public_url
         self._photo_ids: dict[Path, str] = {}
         self._rendered: dict[Reply, list[Outgoing]] = {}
 
@@ -108,7 +116,15 @@ class Sender:
         return units
 
     async def send(self, chat_id: int, unit: Outgoing) -> None:
-        """One message: a text (with its keyboard) or a picture."""
+        """One message: a text (with its keyboard), a picture, or a certificate's file.
+
+        Raises:
+            TelegramError: as the Bot API call does.
+            StorageError: a certificate could not be read.
+        """
+        if unit.certificate is not None:
+            await self._send_certificate(chat_id, *unit.certificate)
+            return
         if unit.photo is None:
             await self.bot.send_text(chat_id, unit.text or EMPTY_TEXT, unit.keyboard)
             return
@@ -120,6 +136,21 @@ class Sender:
         sent = await self.bot.send_photo(chat_id, InputFile(content, filename=unit.photo.name))
         if sent.photo:
             self._photo_ids[unit.photo] = sent.photo[-1].file_id
+
+    async def _send_certificate(self, chat_id: int, code: str, kind: Kind) -> None:
+        """The certificate's picture as a photo, or its PDF as a document (uploaded: each
+        certificate is sent once, so there is no file id worth keeping)."""
+        found = None
+        if self.certificates is not None:
+            found = await self.certificates.file(code, kind, self.public_url)
+        if found is None:
+            log.warning("telegram: certificate %s not found; its %s is not sent", code, kind)
+            return
+        upload = InputFile(found.content, filename=found.filename)
+        if kind == "png":
+            await self.bot.send_photo(chat_id, upload)
+        else:
+            await self.bot.send_document(chat_id, upload)
 
 
 __all__ = ["Progress", "Sender"]

@@ -22,7 +22,7 @@ from bot.channels.webchat.adapter import CHANNEL, MAX_ID, to_inbound
 from bot.channels.webchat.render import CAPABILITIES, dumps, render_reply
 from bot.core import Reply
 from bot.errors import StorageError
-from bot.i18n import N_, translator
+from bot.i18n import N_, Translator, translator
 from bot.outbox import replies_of
 from bot.service import ConversationService, utc_now
 
@@ -83,7 +83,8 @@ class WebChatChannel:
 
     async def render(self, recipient: str, replies: tuple[Reply, ...]) -> list[dict[str, object]]:
         """The JSON bubbles for `replies`."""
-        return [render_reply(reply) for reply in replies]
+        t = translator(None, self.service.default_locale)
+        return [render_reply(reply, t) for reply in replies]
 
     async def send(self, recipient: str, payload: dict[str, object]) -> None:
         """The web chat cannot push; its outbox rows are shown by `session`.
@@ -120,8 +121,9 @@ class WebChatChannel:
             except StorageError as exc:
                 log.warning("web chat: queued messages not read (%s); shown next visit", exc)
                 taken = []
+            t = translator(self._locale(request), self.service.default_locale)
             for item in taken:
-                messages.extend(await self.render(token, replies_of(item.payload)))
+                messages.extend(render_reply(reply, t) for reply in replies_of(item.payload))
         return web.json_response({"returning": bool(token), "messages": messages}, dumps=dumps)
 
     async def receive(self, request: web.Request) -> web.Response:
@@ -151,15 +153,17 @@ class WebChatChannel:
             handled = await self.service.handle(message)
         except StorageError:
             log.exception("web chat message not processed: database unavailable")
-            return self._reply(503, self.service.unavailable_replies(locale), token)
+            return self._reply(503, self.service.unavailable_replies(locale), token, t)
         except Exception:
             # A bug must not show a stack trace to a learner; nothing of the message was stored.
             log.exception("web chat message failed")
-            return self._reply(500, self.service.unavailable_replies(locale), token)
-        return self._reply(200, handled.replies, token)
+            return self._reply(500, self.service.unavailable_replies(locale), token, t)
+        return self._reply(200, handled.replies, token, t)
 
-    def _reply(self, status: int, replies: tuple[Reply, ...], token: str) -> web.Response:
-        payload = {"replies": [render_reply(reply) for reply in replies]}
+    def _reply(
+        self, status: int, replies: tuple[Reply, ...], token: str, t: Translator
+    ) -> web.Response:
+        payload = {"replies": [render_reply(reply, t) for reply in replies]}
         response = web.json_response(payload, status=status, dumps=dumps)
         self._set_cookie(response, token)
         return response

@@ -4,16 +4,35 @@ from __future__ import annotations
 
 import json
 
+from bot.certificate.media import (
+    PDF_LINK,
+    VERIFY_LINK,
+    certificate_code,
+    pdf_path,
+    png_path,
+    verify_path,
+)
 from bot.core import ChannelCapabilities, Reply
+from bot.i18n import Translator, translator
 
 MEDIA_PATH = "/chat/media/"
 CAPABILITIES = ChannelCapabilities(buttons=True, max_buttons=12, polls=False, max_text=4000)
 
 
-def render_reply(reply: Reply) -> dict[str, object]:
-    """`{"text", "choices": [{"id", "label"}], "image"?}`; the picture as a URL of ours."""
+def render_reply(reply: Reply, t: Translator | None = None) -> dict[str, object]:
+    """`{"text", "choices": [{"id", "label"}], "image"?, "links"?}`; the picture as a URL of
+    ours. A certificate shows its picture, with links to its PDF and its verification page
+    (labels in `t`'s language)."""
     data = reply.to_json()
-    if reply.image:
+    code = certificate_code(reply.image)
+    if code is not None:
+        t = t or translator(None)
+        data["image"] = png_path(code)
+        data["links"] = [
+            {"url": pdf_path(code), "label": t.gettext(PDF_LINK)},
+            {"url": verify_path(code), "label": t.gettext(VERIFY_LINK)},
+        ]
+    elif reply.image:
         data["image"] = MEDIA_PATH + reply.image
     return data
 

@@ -33,7 +33,7 @@ from bot.channels.zalo_bot.adapter import (
     user_of,
 )
 from bot.channels.zalo_bot.client import BotClient, BotTransportError, ZaloBotError
-from bot.channels.zalo_bot.render import CAPABILITIES, render_reply
+from bot.channels.zalo_bot.render import CAPABILITIES, Photo, render_reply
 from bot.core import Reply
 from bot.errors import StorageError
 from bot.i18n import N_, translator
@@ -54,7 +54,7 @@ PROTECTED_TEXT = N_(
 )
 
 
-class ZaloBotChannel(InboxChannel[str]):
+class ZaloBotChannel(InboxChannel[str | Photo]):
     """The running Zalo Bot channel."""
 
     name = CHANNEL
@@ -73,6 +73,7 @@ class ZaloBotChannel(InboxChannel[str]):
         poll_timeout: int = POLL_TIMEOUT,
         poll_interval: float = 2.0,
         http_timeout: float = 15.0,
+        public_url: str = "",
     ) -> None:
         if webhook_url and not webhook_secret:
             raise ValueError("a Zalo Bot webhook needs a secret token")
@@ -81,6 +82,7 @@ class ZaloBotChannel(InboxChannel[str]):
             clock=clock,
             backoff=backoff,
             poll_interval=poll_interval,
+            public_url=public_url,
         )
         self.webhook_url = webhook_url
         self._secret = webhook_secret or ""
@@ -210,16 +212,24 @@ class ZaloBotChannel(InboxChannel[str]):
             return
         await self._deliver(f"in:{item.id}", chat, await self._handle(inbound))
 
-    async def render(self, recipient: str, replies: tuple[Reply, ...]) -> list[str]:
-        """The texts for `replies`, choices as numbered menus."""
-        return [text for reply in replies for text in render_reply(reply)]
+    async def render(self, recipient: str, replies: tuple[Reply, ...]) -> list[str | Photo]:
+        """The texts for `replies`, choices as numbered menus (and certificates' pictures)."""
+        locale, public_url = self.service.default_locale, self.public_url
+        return [
+            message
+            for reply in replies
+            for message in render_reply(reply, public_url=public_url, locale=locale)
+        ]
 
-    async def send_payload(self, recipient: str, payload: str) -> Delivery:
-        """One text message: rate limits and network errors are retried in place."""
+    async def send_payload(self, recipient: str, payload: str | Photo) -> Delivery:
+        """One text or picture: rate limits and network errors are retried in place."""
 
         async def attempt(_number: int) -> Delivery:
             try:
-                await self.client.send_message(recipient, payload)
+                if isinstance(payload, Photo):
+                    await self.client.send_photo(recipient, payload.url, payload.caption)
+                else:
+                    await self.client.send_message(recipient, payload)
             except ZaloBotError as exc:
                 if exc.rate_limited:
                     raise SendAgain(f"rate limited ({exc})", pause=True) from exc
@@ -253,6 +263,7 @@ def zalo_bot_channel(settings: Settings, service: ConversationService) -> ZaloBo
         api_base_url=settings.zalo_bot_api_base_url,
         webhook_url=settings.zalo_bot_webhook_url,
         webhook_secret=secret.get_secret_value() if secret else None,
+        public_url=settings.public_url,
     )
 
 

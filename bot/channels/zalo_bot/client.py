@@ -136,5 +136,13 @@ class BotClient:
         result = await self.call("sendMessage", {"chat_id": chat_id, "text": text})
         return str(result.get("message_id", "")) if isinstance(result, dict) else ""
 
+    async def send_photo(self, chat_id: str, url: str, caption: str = "") -> str:
+        """Send a picture that Zalo fetches from `url` (public); returns the message id."""
+        body = {"chat_id": chat_id, "photo": url}
+        if caption:
+            body["caption"] = caption
+        result = await self.call("sendPhoto", body)
+        return str(result.get("message_id", "")) if isinstance(result, dict) else ""
+
 
 __all__ = ["BotClient", "BotTransportError", "ZaloBotError"]

@@ -1,25 +1,57 @@
-"""Neutral replies -> Zalo Bot texts. The Bot Platform has no buttons (its capabilities say
+"""Neutral replies -> Zalo Bot messages. The Bot Platform has no buttons (its capabilities say
 so), so `layout` turns choices into a numbered menu ("1. …"); the core reads a typed "2",
 "2." or the option's words as that choice, so the adapter passes answers through as text.
+
+A certificate goes out as its picture by URL (`sendPhoto`: Zalo fetches it, so only from a
+public https address) followed by the text with the links to the picture, PDF and verification
+page.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from bot.certificate import certificate_code, with_links
+from bot.certificate.media import absolute, png_path
 from bot.channels.layout import EMPTY_TEXT, layout, menu
 from bot.core import ChannelCapabilities, Reply
+from bot.i18n import N_, translator
 
 MAX_TEXT = 2000  # counted in UTF-16 units, as on Zalo OA
 CAPABILITIES = ChannelCapabilities(
     buttons=False, max_buttons=0, polls=False, max_text=MAX_TEXT, proactive_window=None
 )
+CAPTION = N_("Your certificate of completion")
 
 
-def render_reply(reply: Reply, caps: ChannelCapabilities = CAPABILITIES) -> list[str]:
-    """The texts to send for one reply, in order, each within `caps.max_text` UTF-16 units.
+@dataclass(frozen=True)
+class Photo:
+    """A picture Zalo fetches from `url` (sendPhoto), with a short caption."""
 
-    Pictures are not sent yet (sendPhoto needs a public URL).
+    url: str
+    caption: str
+
+
+def render_reply(
+    reply: Reply,
+    caps: ChannelCapabilities = CAPABILITIES,
+    *,
+    public_url: str = "",
+    locale: str | None = None,
+) -> list[str | Photo]:
+    """The messages to send for one reply, in order: texts within `caps.max_text` UTF-16 units
+    and, for a certificate on a public https server, its picture first.
+
+    Lesson pictures are not sent yet (sendPhoto needs a public URL).
     """
-    return [bubble.text for bubble in layout(reply, caps)] or [EMPTY_TEXT]
+    t = translator(locale)
+    messages: list[str | Photo] = []
+    code = certificate_code(reply.image)
+    if code is not None and public_url.startswith("https://"):
+        messages.append(Photo(absolute(public_url, png_path(code)), t.gettext(CAPTION)))
+    reply = with_links(reply, public_url, t)
+    messages.extend(bubble.text for bubble in layout(reply, caps))
+    return messages or [EMPTY_TEXT]
 
 
-__all__ = ["CAPABILITIES", "MAX_TEXT", "menu", "render_reply"]
+__all__ = ["CAPABILITIES", "MAX_TEXT", "Photo", "menu", "render_reply"]

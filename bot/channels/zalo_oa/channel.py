@@ -86,12 +86,14 @@ class ZaloOAChannel(InboxChannel[dict[str, Any]]):
         lease: timedelta = LEASE,
         max_buttons: int = MAX_BUTTONS,
         http_timeout: float = 15.0,
+        public_url: str = "",
     ) -> None:
         super().__init__(
             service,
             clock=clock,
             backoff=backoff,
             poll_interval=poll_interval,
+            public_url=public_url,
         )
         self.app_id = app_id
         self.max_event_age = max_event_age
@@ -255,7 +257,9 @@ class ZaloOAChannel(InboxChannel[dict[str, Any]]):
         return [
             payload
             for reply in replies
-            for payload in render_reply(recipient, reply, locale, self.capabilities)
+            for payload in render_reply(
+                recipient, reply, locale, self.capabilities, public_url=self.public_url
+            )
         ]
 
     async def send_payload(self, recipient: str, payload: dict[str, Any]) -> Delivery:
@@ -359,6 +363,7 @@ def zalo_oa_channel(settings: Settings, service: ConversationService) -> ZaloOAC
         refresh_token=refresh,
         api_base_url=settings.zalo_oa_api_base_url,
         oauth_base_url=settings.zalo_oauth_base_url,
+        public_url=settings.public_url,
     )
 
 

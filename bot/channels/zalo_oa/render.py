@@ -12,6 +12,7 @@ import unicodedata
 from datetime import timedelta
 from typing import Any
 
+from bot.certificate import with_links
 from bot.channels.layout import EMPTY_TEXT, Bubble, layout
 from bot.core import ChannelCapabilities, Choice, Reply
 from bot.i18n import translator
@@ -53,13 +54,18 @@ def render_reply(
     reply: Reply,
     locale: str | None = None,
     caps: ChannelCapabilities = CAPABILITIES,
+    *,
+    public_url: str = "",
 ) -> list[dict[str, Any]]:
     """The `/v3.0/oa/message/cs` bodies for one reply, in sending order.
 
     Buttons ride on the last text piece; more than `caps.max_buttons` choices continue in extra
-    messages. Pictures are not sent yet (they need a public URL or an upload).
+    messages. Lesson pictures are not sent yet (they need a public URL or an upload); a
+    certificate is sent as the links to its picture, PDF and verification page on `public_url`.
     """
-    more = translator(locale).gettext("More choices:")
+    t = translator(locale)
+    more = t.gettext("More choices:")
+    reply = with_links(reply, public_url, t)
     bubbles = layout(reply, caps, more=more) or [Bubble(EMPTY_TEXT)]
     messages: list[dict[str, Any]] = []
     for bubble in bubbles:

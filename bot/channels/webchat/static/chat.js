@@ -16,18 +16,42 @@
 
   function scrollDown() { log.scrollTop = log.scrollHeight; }
 
-  function bubble(text, who, image) {
+  function bubble(text, who, image, links) {
     const div = document.createElement("div");
     div.className = "msg " + who;
     if (image) {
       const img = document.createElement("img");
       img.src = image; img.alt = "";
-      div.appendChild(img);
+      img.addEventListener("load", scrollDown);
+      if (links && links.length) {
+        // A document (a certificate): tapping the picture opens it full size.
+        const full = document.createElement("a");
+        full.href = image; full.target = "_blank"; full.rel = "noopener";
+        full.appendChild(img);
+        div.appendChild(full);
+      } else {
+        div.appendChild(img);
+      }
     }
     div.appendChild(document.createTextNode(text));
+    // Files to open or download (a certificate's PDF, its verification page).
+    (links || []).forEach((link) => {
+      const a = document.createElement("a");
+      a.className = "file";
+      a.href = link.url;
+      a.target = "_blank";
+      a.rel = "noopener";
+      a.textContent = link.label;
+      div.appendChild(a);
+    });
     log.appendChild(div);
     scrollDown();
     return div;
+  }
+
+  function showReply(reply) {
+    bubble(reply.text, "bot", reply.image, reply.links);
+    showChoices(reply.choices);
   }
 
   function disableOldChoices() {
@@ -76,10 +100,7 @@
       typing.remove();
       pending = null;
       disableOldChoices();
-      (data.replies || []).forEach((reply) => {
-        bubble(reply.text, "bot", reply.image);
-        showChoices(reply.choices);
-      });
+      (data.replies || []).forEach(showReply);
     } catch (err) {
       typing.remove();
       pending = message;
@@ -108,10 +129,7 @@
       const session = await r.json();
       returning = session.returning;
       // What the bot sent while the page was closed (announcements, reminders), shown once.
-      (session.messages || []).forEach((reply) => {
-        bubble(reply.text, "bot", reply.image);
-        showChoices(reply.choices);
-      });
+      (session.messages || []).forEach(showReply);
     } catch (err) { /* offline: show the greeting */ }
     if (returning) {
       send({ text: "/start" });
