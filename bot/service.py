@@ -6,7 +6,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from weakref import WeakValueDictionary
 from zoneinfo import ZoneInfo
@@ -14,11 +14,13 @@ from zoneinfo import ZoneInfo
 from bot.batching import BatchWriter
 from bot.content import Catalog
 from bot.core import Context, InboundMessage, Reply, handle
+from bot.core.context import LinkResult
+from bot.core.link_flow import link_code_typed
 from bot.core.messages import replies_from_json
 from bot.errors import StorageError
 from bot.i18n import translator
 from bot.places import Places
-from storage import SavedTurn, Storage, TurnKey, dumps_replies
+from storage import LoadedTurn, SavedTurn, Storage, TurnKey, UnitOfWork, dumps_replies
 
 log = logging.getLogger(__name__)
 
@@ -92,9 +94,16 @@ class ConversationService:
             return await self._writer.submit(message)
 
     async def _run(self, batch: list[InboundMessage]) -> list[Handled | Exception]:
-        """One transaction for a batch of messages from different learners."""
+        """One transaction for a batch of messages from different learners.
+
+        Two turns of one learner (linked apps writing at once) never share a transaction, nor
+        does a link code with anything else: the merge it makes changes a learner another turn
+        of the batch may have loaded. Such turns are set aside and run alone afterwards, in
+        order, each in a transaction of its own.
+        """
         keys = [TurnKey(m.channel, m.user_ref, m.message_id) for m in batch]
-        results: list[Handled | Exception] = []
+        results: list[Handled | Exception | None] = [None] * len(batch)
+        later: list[int] = []
         async with self.storage.unit_of_work(self.clock()) as uow:
             turns = await self.storage.turns.load(uow, keys)
             ctx = Context(
@@ -105,26 +114,58 @@ class ConversationService:
                 places=self.places,
             )
             saves: list[SavedTurn] = []
-            for message, turn in zip(batch, turns, strict=True):
+            learners: set[int] = set()
+            for index, (message, turn) in enumerate(zip(batch, turns, strict=True)):
                 if turn.duplicate is not None:
-                    results.append(Handled(_replies_from_json(turn.duplicate.response), True))
+                    results[index] = Handled(_replies_from_json(turn.duplicate.response), True)
                     continue
                 assert turn.learner is not None
+                code = link_code_typed(turn.learner.state, message)
+                if turn.learner.id in learners or (code is not None and len(batch) > 1):
+                    later.append(index)
+                    continue
+                turn_ctx = ctx
+                if code is not None:
+                    turn, turn_ctx = await self._redeem(uow, turn, message, code, ctx)
+                assert turn.learner is not None
+                learners.add(turn.learner.id)
                 try:
-                    outcome = handle(turn.learner.state, message, ctx)
+                    outcome = handle(turn.learner.state, message, turn_ctx)
                 except Exception as exc:  # noqa: BLE001 - a bug for one message, not the batch
                     log.exception("the engine failed on %r; nothing was recorded for it", message)
-                    results.append(exc)
+                    results[index] = exc
                     continue
                 response = None
                 if message.message_id:
                     response = dumps_replies([reply.to_json() for reply in outcome.replies])
                 saves.append(SavedTurn(turn, outcome.state, outcome.events, response))
-                results.append(Handled(outcome.replies, learner_public_id=turn.learner.public_id))
+                results[index] = Handled(outcome.replies, learner_public_id=turn.learner.public_id)
             await self.storage.turns.save(
                 uow, saves, content_version=self.catalog.version, module_of=self._module_of
             )
-        return results
+        for index in later:
+            try:
+                [results[index]] = await self._run([batch[index]])
+            except Exception as exc:  # noqa: BLE001 - as the writer would answer it
+                results[index] = exc
+        return [result for result in results if result is not None]
+
+    async def _redeem(
+        self, uow: UnitOfWork, turn: LoadedTurn, message: InboundMessage, code: str, ctx: Context
+    ) -> tuple[LoadedTurn, Context]:
+        """Check a typed link code; when it links, the turn is the merged learner's."""
+        assert turn.learner is not None
+        redeemed = await self.storage.links.redeem(
+            uow, code, channel=message.channel, learner_id=turn.learner.id
+        )
+        if redeemed.learner is not None:
+            turn = replace(
+                turn,
+                learner=redeemed.learner,
+                consent_version=redeemed.consent_version,
+                consent_at=redeemed.consent_at,
+            )
+        return turn, replace(ctx, link=LinkResult(redeemed.status, code))
 
     def unavailable_replies(self, locale: str | None = None) -> tuple[Reply, ...]:
         """The friendly answer when the database is down: nothing was lost, try again soon."""

@@ -9,6 +9,7 @@ from storage.certificates import CertificateRecord, Certificates, normalise_code
 from storage.identities import Identities, Reach
 from storage.inbox import MAX_ERROR, MAX_EVENT_KEY, Inbox, InboxItem
 from storage.leader import LeaderLock
+from storage.links import Links, Redemption
 from storage.maintenance import Pruned, Retention
 from storage.migrate import current_revision, head_revision, upgrade
 from storage.outbox import STATUSES as OUTBOX_STATUSES
@@ -31,11 +32,13 @@ __all__ = [
     "InboxItem",
     "LeaderLock",
     "LearnerRecord",
+    "Links",
     "LoadedTurn",
     "Outbox",
     "OutboxItem",
     "Pruned",
     "Reach",
+    "Redemption",
     "RefreshJournal",
     "Retention",
     "SavedTurn",

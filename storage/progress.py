@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 
 from bot.core.events import (
     CertificateIssued,
@@ -100,6 +100,13 @@ async def record_milestone(
             )
         )
     else:
+        # Six digits repeat in time: a used or expired row with the same code makes room.
+        await conn.execute(
+            delete(link_t).where(
+                link_t.c.code == event.code,
+                or_(link_t.c.used_at.is_not(None), link_t.c.expires_at <= now),
+            )
+        )
         await conn.execute(
             insert(link_t).values(
                 code=event.code,
@@ -234,9 +241,10 @@ async def _completion(
 
 
 async def erase_learner(uow: UnitOfWork, learner_id: int) -> None:
-    """Delete a learner's personal data: answers, progress, identities, queued messages,
-    reminders fired, certificates (the only place a name is kept) and link codes. Completion
-    events stay, no longer linked, with their commune and group, so anonymous totals hold."""
+    """Delete a learner's personal data: answers, progress, identities (every app linked with
+    /lienket: one learner is one person), queued messages, reminders fired, certificates (the
+    only place a name is kept) and link codes. Completion events stay, no longer linked, with
+    their commune and group, so anonymous totals hold."""
     conn = uow.connection
     await conn.execute(
         update(completion_t).where(completion_t.c.learner_id == learner_id).values(learner_id=None)

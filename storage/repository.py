@@ -7,6 +7,7 @@
     ├── identities  who a learner is on a channel, and whether they can be reached
     ├── tokens      rotating platform credentials (storage/tokens.py)
     ├── locks       which process leads a job or a channel (storage/leader.py)
+    ├── links       link codes: redeeming one merges two apps' learners (storage/links.py)
     ├── retention   deleting what is no longer needed (storage/maintenance.py)
     └── certificates  issued certificates, read by their code (storage/certificates.py)
 
@@ -31,10 +32,13 @@ from storage.db import create_engine_for
 from storage.errors import mapped
 from storage.tables import (
     answer_t,
+    certificate_t,
     completion_t,
+    fire_t,
     identity_t,
     inbox_t,
     learner_t,
+    link_t,
     outbox_t,
     processed_t,
     progress_t,
@@ -71,6 +75,7 @@ class Storage:
         from storage.identities import Identities
         from storage.inbox import Inbox
         from storage.leader import Locks
+        from storage.links import Links
         from storage.maintenance import RetentionRepository
         from storage.outbox import Outbox
         from storage.tokens import Tokens
@@ -85,6 +90,7 @@ class Storage:
         self.locks = Locks(self)
         self.retention = RetentionRepository(self)
         self.certificates = Certificates(self)
+        self.links = Links(self)
 
     @classmethod
     def open(cls, url: str) -> Storage:
@@ -174,6 +180,9 @@ class Storage:
                 completion_t,
                 inbox_t,
                 outbox_t,
+                fire_t,
+                certificate_t,
+                link_t,
             )
         }
         chosen = tables[table]

@@ -197,6 +197,9 @@ async def _load_turns(uow: UnitOfWork, keys: Sequence[TurnKey]) -> list[LoadedTu
         )
         .join(learner_t, identity_t.c.learner_id == learner_t.c.id)
         .where(identity_t.c.external_id.in_(sorted({e for _c, e in identities})))
+        # PostgreSQL: a learner linked to two apps has two identity locks; the row lock makes
+        # two processes take its turns one after the other (SQLite has one writer anyway).
+        .with_for_update(of=learner_t)
     )
     found = {
         (r.channel, r.external_id): r for r in rows if (r.channel, r.external_id) in identities

@@ -14,6 +14,7 @@ from bot.core.consent import agree, decline, erase, privacy
 from bot.core.events import LocaleChanged
 from bot.core.help_and_progress import show_help, show_progress
 from bot.core.lesson_flow import continue_lesson, next_lesson, open_lesson
+from bot.core.link_flow import enter_code, show_link
 from bot.core.navigation import back_from_detour, detour, go
 from bot.core.outcome import Outcome
 from bot.core.profile_flow import (
@@ -30,8 +31,11 @@ from bot.core.state import Mode
 from bot.core.turn import Turn
 
 # Actions open before consent: deciding about it needs them. Erasing is open too, so a learner
-# can always remove what little is stored.
-WITHOUT_CONSENT = frozenset({"agree", "decline", "privacy", "help", "language", "erase"})
+# can always remove what little is stored. Linking too: a new app links before agreeing there
+# (the agreement given on the other app applies; see `bot.core.link_flow`).
+WITHOUT_CONSENT = frozenset(
+    {"agree", "decline", "privacy", "help", "language", "erase", "link", "link_enter"}
+)
 
 
 def _handlers(turn: Turn) -> dict[str, Callable[[], None]]:
@@ -70,6 +74,8 @@ def _handlers(turn: Turn) -> dict[str, Callable[[], None]]:
         "vneid_done": lambda: report_vneid(turn),
         "review": lambda: start_review(turn),
         "review_later": lambda: skip_review(turn),
+        "link": lambda: show_link(turn),
+        "link_enter": lambda: enter_code(turn),
     }
 
 

@@ -94,7 +94,16 @@ def choices(turn: Turn) -> list[tuple[str, str]]:
         return [("menu", _("Back to menu"))]
     if mode is Mode.HANDBOOK_ANSWER:
         return _handbook_choices(turn)
+    if mode is Mode.LINK:
+        entered = [("link_enter", _("I have a code from another app"))]
+        return (entered if link_code_shown(turn) else []) + [("menu", _("Menu"))]
     return []
+
+
+def link_code_shown(turn: Turn) -> bool:
+    """Whether the link screen shows a code that still works (else it waits for one)."""
+    expires = turn.state.link_expires_at
+    return turn.state.link_code is not None and expires is not None and expires > turn.ctx.now
 
 
 def rendered_choices(turn: Turn) -> tuple[Choice, ...]:

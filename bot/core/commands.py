@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.core.actions import act
 from bot.core.consent import welcome_back
 from bot.core.handbook_flow import ask_handbook
+from bot.core.link_flow import LINK_COMMANDS
 from bot.core.navigation import unchanged
 from bot.core.outcome import Outcome
 from bot.core.turn import Turn
@@ -43,6 +44,7 @@ COMMANDS = {
     "ontap": "review",
     "on_tap": "review",
     "review": "review",
+    **dict.fromkeys(LINK_COMMANDS, "link"),
 }
 # Typed text (folded) that works like a command when it is no answer on screen.
 KEYWORDS = {
@@ -61,6 +63,7 @@ KEYWORDS = {
     "chung nhan": "certificate",
     "on tap": "review",
     "on lai": "review",
+    "lien ket": "link",
 }
 # An unknown command is echoed back this long at most.
 ECHO_CHARS = 32

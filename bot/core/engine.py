@@ -17,6 +17,7 @@ from bot.core.commands import KEYWORDS, command
 from bot.core.consent import first_contact
 from bot.core.context import Context
 from bot.core.handbook_flow import HANDBOOK_HITS, ask_handbook
+from bot.core.link_flow import answer_link, link_code_typed, not_a_code
 from bot.core.messages import InboundMessage, InputKind
 from bot.core.navigation import unchanged
 from bot.core.outcome import Outcome
@@ -52,6 +53,8 @@ def _route(turn: Turn) -> Outcome:
     """Answer the input: a command, a button tap, or typed text."""
     message = turn.message
     kind = message.kind
+    if turn.ctx.link is not None or link_code_typed(turn.before, message) is not None:
+        return answer_link(turn, turn.ctx.link)
     if turn.state.mode is Mode.NEW:
         return first_contact(turn)
     if kind is InputKind.UNSUPPORTED:
@@ -133,6 +136,8 @@ def _text(turn: Turn, raw: str) -> Outcome:
         hits = turn.ctx.catalog.handbook.search(text, HANDBOOK_HITS)
         if hits and hits[0].confident:
             return ask_handbook(turn, text, hits)
+    if state.mode is Mode.LINK:
+        return not_a_code(turn)
     if state.mode is Mode.CONSENT:
         return unchanged(turn, turn._("Please tap “I agree” or “I do not agree” first."))
     return unchanged(

@@ -118,8 +118,13 @@ def streak_line(turn: Turn) -> str:
 
 
 def progress_choices(turn: Turn) -> list[tuple[str, str]]:
-    """Retry the first quiz not passed yet, review now, back to the menu."""
+    """Learn on, retry the first quiz not passed yet, review now, back to the menu."""
     found = []
+    state = turn.state
+    upcoming = turn.ctx.catalog.next_lesson(state.lesson_id, frozenset(state.passed))
+    if upcoming is not None:
+        label = turn._("Learn: {title}").format(title=short(upcoming.title, LINE_CHARS))
+        found.append(("next_lesson", label))
     retry = to_retry(turn)
     if retry:
         label = turn._("🔁 Retry: {title}").format(title=short(retry[0].title, LINE_CHARS))

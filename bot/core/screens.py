@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from bot.core.catalog import bubbles
-from bot.core.choices import rendered_choices
+from bot.core.choices import link_code_shown, rendered_choices
 from bot.core.messages import Reply
 from bot.core.profile_menus import PROFILE_MODES, profile_texts
 from bot.core.progress_screens import offer_texts, progress_texts
@@ -104,7 +104,27 @@ def _prompt_texts(turn: Turn, full: bool) -> tuple[list[str], str | None]:
         if not full:
             return [_("Type another question, or tap a button.")], None
         return [f"📖 {entry.question}\n\n{entry.answer}"], None
+    if mode is Mode.LINK:
+        return [_link_text(turn, full)], None
     return [_("What would you like to do?")], None
+
+
+def _link_text(turn: Turn, full: bool) -> str:
+    code = turn.state.link_code
+    if code is not None and link_code_shown(turn):
+        if not full:
+            return turn._("Your link code is {code}. Type it on your other app.").format(code=code)
+        return turn._(
+            "🔗 Your link code: {code}\n\nOn your other app (Telegram, Zalo or the web chat), "
+            "type /lienket {code} — or just the code. It works once, within 15 minutes. Then "
+            "your progress is one, on both apps."
+        ).format(code=code)
+    if not full:
+        return turn._("Type the 6-digit code from your other app, or tap “Menu”.")
+    return turn._(
+        "Type the 6-digit code from your other app. No code yet? Type /lienket on that app "
+        "to get one."
+    )
 
 
 def _question_texts(turn: Turn, full: bool) -> list[str]:

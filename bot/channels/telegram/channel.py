@@ -82,6 +82,7 @@ COMMAND_MENUS: dict[str, tuple[tuple[str, str], ...]] = {
         ("sotay", N_("Handbook: questions and answers")),
         ("ngonngu", N_("Change language")),
         ("trogiup", N_("Help")),
+        ("lienket", N_("Link your other apps")),
         ("xoadulieu", N_("Delete my data")),
     ),
     "en": (
@@ -91,6 +92,7 @@ COMMAND_MENUS: dict[str, tuple[tuple[str, str], ...]] = {
         ("handbook", N_("Handbook: questions and answers")),
         ("language", N_("Change language")),
         ("help", N_("Help")),
+        ("link", N_("Link your other apps")),
         ("delete", N_("Delete my data")),
     ),
 }
