@@ -10,8 +10,16 @@ from storage.inbox import MAX_ERROR, MAX_EVENT_KEY, Inbox, InboxItem
 from storage.leader import LeaderLock
 from storage.maintenance import Pruned, Retention
 from storage.migrate import current_revision, head_revision, upgrade
+from storage.outbox import EXPIRES_AT as OUTBOX_EXPIRES_AT
 from storage.outbox import STATUSES as OUTBOX_STATUSES
 from storage.outbox import Outbox, OutboxItem
+from storage.reminders import (
+    ReminderCandidate,
+    ReminderFilter,
+    ReminderFire,
+    Reminders,
+    reminder_key,
+)
 from storage.repository import Storage, UnitOfWork, dumps_replies
 from storage.tokens import NO_EXPIRY, Claim, RefreshJournal, TokenPair, TokenStore
 from storage.turns import Duplicate, LearnerRecord, LoadedTurn, SavedTurn, TurnKey
@@ -20,6 +28,7 @@ __all__ = [
     "MAX_ERROR",
     "MAX_EVENT_KEY",
     "NO_EXPIRY",
+    "OUTBOX_EXPIRES_AT",
     "OUTBOX_STATUSES",
     "Claim",
     "Duplicate",
@@ -34,6 +43,10 @@ __all__ = [
     "Pruned",
     "Reach",
     "RefreshJournal",
+    "ReminderCandidate",
+    "ReminderFilter",
+    "ReminderFire",
+    "Reminders",
     "Retention",
     "SavedTurn",
     "Storage",
@@ -45,5 +58,6 @@ __all__ = [
     "current_revision",
     "dumps_replies",
     "head_revision",
+    "reminder_key",
     "upgrade",
 ]

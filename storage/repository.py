@@ -7,6 +7,7 @@
     ├── identities  who a learner is on a channel, and whether they can be reached
     ├── tokens      rotating platform credentials (storage/tokens.py)
     ├── locks       which process leads a job or a channel (storage/leader.py)
+    ├── reminders   who may be due a reminder; each fire recorded once (storage/reminders.py)
     └── retention   deleting what is no longer needed (storage/maintenance.py)
 
 Nothing outside `storage/` sees an engine, a connection or a table: callers get plain records
@@ -31,6 +32,7 @@ from storage.errors import mapped
 from storage.tables import (
     answer_t,
     completion_t,
+    fire_t,
     identity_t,
     inbox_t,
     learner_t,
@@ -71,6 +73,7 @@ class Storage:
         from storage.leader import Locks
         from storage.maintenance import RetentionRepository
         from storage.outbox import Outbox
+        from storage.reminders import Reminders
         from storage.tokens import Tokens
         from storage.turns import Turns
 
@@ -81,6 +84,7 @@ class Storage:
         self.identities = Identities(self)
         self.tokens = Tokens(self)
         self.locks = Locks(self)
+        self.reminders = Reminders(self)
         self.retention = RetentionRepository(self)
 
     @classmethod
@@ -171,6 +175,7 @@ class Storage:
                 completion_t,
                 inbox_t,
                 outbox_t,
+                fire_t,
             )
         }
         chosen = tables[table]
