@@ -2,6 +2,7 @@
 
     outbox:<channel>   every `outbox_interval` s: send the channel's due outbox rows
                        (announcements, reminders, nudges), `bot/outbox/drainer.py`
+    reminders          every minute: queue the reminders due now (`bot/reminders/job.py`)
     <channel>:<job>    what a channel asks for (Zalo OA: refresh its access token)
     prune              every night at 03:30 local time: delete expired rows (`bot/maintenance.py`)
 
@@ -75,6 +76,11 @@ class Scheduler:
             drainer = OutboxDrainer(self.storage, channel, clock=self.clock)
             self.drainers[channel.name] = drainer
             self._every(f"outbox:{channel.name}", self.outbox_interval, drainer.drain, first=True)
+
+    def add_jobs(self, jobs: Iterable[PeriodicJob]) -> None:
+        """Run each job every `job.seconds` (first run after one period), led by one process."""
+        for job in jobs:
+            self._every(job.name, job.seconds, job.run, first=False)
 
     def _every(
         self, name: str, seconds: float, run: Callable[[], Awaitable[object]], *, first: bool

@@ -12,8 +12,16 @@ from storage.leader import LeaderLock
 from storage.links import Links, Redemption
 from storage.maintenance import Pruned, Retention
 from storage.migrate import current_revision, head_revision, upgrade
+from storage.outbox import EXPIRES_AT as OUTBOX_EXPIRES_AT
 from storage.outbox import STATUSES as OUTBOX_STATUSES
 from storage.outbox import Outbox, OutboxItem
+from storage.reminders import (
+    ReminderCandidate,
+    ReminderFilter,
+    ReminderFire,
+    Reminders,
+    reminder_key,
+)
 from storage.repository import Storage, UnitOfWork, dumps_replies
 from storage.tokens import NO_EXPIRY, Claim, RefreshJournal, TokenPair, TokenStore
 from storage.turns import Duplicate, LearnerRecord, LoadedTurn, SavedTurn, TurnKey
@@ -22,6 +30,7 @@ __all__ = [
     "MAX_ERROR",
     "MAX_EVENT_KEY",
     "NO_EXPIRY",
+    "OUTBOX_EXPIRES_AT",
     "OUTBOX_STATUSES",
     "CertificateRecord",
     "Certificates",
@@ -40,6 +49,10 @@ __all__ = [
     "Reach",
     "Redemption",
     "RefreshJournal",
+    "ReminderCandidate",
+    "ReminderFilter",
+    "ReminderFire",
+    "Reminders",
     "Retention",
     "SavedTurn",
     "Storage",
@@ -52,5 +65,6 @@ __all__ = [
     "dumps_replies",
     "head_revision",
     "normalise_code",
+    "reminder_key",
     "upgrade",
 ]

@@ -3,11 +3,11 @@ replies that could not go out at once, drained per channel by the scheduler's jo
 
 A row's life: `pending` (due at `not_before`) -> `sending` (claimed by one drainer until
 `claimed_until`) -> `sent`, `skipped` (the learner cannot be reached: blocked, outside the
-platform's window) or `dead` (the last try failed; `retry_dead` brings it back). A claim is
-committed before the platform is called, so no row is sent twice by two drainers; a drainer
-that dies mid-send leaves its claims to expire, and the next drainer sends them (a send cut
-mid-flight may repeat once). Unique `dedupe_key`s make enqueueing the same message twice
-harmless.
+platform's window; or the message's time ran out, `EXPIRES_AT`) or `dead` (the last try failed;
+`retry_dead` brings it back). A claim is committed before the platform is called, so no row is
+sent twice by two drainers; a drainer that dies mid-send leaves its claims to expire, and the
+next drainer sends them (a send cut mid-flight may repeat once). Unique `dedupe_key`s make
+enqueueing the same message twice harmless.
 """
 
 from __future__ import annotations
@@ -18,15 +18,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 
-from storage.db import insert_ignore
+from storage.db import as_utc, insert_ignore
 from storage.repository import Storage, UnitOfWork
 from storage.tables import identity_t, learner_t, outbox_t
 
 MAX_ERROR = 2000
 MAX_DEDUPE_KEY = 160
 STATUSES = ("pending", "sending", "sent", "skipped", "dead")
+# The payload key of the time (ISO 8601, UTC) after which a message is no longer worth sending
+# (a reminder after quiet hours begin): such a row is skipped, never sent late.
+EXPIRES_AT = "expires_at"
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,23 @@ class OutboxItem:
     kind: str
     attempts: int
 
+    @property
+    def expires_at(self) -> datetime | None:
+        """When the message stops being worth sending (None: never). An unreadable time
+        counts as none: the message is sent rather than lost."""
+        raw = self.payload.get(EXPIRES_AT)
+        if not isinstance(raw, str):
+            return None
+        try:
+            return as_utc(datetime.fromisoformat(raw))
+        except ValueError:
+            return None
+
+    def expired(self, now: datetime) -> bool:
+        """Whether it is too late to send the message."""
+        expires = self.expires_at
+        return expires is not None and now >= expires
+
 
 def _item(row: Any) -> OutboxItem:
     return OutboxItem(
@@ -54,7 +74,7 @@ def _item(row: Any) -> OutboxItem:
     )
 
 
-def _row(
+def outbox_row(
     *,
     channel: str,
     recipient: str,
@@ -65,6 +85,7 @@ def _row(
     dedupe_key: str | None,
     not_before: datetime | None,
 ) -> dict[str, Any]:
+    """One new outbox row's values (for `storage/` modules that queue messages in bulk)."""
     return {
         "channel": channel,
         "recipient": recipient,
@@ -77,6 +98,38 @@ def _row(
         "not_before": not_before or now,
         "created_at": now,
     }
+
+
+def reachable_identities(*conditions: ColumnElement[bool]) -> Select[tuple[int, str, str]]:
+    """(learner_id, channel, external_id): for each consenting learner, the identity to write
+    to first: the one they wrote on last, among those no platform marked unreachable and that
+    match `conditions` (on `identity_t` or `learner_t`). Learners with none are absent."""
+    ranked = (
+        select(
+            identity_t.c.learner_id,
+            identity_t.c.channel,
+            identity_t.c.external_id,
+            func.row_number()
+            .over(
+                partition_by=identity_t.c.learner_id,
+                order_by=(
+                    identity_t.c.last_inbound_at.desc().nulls_last(),
+                    identity_t.c.id.desc(),
+                ),
+            )
+            .label("rank"),
+        )
+        .join(learner_t, learner_t.c.id == identity_t.c.learner_id)
+        .where(
+            learner_t.c.consent_version.is_not(None),
+            identity_t.c.unreachable_since.is_(None),
+            *conditions,
+        )
+        .subquery()
+    )
+    return select(ranked.c.learner_id, ranked.c.channel, ranked.c.external_id).where(
+        ranked.c.rank == 1
+    )
 
 
 class Outbox:
@@ -103,7 +156,7 @@ class Outbox:
 
         Returns its row id, or None if `dedupe_key` was used before.
         """
-        row = _row(
+        row = outbox_row(
             channel=channel,
             recipient=recipient,
             payload=payload,
@@ -162,41 +215,19 @@ class Outbox:
         Raises:
             StorageError: nothing was queued.
         """
-        ranked = (
-            select(
-                identity_t.c.learner_id,
-                identity_t.c.channel,
-                identity_t.c.external_id,
-                func.row_number()
-                .over(
-                    partition_by=identity_t.c.learner_id,
-                    order_by=(
-                        identity_t.c.last_inbound_at.desc().nulls_last(),
-                        identity_t.c.id.desc(),
-                    ),
-                )
-                .label("rank"),
-            )
-            .join(learner_t, learner_t.c.id == identity_t.c.learner_id)
-            .where(
-                learner_t.c.consent_version.is_not(None),
-                identity_t.c.unreachable_since.is_(None),
-            )
-        )
+        conditions: list[ColumnElement[bool]] = []
         if channel is not None:
-            ranked = ranked.where(identity_t.c.channel == channel)
+            conditions.append(identity_t.c.channel == channel)
         if exclude_channels:
-            ranked = ranked.where(identity_t.c.channel.not_in(list(exclude_channels)))
-        chosen = ranked.subquery()
-        query = select(chosen.c.learner_id, chosen.c.channel, chosen.c.external_id).where(
-            chosen.c.rank == 1
-        )
+            conditions.append(identity_t.c.channel.not_in(list(exclude_channels)))
+        chosen = reachable_identities(*conditions).subquery()
+        query = select(chosen.c.learner_id, chosen.c.channel, chosen.c.external_id)
         async with self._storage.unit_of_work(now) as uow:
             recipients = (await uow.connection.execute(query.order_by(chosen.c.learner_id))).all()
             if not recipients:
                 return 0
             rows = [
-                _row(
+                outbox_row(
                     channel=r.channel,
                     recipient=r.external_id,
                     payload=payload,
@@ -263,7 +294,8 @@ class Outbox:
 
     async def take(self, channel: str, recipient: str, now: datetime) -> list[OutboxItem]:
         """The due rows for one recipient, marked sent in the same transaction: for a channel
-        without push (the web chat), whose page shows them when it opens."""
+        without push (the web chat), whose page shows them when it opens. Rows whose time ran
+        out (`EXPIRES_AT`) are marked skipped instead, and not returned."""
         query = (
             select(outbox_t)
             .where(
@@ -275,14 +307,22 @@ class Outbox:
             .order_by(outbox_t.c.id)
         )
         async with self._storage.unit_of_work(now) as uow:
-            rows = (await uow.connection.execute(query)).mappings().all()
-            if rows:
+            items = [_item(r) for r in (await uow.connection.execute(query)).mappings()]
+            live = [item for item in items if not item.expired(now)]
+            stale = [item.id for item in items if item.expired(now)]
+            if live:
                 await uow.connection.execute(
                     update(outbox_t)
-                    .where(outbox_t.c.id.in_([r["id"] for r in rows]))
+                    .where(outbox_t.c.id.in_([item.id for item in live]))
                     .values(status="sent", sent_at=now, claimed_until=None)
                 )
-        return [_item(r) for r in rows]
+            if stale:
+                await uow.connection.execute(
+                    update(outbox_t)
+                    .where(outbox_t.c.id.in_(stale))
+                    .values(status="skipped", claimed_until=None, last_error="expired unseen")
+                )
+        return live
 
     async def mark_sent(self, item_id: int, now: datetime) -> None:
         """The platform accepted the message."""
@@ -365,4 +405,4 @@ class Outbox:
         return int(result.rowcount)
 
 
-__all__ = ["STATUSES", "Outbox", "OutboxItem"]
+__all__ = ["EXPIRES_AT", "STATUSES", "Outbox", "OutboxItem", "outbox_row", "reachable_identities"]

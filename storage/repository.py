@@ -8,6 +8,7 @@
     ├── tokens      rotating platform credentials (storage/tokens.py)
     ├── locks       which process leads a job or a channel (storage/leader.py)
     ├── links       link codes: redeeming one merges two apps' learners (storage/links.py)
+    ├── reminders   who may be due a reminder; each fire recorded once (storage/reminders.py)
     ├── retention   deleting what is no longer needed (storage/maintenance.py)
     └── certificates  issued certificates, read by their code (storage/certificates.py)
 
@@ -78,6 +79,7 @@ class Storage:
         from storage.links import Links
         from storage.maintenance import RetentionRepository
         from storage.outbox import Outbox
+        from storage.reminders import Reminders
         from storage.tokens import Tokens
         from storage.turns import Turns
 
@@ -88,6 +90,7 @@ class Storage:
         self.identities = Identities(self)
         self.tokens = Tokens(self)
         self.locks = Locks(self)
+        self.reminders = Reminders(self)
         self.retention = RetentionRepository(self)
         self.certificates = Certificates(self)
         self.links = Links(self)

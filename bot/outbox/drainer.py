@@ -7,7 +7,8 @@ rows in order. What became of each row:
 
     sent       the platform accepted every payload
     skipped    the learner cannot be reached now (blocked, unfollowed, outside the platform's
-               window): not tried, counted, and the identity is marked until they write again
+               window): not tried, counted, and the identity is marked until they write again;
+               or the message's time ran out (a reminder still queued when quiet hours begin)
     pending    rate limited (due again after the platform's `retry_after`, no try counted) or a
                transient failure (due again after the back-off's next delay)
     dead       the platform refused it for good, or the last try failed: `hocvuso outbox
@@ -132,6 +133,10 @@ class OutboxDrainer:
         if not replies:
             await outbox.mark_dead(item.id, self.clock(), "the payload holds no message")
             return "dead"
+        if item.expired(self.clock()):
+            log.info("%s outbox row %d skipped: expired at %s", name, item.id, item.expires_at)
+            await outbox.mark_skipped(item.id, self.clock(), f"expired at {item.expires_at}")
+            return "skipped"
         blocked = await self.channel.proactive_block(item.recipient, self.clock())
         if blocked:
             log.info("%s outbox row %d skipped: %s", name, item.id, blocked)
