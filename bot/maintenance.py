@@ -48,12 +48,15 @@ async def _prune(storage: Storage, kept: Retention, now: datetime) -> Pruned | N
     else:
         log.info(
             "maintenance: deleted %d processed inbox events, %d processed-message keys "
-            "(older than %d days) and %d sent outbox messages (older than %d days)",
+            "(older than %d days), %d sent outbox messages and %d reminder records (older "
+            "than %d days) and %d used or expired link codes",
             pruned.inbox_events,
             pruned.processed_messages,
             kept.keys.days,
             pruned.outbox_messages,
+            pruned.reminder_fires,
             kept.sent.days,
+            pruned.link_codes,
         )
     return pruned
 

@@ -17,12 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Table, and_, delete, select
+from sqlalchemy import ColumnElement, Table, and_, delete, or_, select
 
 from storage.repository import Storage
-from storage.tables import inbox_t, outbox_t, processed_t
+from storage.tables import fire_t, inbox_t, link_t, outbox_t, processed_t
 
 BATCH = 2000
+# A used or expired link code is kept a day, so "this code was already used" can still be told.
+LINK_GRACE = timedelta(days=1)
 LOCK_NAME = "maintenance"
 
 
@@ -41,11 +43,19 @@ class Pruned:
     inbox_events: int
     processed_messages: int
     outbox_messages: int
+    reminder_fires: int = 0  # older than the sent-message retention: their messages are gone
+    link_codes: int = 0  # used or expired a day ago
 
     @property
     def total(self) -> int:
         """All rows deleted."""
-        return self.inbox_events + self.processed_messages + self.outbox_messages
+        return (
+            self.inbox_events
+            + self.processed_messages
+            + self.outbox_messages
+            + self.reminder_fires
+            + self.link_codes
+        )
 
 
 async def prune(
@@ -81,9 +91,17 @@ async def prune(
             now,
             batch,
         )
+        fires = await _delete(storage, fire_t, fire_t.c.created_at < sent_before, now, batch)
+        links = await _delete(
+            storage,
+            link_t,
+            or_(link_t.c.used_at < now - LINK_GRACE, link_t.c.expires_at < now - LINK_GRACE),
+            now,
+            batch,
+        )
     finally:
         await lock.release()
-    return Pruned(inbox, processed, outbox)
+    return Pruned(inbox, processed, outbox, fires, links)
 
 
 async def _delete(

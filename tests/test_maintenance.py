@@ -199,3 +199,55 @@ async def test_a_job_that_starts_after_shutdown_does_nothing(sqlite_storage: Sto
     await scheduler.shutdown()
     await late
     assert ran == []
+
+
+async def test_prune_deletes_old_reminder_records_and_spent_link_codes(storage: Storage) -> None:
+    from storage.tables import fire_t, learner_t, link_t
+
+    async with storage.unit_of_work(NOW) as uow:
+        learner_id = (
+            await uow.connection.execute(
+                insert(learner_t).returning(learner_t.c.id),
+                {
+                    "public_id": "p1",
+                    "state": "{}",
+                    "created_at": NOW,
+                    "updated_at": NOW,
+                    "last_seen_at": NOW,
+                },
+            )
+        ).scalar_one()
+        await uow.connection.execute(
+            insert(fire_t),
+            [
+                {"learner_id": learner_id, "kind": "reminder", "day": day, "created_at": at}
+                for day, at in (
+                    ((NOW - 31 * DAY).date(), NOW - 31 * DAY),
+                    ((NOW - 2 * DAY).date(), NOW - 2 * DAY),
+                )
+            ],
+        )
+        await uow.connection.execute(
+            insert(link_t),
+            [
+                {
+                    "code": code,
+                    "learner_id": learner_id,
+                    "created_at": NOW - 3 * DAY,
+                    "expires_at": expires,
+                    "used_at": used,
+                }
+                for code, expires, used in (
+                    ("111111", NOW - 2 * DAY, None),  # expired two days ago
+                    ("222222", NOW + DAY, NOW - 2 * DAY),  # used two days ago
+                    ("333333", NOW - timedelta(hours=1), None),  # just expired: kept a day
+                    ("444444", NOW + timedelta(minutes=10), None),  # still valid
+                )
+            ],
+        )
+    pruned = await storage.retention.prune(NOW, Retention())
+    assert pruned is not None and (pruned.reminder_fires, pruned.link_codes) == (1, 2)
+    async with storage.reading() as conn:
+        days = list(await conn.scalars(select(fire_t.c.day)))
+        codes = sorted(await conn.scalars(select(link_t.c.code)))
+    assert days == [(NOW - 2 * DAY).date()] and codes == ["333333", "444444"]

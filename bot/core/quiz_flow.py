@@ -180,3 +180,10 @@ def _milestones(turn: Turn, lesson_id: str) -> None:
                     module=module.title if module else event.module_id
                 )
             )
+        else:
+            turn.say(
+                turn._(
+                    "🎓 You have finished the whole course, well done! Tap “Get my "
+                    "certificate” to receive your certificate."
+                )
+            )
