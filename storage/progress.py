@@ -79,9 +79,11 @@ async def record_milestone(
         )
 
     if isinstance(event, ModuleCompleted):
-        await completion("module_completed", event.module_id, event.module_id)
+        if not await _recorded(uow, learner_id, "module_completed", event.module_id):
+            await completion("module_completed", event.module_id, event.module_id)
     elif isinstance(event, CourseCompleted):
-        await completion("course_completed", "", "")
+        if not await _recorded(uow, learner_id, "course_completed", ""):
+            await completion("course_completed", "", "")
     elif isinstance(event, OfficialCertificationReported):
         await conn.execute(
             update(learner_t).where(learner_t.c.id == learner_id).values(vneid_reported_at=now)
@@ -115,6 +117,21 @@ async def record_milestone(
                 expires_at=event.expires_at,
             )
         )
+
+
+async def _recorded(uow: UnitOfWork, learner_id: int, kind: str, module_id: str) -> bool:
+    """Whether this learner's module or course completion is already recorded (a learner
+    completes each once, even when two linked apps' progress meets)."""
+    found = await uow.connection.scalar(
+        select(completion_t.c.id)
+        .where(
+            completion_t.c.learner_id == learner_id,
+            completion_t.c.kind == kind,
+            completion_t.c.module_id == module_id,
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 async def record_progress(

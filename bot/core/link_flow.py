@@ -21,6 +21,7 @@ from bot.core.choices import link_code_shown
 from bot.core.context import LinkResult, LinkStatus
 from bot.core.events import LinkCodeIssued
 from bot.core.messages import InboundMessage, InputKind
+from bot.core.milestones import complete
 from bot.core.navigation import go, unchanged
 from bot.core.outcome import Outcome
 from bot.core.state import LearnerState, Mode
@@ -93,6 +94,7 @@ def answer_link(turn: Turn, result: LinkResult | None) -> Outcome:
         # The state is already the merged learner's: the code is spent, the menu is next.
         turn.state.link_code = None
         turn.state.link_expires_at = None
+        turn.events.extend(complete(turn.ctx.catalog, turn.state.passed))
         turn.say(
             turn._(
                 "Linked! Your progress is shared between your apps now: continue on whichever "

@@ -26,3 +26,18 @@ def reached(
     if all(item.id in passed for item in catalog.lessons):
         found.append(CourseCompleted())
     return found
+
+
+def complete(catalog: Catalog, passed: Collection[str]) -> list[ModuleCompleted | CourseCompleted]:
+    """Every module (and the course) that `passed` completes: after two apps' progress is
+    merged, what neither app completed alone may be complete now. Storage records each at
+    most once per learner, so naming one already recorded adds nothing."""
+    found: list[ModuleCompleted | CourseCompleted] = [
+        ModuleCompleted(module.id)
+        for module in catalog.modules
+        if (lessons := [item.id for item in catalog.lessons if item.module == module.id])
+        and all(item in passed for item in lessons)
+    ]
+    if catalog.lessons and all(item.id in passed for item in catalog.lessons):
+        found.append(CourseCompleted())
+    return found

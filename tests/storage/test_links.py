@@ -240,3 +240,26 @@ async def test_two_apps_of_one_learner_in_one_batch_run_one_after_the_other(
     state = await storage.learner_state("telegram", "t1")
     assert state is not None and state.mode is Mode.MODULE and state.module_id == "A"
     assert state.turn == before.turn + 2
+
+
+async def test_what_two_apps_complete_together_is_recorded_once(
+    svc: ConversationService, storage: Storage
+) -> None:
+    from sqlalchemy import update
+
+    from storage.tables import learner_t
+
+    await say(svc, "webchat", "w1", *PASS_A1)  # A1 here, A2 (the rest of module A) there
+    await say(svc, "telegram", "t1", "/start", "1")
+    other = await learner_id(storage, "telegram", "t1")
+    passed_a2 = LearnerState(mode=Mode.MENU, consent=True, passed=["A2"]).to_json()
+    async with storage.unit_of_work(svc.clock()) as uow:
+        await uow.connection.execute(
+            update(learner_t).where(learner_t.c.id == other).values(state=passed_a2)
+        )
+    code = await new_code(svc, storage, "webchat", "w1")
+    await say(svc, "telegram", "t1", f"/lienket {code}")
+    kinds = [e["kind"] for e in await storage.completion_events()]
+    assert kinds.count("module_completed") == 1 and kinds.count("course_completed") == 1
+    await say(svc, "webchat", "w1", "/menu")  # nothing is recorded again afterwards
+    assert [e["kind"] for e in await storage.completion_events()] == kinds
