@@ -4,8 +4,9 @@ Bot API on 127.0.0.1."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from bot.channels.telegram.channel import TelegramChannel, TelegramOptions
 from bot.channels.telegram.ratelimit import ChatRateLimiter
 from bot.content import Catalog
 from bot.places.data import load_places
-from bot.service import ConversationService
+from bot.service import ConversationService, utc_now
 from bot.settings import Settings
 from bot.web import build_app
 from storage import Storage
@@ -130,6 +131,7 @@ async def running_bot(
     limiter: ChatRateLimiter | None = None,
     options: TelegramOptions | None = None,
     start: bool = True,
+    clock: Callable[[], datetime] = utc_now,
 ) -> AsyncIterator[Harness]:
     """The channel wired as `hocvuso run` wires it, on a free port of 127.0.0.1."""
     port = free_port()
@@ -141,7 +143,7 @@ async def running_bot(
         telegram_webhook_url=f"http://127.0.0.1:{port}/telegram/webhook" if webhook else None,
         telegram_webhook_secret=SECRET if webhook else None,
     )
-    service = ConversationService(storage, catalog, places=load_places())
+    service = ConversationService(storage, catalog, places=load_places(), clock=clock)
     channel = TelegramChannel(
         settings,
         service,
