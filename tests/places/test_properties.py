@@ -55,7 +55,13 @@ def test_every_commune_is_found_by_its_own_name_within_its_province(
     commune, text, _with_kind = typed
     found = PLACES.search(text, province=commune.province_code)
     assert commune in found.communes, (text, found)
-    assert found.exact >= 1 and found.communes[0].name.casefold() == commune.name.casefold()
+    first = found.communes[0].name
+    decomposed = unicodedata.normalize("NFD", text)
+    if not any(unicodedata.category(c) == "Mn" for c in decomposed) and "đ" not in text.lower():
+        # Typed without accents: "van lang" names Xã Văn Lang and Xã Văn Lăng alike.
+        assert found.exact >= 1 and fold(first) == fold(commune.name)
+    else:
+        assert found.exact >= 1 and first.casefold() == commune.name.casefold()
 
 
 @PROPERTY
@@ -96,3 +102,10 @@ def test_any_text_gives_a_well_formed_answer(text: str) -> None:
     assert len(set(found.communes)) == len(found.communes)
     assert found.exact <= found.total
     assert not (found.communes and found.unknown)
+
+
+def test_names_that_fold_alike_are_both_offered_when_typed_without_accents() -> None:
+    found = PLACES.search("van lang", province="19")
+    assert {c.name for c in found.communes} == {"Xã Văn Lang", "Xã Văn Lăng"}
+    assert found.exact == 2  # the learner picks: neither is guessed
+    assert PLACES.search("Văn Lăng", province="19").communes[0].name == "Xã Văn Lăng"
