@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from bot.certificate.pdf import render_pdf
 from bot.certificate.png import render_png
 from bot.core import Catalog, Reply
+from bot.core.certificate_flow import certificate_image
 from bot.i18n import N_, Translator
 from storage import CertificateRecord, Storage, normalise_code
 
@@ -37,11 +38,6 @@ Kind = Literal["png", "pdf"]
 LINKS = N_("Your certificate:\nPicture: {png}\nPDF: {pdf}\nCheck it: {verify}")
 PDF_LINK = N_("Download the certificate (PDF)")
 VERIFY_LINK = N_("Check the certificate")
-
-
-def certificate_image(code: str) -> str:
-    """The `Reply.image` that stands for the certificate with this code."""
-    return f"{PREFIX}{code}.png"
 
 
 def certificate_code(image: str | None) -> str | None:
