@@ -11,10 +11,7 @@ from bot.core.outcome import Outcome
 from bot.core.profile_menus import reminder_label
 from bot.core.state import AgeBand, Mode, ReminderSlot, TargetGroup
 from bot.core.turn import Turn
-from bot.text import fold
 
-# Typed words that mean "I don't know" or "skip" at the commune question.
-SKIP_WORDS = frozenset({"khong biet", "bo qua", "skip", "khong ro", "dont know", "i dont know"})
 # The order of the questions; each answer moves to the next one.
 CHAIN = (Mode.PROFILE_PLACE, Mode.PROFILE_GROUP, Mode.PROFILE_AGE, Mode.PROFILE_REMINDER)
 
@@ -61,7 +58,7 @@ def type_place(turn: Turn, text: str) -> Outcome:
     """A commune (or province) name typed at the commune question: search the place index."""
     state, places = turn.state, turn.ctx.places
     found = places.search(text, province=state.place_province, limit=5)
-    if found.unknown or fold(text) in SKIP_WORDS:
+    if found.unknown:  # "không biết", "bỏ qua": the place search knows these words
         choose(turn, "skip")
         return turn.outcome()
     if found.named and found.province is not None and not found.communes:
