@@ -21,7 +21,7 @@ class Mode(StrEnum):
     QUIZ_DONE = "quiz_done"
     CONFIRM_ERASE = "confirm_erase"
     LANGUAGE = "language"
-    HANDBOOK = "handbook"  # "Bạn muốn hỏi gì?": the next typed text is searched
+    HANDBOOK = "handbook"  # "Bác muốn hỏi gì?": the next typed text is searched
     HANDBOOK_ANSWER = "handbook_answer"  # one handbook answer shown, with the other hits
     # The profile, asked right after consent and changed with /hoso.
     PROFILE_PLACE = "profile_place"  # "Which commune?": the next typed text is searched

@@ -20,7 +20,7 @@ from tests.web.test_webchat_browser import ARTIFACTS, HAVE_CHROMIUM, click, phon
 
 pytestmark = pytest.mark.browser
 
-TEXT = "Chúc mừng bạn đã hoàn thành khóa học! Đây là giấy chứng nhận của bạn."
+TEXT = "Chúc mừng bác đã hoàn thành khóa học! Đây là giấy chứng nhận của bác."
 
 
 async def test_the_certificate_in_the_web_chat_and_on_its_page(

@@ -32,7 +32,7 @@ from tests.telegram.conftest import running_bot as running_telegram
 from tests.zalo.conftest import BotLearner
 from tests.zalo.conftest import running_bot as running_zalo_bot
 
-TEXT = "Chúc mừng bạn đã hoàn thành khóa học! Đây là giấy chứng nhận của bạn."
+TEXT = "Chúc mừng bác đã hoàn thành khóa học! Đây là giấy chứng nhận của bác."
 REPLY = Reply(TEXT, (Choice("9:menu", "Về menu"),), certificate_image(CODE))
 PUBLIC = "https://hocvuso.example.vn"
 
@@ -139,7 +139,7 @@ def test_zalo_oa_sends_the_links_as_text() -> None:
 def test_zalo_bot_sends_the_picture_by_url_only_from_a_public_https_address() -> None:
     photo, text = render_bot(REPLY, public_url=PUBLIC, locale="vi")
     assert photo == Photo(
-        f"{PUBLIC}/certificate/{CODE}.png", "Giấy chứng nhận hoàn thành khóa học của bạn"
+        f"{PUBLIC}/certificate/{CODE}.png", "Giấy chứng nhận hoàn thành khóa học của bác"
     )
     assert (
         isinstance(text, str) and f"{PUBLIC}/verify/{CODE}" in text and text.endswith("1. Về menu")

@@ -127,7 +127,7 @@ def test_ambiguous_answer_without_diacritics_asks_again() -> None:
     dialog.tap("Bài thử hai")
     dialog.tap("Làm bài kiểm tra")
     dialog.text("ma")  # Má or Mà?
-    assert "Bạn muốn chọn đáp án nào" in dialog.said
+    assert "Bác muốn chọn đáp án nào" in dialog.said
     assert [label for _id, label in dialog.choices] == ["Má", "Mà"]
     assert not any(isinstance(e, QuestionAnswered) for e in dialog.events)
     dialog.text("má")
@@ -214,7 +214,7 @@ def test_welcome_back_resumes_the_current_step(dialog: Dialog) -> None:
     dialog.start_lesson_one()
     dialog.tap("Tiếp tục")
     dialog.command("start")
-    assert "Chào mừng bạn quay lại" in dialog.said
+    assert "Chào mừng bác quay lại" in dialog.said
     assert "Bong bóng thứ hai." in dialog.said
 
 

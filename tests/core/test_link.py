@@ -93,7 +93,7 @@ def test_i_have_a_code_waits_for_it_and_refuses_other_text(dialog: LinkDialog) -
     agreed(dialog).text("/lienket")
     dialog.tap("Tôi có mã")
     assert dialog.state.mode is Mode.LINK and dialog.state.link_code is None
-    assert "Bạn hãy gõ mã 6 chữ số từ ứng dụng kia" in dialog.said
+    assert "Bác hãy gõ mã 6 chữ số từ ứng dụng kia" in dialog.said
     before = dialog.state
     dialog.text("xin chào")
     assert "Mã liên kết gồm 6 chữ số" in dialog.said and dialog.state == before
@@ -121,7 +121,7 @@ def test_linked_answers_with_the_menu_of_the_merged_learner(dialog: LinkDialog) 
     [
         (LinkStatus.UNKNOWN, "Mình không tìm thấy mã này"),
         (LinkStatus.EXPIRED, "Mã này đã hết hạn"),
-        (LinkStatus.SAME, "Mã này đã là của bạn ở đây rồi"),
+        (LinkStatus.SAME, "Mã này đã là của bác ở đây rồi"),
     ],
 )
 def test_a_code_that_does_not_link_changes_nothing(
@@ -133,7 +133,7 @@ def test_a_code_that_does_not_link_changes_nothing(
     dialog.text("/lienket 123456")
     assert sentence in dialog.said and dialog.state == before
     assert dialog.last is not None and not dialog.last.events
-    assert "Mã liên kết của bạn là 246810" in dialog.said  # the screen again, in short
+    assert "Mã liên kết của bác là 246810" in dialog.said  # the screen again, in short
 
 
 def test_a_new_app_may_link_before_agreeing_there(dialog: LinkDialog) -> None:

@@ -97,7 +97,7 @@ def test_module_and_course_completed_once_each(dialog: Dialog) -> None:
     assert of(dialog, CourseCompleted) == [CourseCompleted()]
     kinds = [type(e).__name__ for e in dialog.last.events] if dialog.last else []
     assert kinds[-3:] == ["QuizFinished", "ModuleCompleted", "CourseCompleted"]
-    assert "🏅 Bạn đã học xong chủ đề “Làm quen điện thoại”!" in dialog.said
+    assert "🏅 Bác đã học xong chủ đề “Làm quen điện thoại”!" in dialog.said
     assert dialog.state.mode is Mode.QUIZ_DONE
     # Passing again completes nothing again.
     take_a1(dialog, A1_RIGHT)
@@ -131,7 +131,7 @@ def test_a_missed_question_comes_due_on_schedule_and_is_offered_at_the_next_sess
     dialog.advance(minutes=31)
     dialog.command("start")
     assert dialog.state.mode is Mode.REVIEW_OFFER
-    assert "Chào mừng bạn quay lại" in dialog.said and "🧠 Ôn lại 1 câu?" in dialog.said
+    assert "Chào mừng bác quay lại" in dialog.said and "🧠 Ôn lại 1 câu?" in dialog.said
     assert [label for _id, label in dialog.choices] == ["Ôn ngay", "Để sau"]
 
     dialog.tap("Ôn ngay")
@@ -148,7 +148,7 @@ def test_a_missed_question_comes_due_on_schedule_and_is_offered_at_the_next_sess
     assert review.due <= dialog.now + timedelta(days=MAX_INTERVAL_DAYS)
     assert dialog.state.reviews[0].due == review.due
     assert dialog.state.attempts == {"A1": 1}  # no quiz attempt
-    assert "✅" in dialog.said and "Ôn xong: bạn trả lời đúng 1/1 câu." in dialog.said
+    assert "✅" in dialog.said and "Ôn xong: bác trả lời đúng 1/1 câu." in dialog.said
     assert dialog.state.mode is Mode.MENU
 
 
@@ -178,7 +178,7 @@ def test_review_a_wrong_answer_comes_back_soon_and_each_answer_type_works(
     ]
     assert reviews[0].due == dialog.now + STEP
     assert all(r.due >= dialog.now + timedelta(days=1) for r in reviews[1:])
-    assert "Ôn xong: bạn trả lời đúng 3/4 câu." in dialog.said
+    assert "Ôn xong: bác trả lời đúng 3/4 câu." in dialog.said
     assert "sẽ sớm quay lại" in dialog.said
 
 
@@ -308,7 +308,7 @@ def test_a_new_session_needs_a_pause_or_a_new_day(dialog: Dialog) -> None:
 def test_streak_over_consecutive_days_and_a_warm_welcome_after_a_break(dialog: Dialog) -> None:
     read_a1(dialog)  # day 1: a lesson read is a step
     assert of(dialog, LessonCompleted) == [LessonCompleted("A1")]
-    assert "🌱 Hôm nay bạn đã hoàn thành một bước. Giỏi lắm!" in dialog.said
+    assert "🌱 Hôm nay bác đã hoàn thành một bước. Giỏi lắm!" in dialog.said
     dialog.tap("Làm bài kiểm tra")
     for answer in A1_RIGHT:
         dialog.text(answer)
@@ -326,17 +326,17 @@ def test_streak_over_consecutive_days_and_a_warm_welcome_after_a_break(dialog: D
 
     dialog.advance(days=3)
     dialog.text("/tiendo")  # no step for two days: the best run, and an invitation
-    assert "Kỷ lục của bạn: 3 ngày học liên tiếp" in dialog.said
+    assert "Kỷ lục của bác: 3 ngày học liên tiếp" in dialog.said
     assert "mất" not in dialog.said  # nothing about a lost streak
     take_a1(dialog, A1_RIGHT)
-    assert "🌱 Chào mừng bạn quay lại!" in dialog.said
+    assert "🌱 Chào mừng bác quay lại!" in dialog.said
     assert dialog.state.streak.model_dump() == {
         "current": 1,
         "best": 3,
         "last_day": dialog.now.date(),
     }
     dialog.text("/tiendo")
-    assert "🔥 1 ngày học liên tiếp. Kỷ lục của bạn: 3 ngày." in dialog.said
+    assert "🔥 1 ngày học liên tiếp. Kỷ lục của bác: 3 ngày." in dialog.said
 
 
 def test_a_review_round_is_a_step_for_the_streak(dialog: Dialog) -> None:
@@ -355,7 +355,7 @@ def test_a_review_round_is_a_step_for_the_streak(dialog: Dialog) -> None:
 def test_progress_report_shows_bars_modules_retries_reviews_and_streak(dialog: Dialog) -> None:
     dialog.text("/tiendo")
     assert dialog.replies[-1].text == (
-        "📊 Tiến độ của bạn\n"
+        "📊 Tiến độ của bác\n"
         "░░░░░░░░░░ 0/2 bài học (0%)\n"
         "\n"
         "A. Làm quen điện thoại ░░ 0/2\n"
@@ -367,7 +367,7 @@ def test_progress_report_shows_bars_modules_retries_reviews_and_streak(dialog: D
     dialog.advance(hours=2)
     dialog.text("/tiendo")
     assert dialog.replies[-1].text == (
-        "📊 Tiến độ của bạn\n"
+        "📊 Tiến độ của bác\n"
         "▓▓▓▓▓▓▓▓▓▓ 2/2 bài học (100%)\n"
         "\n"
         "A. Làm quen điện thoại ▓▓ 2/2 ✅\n"

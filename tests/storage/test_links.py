@@ -111,7 +111,7 @@ async def test_codes_expire_work_once_and_never_link_to_oneself(
     await say(svc, "webchat", "w1", "/start", "1")
     code = await new_code(svc, storage, "webchat", "w1")
     same = await say(svc, "webchat", "w1", f"/lienket {code}")
-    assert "đã là của bạn ở đây rồi" in said(same)
+    assert "đã là của bác ở đây rồi" in said(same)
 
     clock.now += timedelta(minutes=15)
     expired = await say(svc, "telegram", "t1", "/start", f"/lienket {code}")
@@ -126,7 +126,7 @@ async def test_codes_expire_work_once_and_never_link_to_oneself(
     [used] = [row for row in await storage.rows("link_code") if row["code"] == code]
     assert used["used_at"] is not None
     # Typed again on the app it linked: already one learner.
-    assert "đã là của bạn" in said(await say(svc, "telegram", "t1", f"/lienket {code}"))
+    assert "đã là của bác" in said(await say(svc, "telegram", "t1", f"/lienket {code}"))
 
 
 async def test_a_reissued_code_replaces_a_dead_row_with_the_same_digits(

@@ -59,7 +59,7 @@ async def test_full_journey_with_buttons_and_one_typed_answer(
         profile = await lan.tap(VIETNAMESE_AGREE)
         assert "xã, phường nào" in profile[-1].text
         menu = await lan.tap("Bỏ qua phần này")
-        assert "Bạn muốn làm gì" in menu[-1].text
+        assert "Bác muốn làm gì" in menu[-1].text
         lesson = await lan.tap("Học bài: Bài thử một")
         assert "Bong bóng thứ nhất." in lesson[-1].text
         assert "Bong bóng thứ hai." in (await lan.tap("Tiếp tục"))[-1].text
@@ -386,7 +386,7 @@ async def test_a_held_send_does_not_block_other_learners_and_order_is_kept(
     texts = fake_api.texts_to(slow)
     assert len(texts) == 4
     assert texts[:2] == fake_api.texts_to(quick)  # /start: the welcome, then the consent prompt
-    assert texts[2].startswith("Trước khi học, mình cần bạn đồng ý")  # then /menu's answer
+    assert texts[2].startswith("Trước khi học, mình cần bác đồng ý")  # then /menu's answer
 
 
 async def test_many_sends_are_in_flight_at_once(

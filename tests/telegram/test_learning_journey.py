@@ -52,7 +52,7 @@ async def test_fail_then_pass_review_comes_due_and_the_streak_grows(
             return texts(said)
 
         failed = await take_quiz(ALL_WRONG)
-        assert "Bạn được 0/4 điểm" in failed and "thử lại" in failed
+        assert "Bác được 0/4 điểm" in failed and "thử lại" in failed
         progress = texts(await lan.say("/tiendo"))
         assert "nên làm lại" in progress and "1 ngày" in progress  # a failed quiz is a step too
         await lan.tap("Menu")

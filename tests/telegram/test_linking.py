@@ -48,7 +48,7 @@ async def test_link_on_telegram_shares_web_chat_progress_and_erasure_removes_bot
     await set_profile(storage, identity["learner_id"], place)
     for text in PASS_A1[2:]:
         await web_learner.say(text)
-    assert "Bạn đã qua bài này" in web_learner.said
+    assert "Bác đã qua bài này" in web_learner.said
     await web_learner.say("/lienket")
     found = re.search(r"/lienket (\d{6})", web_learner.said)
     assert found, web_learner.said

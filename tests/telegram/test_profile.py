@@ -34,7 +34,7 @@ async def test_commune_typed_with_or_without_accents_then_group_age_and_reminder
         await lan.tap("Người dân")
         await lan.tap("Từ 60 tuổi")
         done = await lan.tap("Buổi sáng")
-        assert "/hoso" in done[0].text and "Bạn muốn làm gì" in done[-1].text
+        assert "/hoso" in done[0].text and "Bác muốn làm gì" in done[-1].text
         shown = await lan.say("/hoso")
         assert "Phường Ba Đình, Hà Nội" in shown[-1].text
     row = await learner_row(storage, 5_100_001)
@@ -58,7 +58,7 @@ async def test_an_ambiguous_name_lists_five_places_with_their_province(
         offered = await lan.say("tan phu")
         assert "Có " in offered[0].text and "Tân Phú, Đồng Nai" in offered[0].text
         pick = offered[-1]
-        assert "Nơi nào là của bạn" in pick.text
+        assert "Nơi nào là của bác" in pick.text
         places_offered = [(label, data) for label, data in pick.buttons if ":place." in data]
         assert len(places_offered) == 5
         provinces = {label.rsplit("(", 1)[1] for label, _data in places_offered}
@@ -82,7 +82,7 @@ async def test_skipping_keeps_everything_unknown(
         await lan.tap("Bỏ qua")
         await lan.tap("Bỏ qua")
         done = await lan.tap("Không cần nhắc")
-        assert "Bạn muốn làm gì" in done[-1].text
+        assert "Bác muốn làm gì" in done[-1].text
     row = await learner_row(storage, 5_100_003)
     assert [row[key] for key in ("commune_code", "target_group", "age_band")] == [None] * 3
     assert row["reminder_slot"] == "off"

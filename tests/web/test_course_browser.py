@@ -67,7 +67,7 @@ async def pass_every_lesson(learner: Learner, catalog: Catalog) -> None:
         assert quiz is not None
         for question in quiz.questions:
             await answer_right(learner, question)
-        assert "Bạn đã qua bài này" in learner.said, (lesson.id, learner.said)
+        assert "Bác đã qua bài này" in learner.said, (lesson.id, learner.said)
 
 
 async def test_the_whole_course_ends_with_a_certificate_on_a_phone(
@@ -97,7 +97,7 @@ async def test_the_whole_course_ends_with_a_certificate_on_a_phone(
             await page.locator(".msg").first.wait_for()  # the session is open
             await page.wait_for_function("() => !document.querySelector('.typing')")
             await type_answer(page, "/tiendo")
-            report = page.locator(".msg", has_text="Tiến độ của bạn").last
+            report = page.locator(".msg", has_text="Tiến độ của bác").last
             await report.wait_for()
             text = await report.inner_text()
             total = len(catalog.lessons)

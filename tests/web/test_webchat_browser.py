@@ -106,7 +106,7 @@ async def test_learner_clicks_through_lesson_one(
                         await click(page, step.label)
                     else:
                         await type_answer(page, step.text or "")
-            await page.wait_for_selector("text=Bạn đã qua bài này")
+            await page.wait_for_selector("text=Bác đã qua bài này")
             shot = tmp_path / "webchat-360x740.png"
             await page.screenshot(path=str(shot))
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -114,7 +114,7 @@ async def test_learner_clicks_through_lesson_one(
 
             # Reload: the cookie brings the learner back where they were.
             await page.reload()
-            await page.wait_for_selector("text=Chào mừng bạn quay lại")
+            await page.wait_for_selector("text=Chào mừng bác quay lại")
             await browser.close()
     finally:
         server.stop()
@@ -149,13 +149,13 @@ async def test_an_announcement_shows_when_the_page_opens_again(
                 await store.close()
             await page.reload()
             await page.wait_for_selector(f"text={text}")
-            await page.wait_for_selector("text=Chào mừng bạn quay lại")
+            await page.wait_for_selector("text=Chào mừng bác quay lại")
             shot = tmp_path / "webchat-announcement-360x740.png"
             await page.screenshot(path=str(shot))
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             shutil.copy(shot, ARTIFACTS / shot.name)
             await page.reload()  # shown once
-            await page.wait_for_selector("text=Chào mừng bạn quay lại")
+            await page.wait_for_selector("text=Chào mừng bác quay lại")
             assert await page.locator(f"text={text}").count() == 0
             await browser.close()
     finally:

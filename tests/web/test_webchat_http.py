@@ -114,14 +114,14 @@ async def test_learner_finishes_lesson_one_and_resumes_after_a_crash(
         server.stop()
         server = BotProcess(db_url, server.port).start()
         await learner.say("/start")
-        assert "Chào mừng bạn quay lại" in learner.said
+        assert "Chào mừng bác quay lại" in learner.said
         assert quiz.questions[half].prompt in learner.said
 
         for steps in plan[half:]:
             for step in steps:
                 await (learner.tap(step.label) if step.label else learner.say(step.text or ""))
             assert "✅" in learner.replies[0]["text"], learner.said
-        assert "Bạn đã qua bài này" in learner.said
+        assert "Bác đã qua bài này" in learner.said
         await learner.say("/tiendo")
         assert f"1/{len(catalog.lessons)}" in learner.said
     finally:

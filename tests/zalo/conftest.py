@@ -169,7 +169,7 @@ class ZaloLearner:
                 await (self.choose(step.label) if step.label else self.say(step.text or ""))
             verdict = "❌" if index == wrong_at else "✅"
             assert verdict in self.last[0].text, self.said
-        assert "Bạn đã qua bài này" in self.said
+        assert "Bác đã qua bài này" in self.said
 
 
 async def assert_first_lesson_recorded(storage: Storage, catalog: Catalog, channel: str) -> None:
