@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
@@ -78,6 +79,10 @@ class Translator:
     def percent(self, ratio: float) -> str:
         """A ratio as a whole percentage ("75%")."""
         return _percent(ratio, self.locale)
+
+    def either(self, items: list[str]) -> str:
+        """Items joined as alternatives: "a, b hoặc c"."""
+        return format_list(items, style="or", locale=self.locale)
 
     def day(self, when: date | datetime, zone: ZoneInfo | None = None) -> str:
         """A date as people write it: "23/11/2026" style in Vietnamese, medium in English."""

@@ -1,11 +1,11 @@
-"""Vietnamese text as people type it: NFC, cleaning, accent folding and answer matching."""
+"""Vietnamese text as people type it: NFC, cleaning, accent folding, numbers and letters typed
+for an option, free-text answers (choices are matched in `bot.choice_match`)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from collections.abc import Sequence
-from functools import lru_cache
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
@@ -87,7 +87,10 @@ _CHOICE_TOKEN = re.compile(r"^\(?([0-9]{1,2}|[a-z])[.)]?$")
 
 
 def option_index(token: str, count: int) -> int | None:
-    """Read "2", "2.", "b", "B)" as an option index (0-based) when it is in range."""
+    """Read "2", "2.", "b", "B)" as an option index (0-based) when it is in range; a letter
+    with an accent ("ạ") is a word, not a letter."""
+    if canonical(token) != fold(token):
+        return None
     match = _CHOICE_TOKEN.match(fold(token))
     if not match:
         return None
@@ -96,55 +99,11 @@ def option_index(token: str, count: int) -> int | None:
     return index if 0 <= index < count else None
 
 
-def match_option(answer: str, labels: Sequence[str]) -> int | None | list[int]:
-    """Find which of `labels` a typed answer names.
-
-    Order: a number or letter; the exact (canonical) label; the folded label, but only if
-    no other label folds to the same key.
-
-    Returns:
-        The index, None when nothing matches, or the list of candidate indexes when the
-        answer is ambiguous without diacritics (the caller re-asks with buttons).
-    """
-    index = option_index(answer, len(labels))
-    if index is not None:
-        return index
-    wanted = _bare(canonical(answer))
-    if not wanted:
-        return None
-    keys = [_label_keys(label) for label in labels]
-    exact = [i for i, (label_key, _folded) in enumerate(keys) if label_key == wanted]
-    if len(exact) == 1:
-        return exact[0]
-    folded = _bare(fold(answer))
-    loose = [i for i, (_key, label_folded) in enumerate(keys) if label_folded == folded]
-    if len(loose) == 1:
-        return loose[0]
-    return loose or None
-
-
-def match_words(answer: str, labels: Sequence[str]) -> int | None:
-    """The one label that contains the typed words in a row ("toi" names "Buổi tối (19 giờ)"),
-    accents optional; None when no label or several do. For menus of distinct phrases only,
-    never for quiz answers (a part of an answer is not the answer)."""
-    wanted = _bare(fold(answer))
-    if not wanted:
-        return None
-    found = [i for i, label in enumerate(labels) if f" {wanted} " in f" {_label_keys(label)[1]} "]
-    return found[0] if len(found) == 1 else None
-
-
 _NOT_WORD = re.compile(r"[^\w]+")
 
 
-@lru_cache(maxsize=8192)
-def _label_keys(label: str) -> tuple[str, str]:
-    """A label's exact and folded match keys; labels come from content, so they repeat."""
-    return _bare(canonical(label)), _bare(fold(label))
-
-
 def _bare(text: str) -> str:
-    """Letters and digits only, single-spaced: labels carry marks like "▶" or "✅"."""
+    """Letters and digits only, single-spaced: "Nút nguồn!" is "nút nguồn"."""
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 

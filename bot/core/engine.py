@@ -10,6 +10,7 @@ text (an answer, a keyword or a handbook question). The jobs live in their own m
 
 from __future__ import annotations
 
+from bot.choice_match import Ambiguous, Match, Picked, match_choice
 from bot.core.actions import act
 from bot.core.certificate_flow import type_name
 from bot.core.choices import choices
@@ -19,15 +20,14 @@ from bot.core.context import Context
 from bot.core.handbook_flow import HANDBOOK_HITS, ask_handbook
 from bot.core.link_flow import answer_link, link_code_typed, not_a_code
 from bot.core.messages import InboundMessage, InputKind
-from bot.core.navigation import unchanged
+from bot.core.navigation import ask_which, unchanged
 from bot.core.outcome import Outcome
 from bot.core.profile_flow import type_place
-from bot.core.profile_menus import PROFILE_MODES
 from bot.core.quiz_flow import answer_short, clarify, typed_multiple
 from bot.core.review_flow import offer_at_session_start
 from bot.core.state import LearnerState, Mode
 from bot.core.turn import Turn
-from bot.text import clean, fold, is_meaningful, match_option, match_words
+from bot.text import clean, fold, is_meaningful
 from quizzes.models import QuestionType
 
 # Longer input is refused unread: no answer is that long, and matching costs time.
@@ -36,6 +36,24 @@ MAX_INPUT_CHARS = 2000
 # work whatever screen the learner is on, for these actions only.
 PROACTIVE_PREFIX = "r"
 PROACTIVE_ACTIONS = frozenset({"next_lesson", "reminders", "menu", "progress"})
+# Screens where typed text is usually something else (a place, a name, a question, a code):
+# there only a number, a letter or a whole label picks a choice.
+FREE_TEXT_MODES = frozenset(
+    {
+        Mode.PROFILE_PLACE,
+        Mode.CERTIFICATE_NAME,
+        Mode.HANDBOOK,
+        Mode.HANDBOOK_ANSWER,
+        Mode.LINK,
+    }
+)
+# The choices that mean yes or no, so "có" and "không" can be typed for them.
+YES_NO_ACTIONS = (
+    ("agree", "decline"),
+    ("erase_yes", "erase_no"),
+    ("true", "false"),
+    ("review", "review_later"),
+)
 
 
 def handle(state: LearnerState, message: InboundMessage, ctx: Context) -> Outcome:
@@ -110,17 +128,13 @@ def _text(turn: Turn, raw: str) -> Outcome:
             turn.state.quiz.selected = picked  # type: ignore[union-attr]
             return act(turn, "done")
     shown = choices(turn)
-    if shown:
-        found = match_option(text, [label for _action, label in shown])
-        if isinstance(found, int):
-            return act(turn, shown[found][0])
-        if isinstance(found, list) and question is not None:
-            return clarify(turn, question, [shown[i][0] for i in found])
-        if turn.state.mode in PROFILE_MODES and turn.state.mode is not Mode.PROFILE_PLACE:
-            # Short answers to the profile's menus: "toi" for "Buổi tối (19 giờ)".
-            part = match_words(text, [label for _action, label in shown])
-            if part is not None:
-                return act(turn, shown[part][0])
+    found = _typed_choice(turn, text, shown)
+    if isinstance(found, Picked):
+        return act(turn, shown[found.index][0])
+    if isinstance(found, Ambiguous) and question is not None:
+        return clarify(turn, question, [shown[i][0] for i in found.indexes])
+    if isinstance(found, Ambiguous) and fold(text) not in KEYWORDS:
+        return unchanged(turn, ask_which(turn, [shown[i][1] for i in found.indexes]))
     state = turn.state
     if state.mode is Mode.CERTIFICATE_NAME and state.consent:
         return type_name(turn, text)
@@ -142,4 +156,25 @@ def _text(turn: Turn, raw: str) -> Outcome:
         return unchanged(turn, turn._("Please tap “I agree” or “I do not agree” first."))
     return unchanged(
         turn, turn._("I didn't understand that answer. Please tap a button or type its number.")
+    )
+
+
+def _typed_choice(turn: Turn, text: str, shown: list[tuple[str, str]]) -> Match:
+    """Which choice on screen the typed text names, matched against the labels as shown."""
+    if not shown:
+        return None
+    actions = [action for action, _label in shown]
+    yes_no = next(
+        (
+            (actions.index(yes), actions.index(no))
+            for yes, no in YES_NO_ACTIONS
+            if yes in actions and no in actions
+        ),
+        None,
+    )
+    return match_choice(
+        text,
+        [label for _action, label in shown],
+        yes_no=yes_no,
+        loose=turn.state.mode not in FREE_TEXT_MODES,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from bot.core.model_copy import copy_model
 from bot.core.outcome import Outcome
 from bot.core.screens import prompt
@@ -38,3 +40,31 @@ def unchanged(turn: Turn, text: str) -> Outcome:
     turn.say(text)
     prompt(turn, full=False)
     return turn.outcome()
+
+
+def ask_which(turn: Turn, labels: list[str], *, answers: bool = False) -> str:
+    """Asking which of several choices the learner meant, naming each as it reads."""
+    named = turn.t.either([f"“{_bare_label(label)}”" for label in labels])
+    if answers:
+        return turn._(
+            "That could be more than one answer: {answers}. Which one do you mean? Tap it or "
+            "type its number."
+        ).format(answers=named)
+    return turn._(
+        "That could be more than one choice: {choices}. Which one do you mean? Tap it or "
+        "type its number."
+    ).format(choices=named)
+
+
+def _bare_label(label: str) -> str:
+    """A label without its marks ("☐ ", " ▶"), to be quoted in a sentence."""
+    start, end = 0, len(label)
+    while start < end and (label[start].isspace() or _symbol(label[start])):
+        start += 1
+    while end > start and (label[end - 1].isspace() or _symbol(label[end - 1])):
+        end -= 1
+    return label[start:end] or label
+
+
+def _symbol(char: str) -> bool:
+    return unicodedata.category(char).startswith("S") or char == "\ufe0f"

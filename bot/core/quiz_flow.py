@@ -7,11 +7,11 @@ review item is asked and answered the same way: its answer is handed to `review_
 from __future__ import annotations
 
 from bot.core.cheer import step_done
-from bot.core.choices import rendered_choices
+from bot.core.choices import choices, rendered_choices
 from bot.core.events import ModuleCompleted, QuestionAnswered, QuizFinished
 from bot.core.messages import Reply
 from bot.core.milestones import reached
-from bot.core.navigation import go
+from bot.core.navigation import ask_which, go
 from bot.core.outcome import Outcome
 from bot.core.quiz_scoring import answer_key, multiple_choice_points, passes
 from bot.core.review_flow import review_answered
@@ -47,10 +47,11 @@ def retry_quiz(turn: Turn, lesson_id: str) -> None:
 
 
 def clarify(turn: Turn, question: Question, actions: list[str]) -> Outcome:
-    """A typed answer fits several options once accents are dropped: ask which one."""
+    """A typed answer fits several options: show only those, and ask which one."""
     assert turn.state.quiz is not None
+    labels = dict(choices(turn))
     turn.state.quiz.candidates = [a.removeprefix("opt.") for a in actions]
-    turn.say(turn._("Several answers look like that without accents. Which one do you mean?"))
+    turn.say(ask_which(turn, [labels[a] for a in actions], answers=True))
     turn.state.turn += 1
     turn.replies.append(Reply(text=question.prompt, choices=rendered_choices(turn)))
     return turn.outcome()

@@ -127,7 +127,7 @@ def test_ambiguous_answer_without_diacritics_asks_again() -> None:
     dialog.tap("Bài thử hai")
     dialog.tap("Làm bài kiểm tra")
     dialog.text("ma")  # Má or Mà?
-    assert "Bác muốn chọn đáp án nào" in dialog.said
+    assert "Câu bác gõ có thể là “Má” hoặc “Mà”. Bác muốn chọn đáp án nào ạ?" in dialog.said
     assert [label for _id, label in dialog.choices] == ["Má", "Mà"]
     assert not any(isinstance(e, QuestionAnswered) for e in dialog.events)
     dialog.text("má")

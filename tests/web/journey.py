@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.choice_match import Picked, match_choice
 from bot.content import Catalog
-from bot.text import fold, match_option
+from bot.text import fold
 from lessons import Lesson
 from quizzes import Question, QuestionType, Quiz
 
@@ -67,7 +68,9 @@ def answer_plan(quiz: Quiz) -> tuple[list[list[Step]], int]:
             plan.append([Step(label=label) for label in right] + [Step(label="Xong")])
             continue
         typed = fold(right[0])
-        unambiguous = match_option(typed, _labels(question)) == _labels(question).index(right[0])
+        unambiguous = match_choice(typed, _labels(question)) == Picked(
+            _labels(question).index(right[0])
+        )
         if not typed_done and typed != right[0].casefold() and unambiguous:
             plan.append([Step(text=typed)])
             typed_done = True
