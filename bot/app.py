@@ -55,6 +55,7 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         storage,
         catalog,
         default_locale=settings.default_locale,
+        address_form=settings.address_form,
         zone=settings.zone,
         places=load_places(),
     )
@@ -86,6 +87,7 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         zone=settings.zone,
         clock=utc_now,
         default_locale=settings.default_locale,
+        address_form=settings.address_form,
         channels=[channel.name for channel in started],
     )
     scheduler.add_jobs([reminders.periodic()])

@@ -16,6 +16,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
+from bot.address_form import AddressForm, address
+
 # The interface languages with a catalog in `locales/`. Defined here, the lowest module that
 # needs them, so neither this module nor the core has to import the settings.
 SUPPORTED_LOCALES = ("vi", "en")
@@ -60,17 +62,22 @@ def _percent(ratio: float, locale: str) -> str:
 
 @dataclass(frozen=True)
 class Translator:
-    """Gettext and Babel formatting for one learner locale."""
+    """Gettext and Babel formatting for one learner locale, addressing the learner in
+    Vietnamese as the deployment chose."""
 
     locale: str
+    address_form: AddressForm = AddressForm.BAC
 
     def gettext(self, message: str) -> str:
         """Translate one interface string."""
-        return _translations(self.locale).ugettext(message)
+        return self._addressed(_translations(self.locale).ugettext(message))
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         """Translate a string that depends on a count."""
-        return _translations(self.locale).ungettext(singular, plural, n)
+        return self._addressed(_translations(self.locale).ungettext(singular, plural, n))
+
+    def _addressed(self, text: str) -> str:
+        return text if self.locale != "vi" else address(text, self.address_form)
 
     def number(self, value: float) -> str:
         """A number in the locale's style ("1.234,5" in Vietnamese)."""
@@ -97,10 +104,12 @@ class Translator:
         return format_datetime(when, pattern, tzinfo=zone, locale=self.locale)
 
 
-def translator(locale: str | None, default: str = "vi") -> Translator:
+def translator(
+    locale: str | None, default: str = "vi", address_form: AddressForm = AddressForm.BAC
+) -> Translator:
     """The translator for a learner's locale, falling back to `default` when unsupported."""
     if locale:
         base = locale.replace("-", "_").split("_", 1)[0].lower()
         if base in SUPPORTED_LOCALES:
-            return Translator(base)
-    return Translator(default)
+            return Translator(base, address_form)
+    return Translator(default, address_form)

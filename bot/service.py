@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from weakref import WeakValueDictionary
 from zoneinfo import ZoneInfo
 
+from bot.address_form import AddressForm
 from bot.batching import BatchWriter
 from bot.content import Catalog
 from bot.core import Context, InboundMessage, Reply, handle
@@ -18,7 +19,7 @@ from bot.core.context import LinkResult
 from bot.core.link_flow import link_code_typed
 from bot.core.messages import replies_from_json
 from bot.errors import StorageError
-from bot.i18n import translator
+from bot.i18n import Translator, translator
 from bot.places import Places
 from storage import LoadedTurn, SavedTurn, Storage, TurnKey, UnitOfWork, dumps_replies
 
@@ -55,6 +56,7 @@ class ConversationService:
         catalog: Catalog,
         *,
         default_locale: str = "vi",
+        address_form: AddressForm = AddressForm.BAC,
         zone: ZoneInfo = DEFAULT_ZONE,
         clock: Callable[[], datetime] = utc_now,
         places: Places | None = None,
@@ -64,6 +66,7 @@ class ConversationService:
         self.storage = storage
         self.catalog = catalog
         self.default_locale = default_locale
+        self.address_form = address_form
         self.clock = clock
         self._module_of = {lesson.id: lesson.module for lesson in catalog.lessons}
         self._locks: WeakValueDictionary[tuple[str, str], asyncio.Lock] = WeakValueDictionary()
@@ -110,6 +113,7 @@ class ConversationService:
                 self.catalog,
                 uow.now,
                 default_locale=self.default_locale,
+                address_form=self.address_form,
                 zone=self.zone,
                 places=self.places,
             )
@@ -167,9 +171,14 @@ class ConversationService:
             )
         return turn, replace(ctx, link=LinkResult(redeemed.status, code))
 
+    def translator(self, locale: str | None) -> Translator:
+        """Interface strings for a learner outside the core (errors, pages, reminders), in
+        this deployment's default language and address form."""
+        return translator(locale, self.default_locale, self.address_form)
+
     def unavailable_replies(self, locale: str | None = None) -> tuple[Reply, ...]:
         """The friendly answer when the database is down: nothing was lost, try again soon."""
-        t = translator(locale, self.default_locale)
+        t = self.translator(locale)
         return (
             Reply(
                 t.gettext(

@@ -19,8 +19,10 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.address_form import AddressForm
 from bot.errors import ConfigurationError
 from bot.i18n import SUPPORTED_LOCALES
+from bot.text import fold
 
 SECRET_TOKEN_PATTERN = r"^[A-Za-z0-9_-]{1,256}$"  # noqa: S105 - a pattern, not a secret
 
@@ -49,6 +51,9 @@ class Settings(BaseSettings):
     public_url: Annotated[str, Field(validate_default=True)] = ""
     timezone: str = "Asia/Ho_Chi_Minh"
     default_locale: str = "vi"
+    # How the bot addresses learners in Vietnamese: "bác" (adults, the default, as the lessons
+    # do) or "bạn" (a deployment for pupils and students). Accents optional: "bac", "ban".
+    address_form: AddressForm = AddressForm.BAC
     # Retention (bot.maintenance): processed inbox rows and processed-message keys must outlive
     # any redelivery (Telegram: 24 h; Zalo retries for hours), so at least 2 days; sent outbox
     # rows keep their de-duplication keys, so at least a week.
@@ -124,6 +129,17 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown IANA time zone {value!r}, e.g. Asia/Ho_Chi_Minh") from exc
+        return value
+
+    @field_validator("address_form", mode="before")
+    @classmethod
+    def _address_form(cls, value: object) -> object:
+        if isinstance(value, str):
+            forms = {fold(form.value): form for form in AddressForm}
+            found = forms.get(fold(value))
+            if found is None:
+                raise ValueError(f"must be “bác” or “bạn”, got {value!r}")
+            return found
         return value
 
     @field_validator("default_locale")

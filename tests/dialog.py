@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.address_form import AddressForm
 from bot.content import Catalog, load_catalog
 from bot.core import Context, InboundMessage, InputKind, LearnerState, Outcome, Reply, handle
 from bot.core.events import DomainEvent
@@ -22,8 +23,15 @@ def fixture_catalog() -> Catalog:
 class Dialog:
     """One learner talking to the engine; keeps the state between turns."""
 
-    def __init__(self, catalog: Catalog, locale: str | None = "vi", now: datetime = START) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        locale: str | None = "vi",
+        now: datetime = START,
+        address_form: AddressForm = AddressForm.BAC,
+    ) -> None:
         self.catalog = catalog
+        self.address_form = address_form
         self.now = now
         self.state = LearnerState()
         self.locale = locale
@@ -40,7 +48,8 @@ class Dialog:
             locale=self.locale,
             **fields,  # type: ignore[arg-type]
         )
-        outcome = handle(self.state, message, Context(self.catalog, self.now))
+        ctx = Context(self.catalog, self.now, address_form=self.address_form)
+        outcome = handle(self.state, message, ctx)
         self.last, self.state, self.replies = outcome, outcome.state, outcome.replies
         self.events.extend(outcome.events)
         return outcome.replies

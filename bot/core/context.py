@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.address_form import AddressForm
 from bot.core.catalog import Catalog
 from bot.places.index import Places
 
@@ -58,6 +59,8 @@ class Context:
     catalog: Catalog
     now: datetime
     default_locale: str = "vi"
+    # How the learner is addressed in Vietnamese: the deployment's choice (bot.address_form).
+    address_form: AddressForm = AddressForm.BAC
     consent_version: str = CONSENT_VERSION
     zone: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")
     places: Places = field(default_factory=Places.empty)

@@ -10,6 +10,7 @@ text (an answer, a keyword or a handbook question). The jobs live in their own m
 
 from __future__ import annotations
 
+from bot.address_form import address
 from bot.choice_match import Ambiguous, Match, Picked, match_choice
 from bot.core.actions import act
 from bot.core.certificate_flow import type_name
@@ -160,7 +161,8 @@ def _text(turn: Turn, raw: str) -> Outcome:
 
 
 def _typed_choice(turn: Turn, text: str, shown: list[tuple[str, str]]) -> Match:
-    """Which choice on screen the typed text names, matched against the labels as shown."""
+    """Which choice on screen the typed text names, matched against the labels as the learner
+    sees them (addressed as the deployment chose)."""
     if not shown:
         return None
     actions = [action for action, _label in shown]
@@ -172,9 +174,10 @@ def _typed_choice(turn: Turn, text: str, shown: list[tuple[str, str]]) -> Match:
         ),
         None,
     )
+    form = turn.ctx.address_form
     return match_choice(
         text,
-        [label for _action, label in shown],
+        [address(label, form) for _action, label in shown],
         yes_no=yes_no,
         loose=turn.state.mode not in FREE_TEXT_MODES,
     )

@@ -6,11 +6,12 @@ changes it in place; `Turn.outcome()` freezes the result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from bot.address_form import AddressForm, address
 from bot.core.context import Context
 from bot.core.events import DomainEvent
-from bot.core.messages import InboundMessage, Reply
+from bot.core.messages import Choice, InboundMessage, Reply
 from bot.core.model_copy import copy_model
 from bot.core.outcome import Outcome
 from bot.core.spaced import question_of
@@ -37,7 +38,7 @@ class Turn:
     @property
     def t(self) -> Translator:
         """Gettext and formatting in the learner's language (it can change during the turn)."""
-        return translator(self.state.locale, self.ctx.default_locale)
+        return translator(self.state.locale, self.ctx.default_locale, self.ctx.address_form)
 
     def _(self, message: str) -> str:
         return self.t.gettext(message)
@@ -46,7 +47,13 @@ class Turn:
         self.replies.append(Reply(text=text, image=image))
 
     def outcome(self) -> Outcome:
-        return Outcome(self.state, tuple(self.replies), tuple(self.events))
+        """The turn's result, every reply addressing the learner as the deployment does
+        (lessons and quizzes included, not only the interface)."""
+        replies = tuple(self.replies)
+        form = self.ctx.address_form
+        if form is not AddressForm.BAC:
+            replies = tuple(_addressed(reply, form) for reply in replies)
+        return Outcome(self.state, replies, tuple(self.events))
 
     # -- where the learner is -------------------------------------------------------------------
 
@@ -82,3 +89,8 @@ class Turn:
         if self.state.mode is not Mode.REVIEW or self.state.quiz is None or not queue:
             return None
         return reviews[queue[0]] if 0 <= queue[0] < len(reviews) else None
+
+
+def _addressed(reply: Reply, form: AddressForm) -> Reply:
+    choices = tuple(Choice(c.id, address(c.label, form)) for c in reply.choices)
+    return replace(reply, text=address(reply.text, form), choices=choices)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.address_form import AddressForm
 from bot.channels.base import PeriodicJob
 from bot.core import Catalog
 from bot.i18n import translator
@@ -66,6 +67,7 @@ class ReminderJob:
         zone: the learners' local time zone (slots, quiet hours, days).
         clock: the current time (UTC).
         default_locale: the language of learners whose locale is unknown.
+        address_form: how the learner is addressed in Vietnamese (bot.address_form).
         channels: the channels a reminder may go to (the running ones); None for any.
         page: learners per page (and per transaction).
     """
@@ -78,11 +80,13 @@ class ReminderJob:
         zone: ZoneInfo,
         clock: Callable[[], datetime],
         default_locale: str = "vi",
+        address_form: AddressForm = AddressForm.BAC,
         channels: Collection[str] | None = None,
         page: int = PAGE,
     ) -> None:
         self.storage, self.catalog, self.zone, self.clock = storage, catalog, zone, clock
         self.default_locale, self.page = default_locale, page
+        self.address_form = address_form
         self.channels = None if channels is None else frozenset(channels)
         self._running = asyncio.Lock()
 
@@ -160,7 +164,7 @@ class ReminderJob:
         if candidate.channel is None or candidate.recipient is None:
             report.passed_over["unreachable"] += 1
             return None
-        t = translator(candidate.locale, self.default_locale)
+        t = translator(candidate.locale, self.default_locale, self.address_form)
         reply = reminder_reply(candidate.state, self.catalog, t, candidate.fired_before)
         expires = datetime.combine(local.date(), QUIET_FROM, tzinfo=self.zone).astimezone(UTC)
         return ReminderFire(

@@ -139,7 +139,7 @@ def test_zalo_oa_sends_the_links_as_text() -> None:
 def test_zalo_bot_sends_the_picture_by_url_only_from_a_public_https_address() -> None:
     photo, text = render_bot(REPLY, public_url=PUBLIC, locale="vi")
     assert photo == Photo(
-        f"{PUBLIC}/certificate/{CODE}.png", "Giấy chứng nhận hoàn thành khóa học của bác"
+        f"{PUBLIC}/certificate/{CODE}.png", "Giấy chứng nhận hoàn thành khóa học"
     )
     assert (
         isinstance(text, str) and f"{PUBLIC}/verify/{CODE}" in text and text.endswith("1. Về menu")

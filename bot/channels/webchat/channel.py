@@ -83,7 +83,7 @@ class WebChatChannel:
 
     async def render(self, recipient: str, replies: tuple[Reply, ...]) -> list[dict[str, object]]:
         """The JSON bubbles for `replies`."""
-        t = translator(None, self.service.default_locale)
+        t = self.service.translator(None)
         return [render_reply(reply, t) for reply in replies]
 
     async def send(self, recipient: str, payload: dict[str, object]) -> None:
@@ -103,7 +103,7 @@ class WebChatChannel:
 
     async def page(self, request: web.Request) -> web.Response:
         """The chat page, its interface strings translated for the browser's language."""
-        t = translator(self._locale(request), self.service.default_locale)
+        t = self.service.translator(self._locale(request))
         strings = {source: t.gettext(source) for source in PAGE_STRINGS}
         html = self.page_template.replace("__LANG__", t.locale).replace(
             "__STRINGS__", json.dumps(strings, ensure_ascii=False).replace("</", "<\\/")
@@ -121,7 +121,7 @@ class WebChatChannel:
             except StorageError as exc:
                 log.warning("web chat: queued messages not read (%s); shown next visit", exc)
                 taken = []
-            t = translator(self._locale(request), self.service.default_locale)
+            t = self.service.translator(self._locale(request))
             for item in taken:
                 messages.extend(render_reply(reply, t) for reply in replies_of(item.payload))
         return web.json_response({"returning": bool(token), "messages": messages}, dumps=dumps)
@@ -129,7 +129,7 @@ class WebChatChannel:
     async def receive(self, request: web.Request) -> web.Response:
         """Take one text or choice, answer with the replies."""
         locale = self._locale(request)
-        t = translator(locale, self.service.default_locale)
+        t = self.service.translator(locale)
         token = request.cookies.get(COOKIE)
         if not token or len(token) > MAX_ID:
             token = secrets.token_urlsafe(24)

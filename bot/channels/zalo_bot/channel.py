@@ -36,7 +36,7 @@ from bot.channels.zalo_bot.client import BotClient, BotTransportError, ZaloBotEr
 from bot.channels.zalo_bot.render import CAPABILITIES, Photo, render_reply
 from bot.core import Reply
 from bot.errors import StorageError
-from bot.i18n import N_, translator
+from bot.i18n import N_
 from bot.retry import Backoff
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
@@ -203,7 +203,7 @@ class ZaloBotChannel(InboxChannel[str | Photo]):
             log.info("zalo_bot: %s ignored (group chat or no sender)", name or "update")
             return
         if name == PROTECTED_EVENT:
-            text = translator(None, self.service.default_locale).gettext(PROTECTED_TEXT)
+            text = self.service.translator(None).gettext(PROTECTED_TEXT)
             await self._deliver(f"in:{item.id}", chat, (Reply(text),))
             return
         inbound = to_inbound(event, item.event_key, self.clock())
