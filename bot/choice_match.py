@@ -48,8 +48,19 @@ class Ambiguous:
 Match = Picked | Ambiguous | None
 
 
-def _word_set(words: str) -> frozenset[str]:
-    return frozenset(words.split())
+@dataclass(frozen=True)
+class _WordSet:
+    """Words as written and without accents, for the accents-where-typed rule in one look-up."""
+
+    exact: frozenset[str]
+    folded: frozenset[str]
+
+    def has(self, word: str) -> bool:
+        return word in self.exact or (_plain(word) and word in self.folded)
+
+
+def _word_set(words: str) -> _WordSet:
+    return _WordSet(frozenset(words.split()), frozenset(fold(w) for w in words.split()))
 
 
 # Polite and filler words learners wrap an answer in: left out when no label has them.
@@ -90,10 +101,23 @@ _NO = (
     "không|ko|k|kh|hông|hổng|khum|không phải|không đúng|chưa đúng|sai|dạ không|không có|"
     "chẳng|chẳng phải|không đồng ý|no|false"
 )
-_YES_PHRASES = tuple(tuple(phrase.split()) for phrase in _YES.split("|"))
-_NO_PHRASES = tuple(tuple(phrase.split()) for phrase in _NO.split("|"))
-# "Không phải lừa đảo" says no to "Lừa đảo"; "Không đồng ý" to "Đồng ý".
-_NEGATIONS = (("không", "phải"), ("không",), ("chưa",), ("chẳng",))
+_Phrases = dict[tuple[str, ...], list[tuple[tuple[str, ...], bool]]]
+
+
+def _phrases() -> _Phrases:
+    """Each yes or no phrase under its words without accents: (the phrase, True for yes)."""
+    found: _Phrases = {}
+    for phrases, meaning in ((_YES, True), (_NO, False)):
+        for phrase in phrases.split("|"):
+            found.setdefault(tuple(fold(phrase).split()), []).append(
+                (tuple(phrase.split()), meaning)
+            )
+    return found
+
+
+_PHRASES = _phrases()
+# "Không phải lừa đảo" says no to "Lừa đảo", "Không đồng ý" to "Đồng ý" (without accents).
+_NEGATIONS = (("khong", "phai"), ("khong",), ("chua",), ("chang",))
 # A typo is one letter wrong, missing, extra or swapped, in words at least this long.
 _TYPO_MIN_LETTERS = 4
 _WORD = re.compile(r"\w+")
@@ -105,16 +129,21 @@ _Same = Callable[[str, str], bool]
 
 @dataclass(frozen=True)
 class _Label:
-    """A label read once: its words, and its literal form (punctuation kept)."""
+    """A label read once: its words (also without accents), its literal form (punctuation
+    kept) and whether it is itself a yes or a no."""
 
     words: tuple[str, ...]
+    folded: tuple[str, ...]
     literal: str
+    polarity: bool | None
 
 
 @lru_cache(maxsize=8192)
 def _label(text: str) -> _Label:
     """Labels come from content and menus, so they repeat."""
-    return _Label(tuple(_WORD.findall(canonical(text))), _literal(text))
+    words = tuple(_WORD.findall(canonical(text)))
+    literal = _literal(text)
+    return _Label(words, tuple(fold(w) for w in words), literal, _polarity(words, literal))
 
 
 def _literal(text: str) -> str:
@@ -168,15 +197,12 @@ def _one_edit(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
-def _among(word: str, words: frozenset[str]) -> bool:
-    """Whether a typed word is one of `words` (accents optional, as everywhere)."""
-    return any(_as_typed(word, other) for other in words)
-
-
-def _says(typed: Sequence[str], phrase: Sequence[str]) -> bool:
-    return len(typed) == len(phrase) and all(
-        _as_typed(t, w) for t, w in zip(typed, phrase, strict=True)
-    )
+def _meaning(typed: Sequence[str]) -> bool | None:
+    """True when the words say yes ("có", "dạ vâng"), False for a no, else None."""
+    for phrase, meaning in _PHRASES.get(tuple(_folded(w) for w in typed), ()):
+        if all(_as_typed(t, w) for t, w in zip(typed, phrase, strict=True)):
+            return meaning
+    return None
 
 
 def _one_of(found: Iterable[int]) -> Match:
@@ -216,27 +242,30 @@ def match_choice(
         return _whole(typed, [words], read, _as_typed) or _whole(typed, [words], read, _loose)
     known = {word for label in read for word in label.words}
     words = [w if w in known else _SHORTHAND.get(w, w) for w in words]
-    found = _whole(typed, [words, _content(words, read)], read, _as_typed)
+    content = _content(words, read)
+    found = _whole(typed, [words, content], read, _as_typed)
     if found is not None:
         return found
     index = _index_in_words(words, read)
     if index is not None:
         return Picked(index)
-    answer = _yes_or_no(words, read, yes_no if yes_no is not None else _yes_no(read))
+    answer = _yes_or_no(words, read, yes_no if yes_no is not None else _yes_no(tuple(labels)))
     if answer is not None:
         return answer
+    if not content or all(_SMALL.has(w) for w in content):
+        return _whole(typed, [words, content], read, _loose)
     return (
-        _words(words, read, _as_typed)
-        or _whole(typed, [words, _content(words, read)], read, _loose)
-        or _words(words, read, _loose)
-        or _words(words, read, _typo)
+        _words(content, read, _as_typed)
+        or _whole(typed, [words, content], read, _loose)
+        or _words(content, read, _loose)
+        or _words(content, read, _typo)
     )
 
 
 def _index_in_words(words: Sequence[str], read: Sequence[_Label]) -> int | None:
     """A number or letter among words that say so ("câu 2", "đáp án là b"), unless a label
     holds those very words."""
-    rest = [w for w in words if len(w) == 1 or not _among(w, _INDEX_WORDS)]
+    rest = [w for w in words if len(w) == 1 or not _INDEX_WORDS.has(w)]
     if len(rest) != 1 or len(words) == 1 or not rest[0].isascii():
         return None
     if any(_contains(words, label, _as_typed) for label in read):
@@ -246,11 +275,8 @@ def _index_in_words(words: Sequence[str], read: Sequence[_Label]) -> int | None:
 
 def _content(words: Sequence[str], read: Sequence[_Label]) -> list[str]:
     """The typed words without the fillers that no label has."""
-    return [
-        w
-        for w in words
-        if not _among(w, _FILLERS) or any(_loose(w, x) for label in read for x in label.words)
-    ]
+    folded = {word for label in read for word in label.folded}
+    return [w for w in words if not _FILLERS.has(w) or _folded(w) in folded]
 
 
 def _whole(
@@ -277,11 +303,8 @@ def _whole(
     )
 
 
-def _words(words: Sequence[str], read: Sequence[_Label], same: _Same) -> Match:
-    """Labels holding every typed word, if at least one of those words says something."""
-    content = _content(words, read)
-    if not content or all(_among(w, _SMALL) for w in content):
-        return None
+def _words(content: Sequence[str], read: Sequence[_Label], same: _Same) -> Match:
+    """Labels holding every word typed (fillers left out)."""
     return _one_of(i for i, label in enumerate(read) if _contains(content, label, same))
 
 
@@ -303,13 +326,11 @@ def _yes_or_no(
     ("có" is no yes among "Đúng", "Sai", "Có ảnh", "Có video")."""
     if pair is None:
         return None
-    core = [w for w in words if not _among(w, _YES_NO_PARTICLES)] or list(words)
-    if any(_says(core, phrase) for phrase in _YES_PHRASES):
-        picked = pair[0]
-    elif any(_says(core, phrase) for phrase in _NO_PHRASES):
-        picked = pair[1]
-    else:
+    core = [w for w in words if not _YES_NO_PARTICLES.has(w)] or list(words)
+    meaning = _meaning(core)
+    if meaning is None:
         return None
+    picked = pair[0] if meaning else pair[1]
     yes, no = read[pair[0]], read[pair[1]]
     # The words of "Không phải lừa đảo" other than its "không phải" are those of "Lừa đảo".
     plain = [yes if i == pair[1] and _negates(no, yes) else label for i, label in enumerate(read)]
@@ -319,36 +340,32 @@ def _yes_or_no(
     return None if others else Picked(picked)
 
 
-def _polarity(label: _Label) -> bool | None:
+def _polarity(words: tuple[str, ...], literal: str) -> bool | None:
     """Whether a label is itself a yes ("Đúng", "Có, xóa dữ liệu") or a no ("Sai")."""
-    head = label.literal.split(",", 1)[0].split()
-    for words in (label.words, head):
-        if any(_says(words, phrase) for phrase in _YES_PHRASES):
-            return True
-        if any(_says(words, phrase) for phrase in _NO_PHRASES):
-            return False
-    return None
+    meaning = _meaning(words)
+    return meaning if meaning is not None else _meaning(literal.split(",", 1)[0].split())
 
 
 def _negates(no: _Label, yes: _Label) -> bool:
     """Whether `no` is `yes` with a "không (phải)" put in: "Không phải lừa đảo"."""
-    folded_no = tuple(_folded(w) for w in no.words)
-    folded_yes = tuple(_folded(w) for w in yes.words)
+    if len(no.folded) <= len(yes.folded):
+        return False
     for negation in _NEGATIONS:
         size = len(negation)
-        wanted = tuple(_folded(w) for w in negation)
-        for at in range(len(folded_no) - size + 1):
-            if folded_no[at : at + size] == wanted and (
-                folded_no[:at] + folded_no[at + size :] == folded_yes
+        for at in range(len(no.folded) - size + 1):
+            if no.folded[at : at + size] == negation and (
+                no.folded[:at] + no.folded[at + size :] == yes.folded
             ):
                 return True
     return False
 
 
-def _yes_no(read: Sequence[_Label]) -> tuple[int, int] | None:
+@lru_cache(maxsize=4096)
+def _yes_no(labels: tuple[str, ...]) -> tuple[int, int] | None:
     """The one yes and the one no among the labels, when they hold exactly that."""
-    yes = [i for i, label in enumerate(read) if _polarity(label) is True]
-    no = [i for i, label in enumerate(read) if _polarity(label) is False]
+    read = [_label(label) for label in labels]
+    yes = [i for i, label in enumerate(read) if label.polarity is True]
+    no = [i for i, label in enumerate(read) if label.polarity is False]
     if len(yes) == 1 and len(no) == 1:
         return yes[0], no[0]
     pairs = [
