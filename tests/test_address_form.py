@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+import aiohttp
 import pytest
 from babel.messages.pofile import read_po
 from pydantic import ValidationError
@@ -18,6 +19,7 @@ from bot.i18n import LOCALES_DIR
 from bot.service import ConversationService
 from bot.settings import Settings
 from storage import Storage
+from tests.conftest import BotProcess, free_port
 from tests.dialog import Dialog, fixture_catalog
 from tests.reminders.world import TODAY, World, reply_of
 
@@ -221,3 +223,21 @@ async def test_the_service_and_the_reminders_say_ban(storage: Storage) -> None:
     texts = [reply_of(row).text for row in await world.reminder_rows(learner)]
     assert len(texts) == 4 and any("bạn" in text for text in texts)
     assert [text for text in texts if addressed_as_bac(text)] == []
+
+
+async def test_hocvuso_run_with_address_form_ban(sqlite_url: str) -> None:
+    """The setting, end to end: the real process, its page and its first answer."""
+    server = BotProcess(sqlite_url, free_port(), {"HOCVUSO_ADDRESS_FORM": "ban"}).start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            async with http.get(server.base_url + "/") as response:
+                page = await response.text()
+            async with http.post(
+                f"{server.base_url}/chat/api/send", json={"text": "/start"}
+            ) as response:
+                replies = (await response.json())["replies"]
+    finally:
+        server.stop()
+    assert "Câu trả lời của bạn vẫn được giữ" in page and "của bác" not in page
+    said = "\n".join(reply["text"] for reply in replies)
+    assert "Bạn có đồng ý" in said and not addressed_as_bac(said)
