@@ -233,3 +233,15 @@ def test_choice_ids_fit_telegram_callback_data() -> None:
     dialog.state.turn = 10**9
     dialog.text("/menu")
     assert all(len(cid.encode()) <= 64 for cid, _label in dialog.choices)
+
+
+def test_module_menu_labels_are_titles_without_their_letter() -> None:
+    """Channels number menus ("1. …"); a module letter as well read "1. A. Làm quen…"."""
+    dialog = Dialog(fixture_catalog())
+    dialog.command("start")
+    dialog.agree()
+    dialog.tap("Tất cả bài học")
+    titles = [module.title for module in dialog.catalog.modules]
+    labels = [label for _id, label in dialog.choices][:-1]
+    assert labels and set(labels) <= set(titles)
+    assert not any(label[:1].isupper() and label[1:3] == ". " for label in labels)
