@@ -76,7 +76,7 @@ async def first_new_bubble(page: Page, before: int) -> dict[str, Any]:
     if seen["tall"]:
         assert 0 <= seen["offset"] <= 24, seen  # scrolled to its start, not to the end
     else:
-        assert 0 <= seen["offset"] and seen["endOffset"] <= seen["view"] + 1, seen
+        assert seen["offset"] >= 0 and seen["endOffset"] <= seen["view"] + 1, seen
     return seen
 
 
