@@ -115,6 +115,7 @@ async def test_the_first_ten_minutes_on_a_phone(
             response = await page.request.get(server.base_url + icon)
             assert response.status == 200 and response.headers["content-type"] == "image/png"
             source = page.locator("footer a")
+            assert await source.count() == 1
             assert await source.inner_text() == "Mã nguồn"
             assert await source.get_attribute("href") == "/source.tar.gz"
             assert await source.is_visible()
