@@ -187,3 +187,36 @@ async def test_on_a_desktop_the_text_box_keeps_the_focus(sqlite_url: str) -> Non
             await browser.close()
     finally:
         server.stop()
+
+
+async def test_a_message_queued_while_away_is_shown_first(sqlite_url: str) -> None:
+    """An announcement waiting for the learner comes before "welcome back" and its menu, and the
+    view starts at it, though everything after it is taller than the screen."""
+    from bot.outbox import queue_announcement
+    from bot.service import utc_now
+    from storage import Storage
+
+    if not HAVE_CHROMIUM:
+        pytest.fail("Debian's chromium is missing: `make test` installs it")
+    text = "Thông báo: Chủ nhật này xã hướng dẫn cài VNeID tại nhà văn hoá thôn."
+    server = BotProcess(sqlite_url, free_port()).start()
+    try:
+        async with async_playwright() as pw:
+            browser, page = await phone_page(pw, 320, 640)
+            await page.goto(server.base_url + "/")
+            await click(page, "Bắt đầu học")
+            await click(page, "Đồng ý")
+            await click(page, "Bỏ qua phần này")
+            store = Storage.open(sqlite_url)
+            try:
+                assert await queue_announcement(store, text, utc_now()) == 1
+            finally:
+                await store.close()
+            await page.reload()
+            await page.wait_for_selector("text=Chào mừng bạn quay lại")
+            await page.wait_for_function("() => !document.querySelector('.typing')")
+            seen = await first_new_bubble(page, 0)
+            assert seen["text"] == text and seen["tall"], seen
+            await browser.close()
+    finally:
+        server.stop()

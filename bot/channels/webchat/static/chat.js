@@ -64,7 +64,10 @@
       div.appendChild(a);
     });
     log.appendChild(div);
-    if (who !== "bot") { anchor = null; scrollDown(); }
+    // The learner's own bubble starts a new exchange; the typing dots follow the view, unless
+    // it is held at messages shown on opening.
+    if (who === "me") anchor = null;
+    if (who !== "bot" && !anchor) scrollDown();
     return div;
   }
 
@@ -151,6 +154,7 @@
       const again = pending;
       pending = null;
       typedLast = true;
+      anchor = null;
       send(again);
       return;
     }
