@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.async_api import Page, async_playwright
+from playwright.async_api import Page, Response, async_playwright
 
 from bot.content import Catalog
 from tests.conftest import BotProcess, free_port
@@ -105,7 +105,12 @@ async def test_the_first_ten_minutes_on_a_phone(
         async with async_playwright() as pw:
             browser, page = await phone_page(pw, width, height)
             missing: list[str] = []
-            page.on("response", lambda r: r.status >= 400 and missing.append(r.url))
+
+            def note(response: Response) -> None:
+                if response.status >= 400:
+                    missing.append(response.url)
+
+            page.on("response", note)
             await page.goto(server.base_url + "/")
             await page.locator("#start").wait_for()
 
