@@ -51,9 +51,8 @@ def choices(turn: Turn) -> list[tuple[str, str]]:
     if mode is Mode.MODULES:
         filled = {lesson.module for lesson in catalog.lessons}
         modules = [m for m in catalog.modules if m.id in filled]
-        return [(f"module.{m.id}", f"{m.id}. {m.title}") for m in modules] + [
-            ("menu", _("Back to menu"))
-        ]
+        # Titles only: every channel numbers its menus already ("1. A. …" read twice).
+        return [(f"module.{m.id}", m.title) for m in modules] + [("menu", _("Back to menu"))]
     if mode is Mode.MODULE:
         lessons = [lesson for lesson in catalog.lessons if lesson.module == state.module_id]
         return [

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.content import Catalog
 from bot.core import (
     ConsentChanged,
     Context,
@@ -19,6 +20,7 @@ from bot.core import (
     QuizFinished,
     handle,
 )
+from bot.core.quiz_flow import without_verdict
 from tests.dialog import Dialog, fixture_catalog
 
 
@@ -233,3 +235,59 @@ def test_choice_ids_fit_telegram_callback_data() -> None:
     dialog.state.turn = 10**9
     dialog.text("/menu")
     assert all(len(cid.encode()) <= 64 for cid, _label in dialog.choices)
+
+
+def test_module_menu_labels_are_titles_without_their_letter() -> None:
+    """Channels number menus ("1. …"); a module letter as well read "1. A. Làm quen…"."""
+    dialog = Dialog(fixture_catalog())
+    dialog.command("start")
+    dialog.agree()
+    dialog.tap("Tất cả bài học")
+    titles = [module.title for module in dialog.catalog.modules]
+    labels = [label for _id, label in dialog.choices][:-1]
+    assert labels and set(labels) <= set(titles)
+    assert not any(label[:1].isupper() and label[1:3] == ". " for label in labels)
+
+
+def test_feedback_does_not_repeat_the_verdict(catalog: Catalog) -> None:
+    """The shipped feedback opens with "Chưa đúng." under the verdict "❌ Chưa đúng."."""
+    lesson = catalog.lessons[0]
+    quiz = catalog.quiz(lesson.id)
+    assert quiz is not None
+    question = quiz.questions[0]
+    wrong = next(o for o in question.options if not o.correct and o.feedback)
+    assert wrong.feedback is not None and wrong.feedback.startswith("Chưa đúng.")
+    dialog = Dialog(catalog)
+    dialog.start_lesson_one()
+    while any("Tiếp tục" in label for _id, label in dialog.choices):
+        dialog.tap("Tiếp tục")
+    dialog.tap("Làm bài kiểm tra")
+    dialog.tap(wrong.text)
+    feedback = dialog.replies[0].text
+    assert feedback.startswith("❌ Chưa đúng.\n") and feedback.count("Chưa đúng") == 1
+    rest = wrong.feedback.removeprefix("Chưa đúng.").strip()
+    assert f"\n{rest}\n" in feedback
+
+
+@pytest.mark.parametrize(
+    ("feedback", "verdict", "shown"),
+    [
+        (
+            "Chưa đúng. Nút âm lượng chỉ chỉnh tiếng.",
+            "❌ Chưa đúng.",
+            "Nút âm lượng chỉ chỉnh tiếng.",
+        ),
+        ("Đúng rồi! đây là lừa đảo.", "✅ Đúng rồi!", "Đây là lừa đảo."),
+        ("Đúng rồi: bấm giữ nút nguồn.", "✅ Đúng rồi!", "Bấm giữ nút nguồn."),
+        ("Đúng rồi.", "✅ Đúng rồi!", ""),
+        (
+            "Chưa đúng lắm: còn thiếu một bước.",
+            "❌ Chưa đúng.",
+            "Chưa đúng lắm: còn thiếu một bước.",
+        ),
+        ("Chưa đúng. Xem lại bài.", "✅ Đúng rồi!", "Chưa đúng. Xem lại bài."),
+        ("Not quite. The power button.", "❌ Not quite.", "The power button."),
+    ],
+)
+def test_without_verdict(feedback: str, verdict: str, shown: str) -> None:
+    assert without_verdict(feedback, verdict) == shown

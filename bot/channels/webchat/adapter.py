@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.channels.deep_link import start_args
 from bot.core import InboundMessage, InputKind
 
 CHANNEL = "webchat"
@@ -29,6 +30,13 @@ def to_inbound(
     if isinstance(choice, str) and choice and len(choice) <= MAX_ID:
         return InboundMessage(kind=InputKind.CHOICE, choice_id=choice, **common)
     if isinstance(text, str):
+        head, *args = text.split() or [""]
+        if head.lower() == "/start":
+            # The page opened from an invite link (`/?start=<payload>`) sends `/start <payload>`:
+            # the core keeps the invite from this command as it does from Telegram's.
+            return InboundMessage(
+                kind=InputKind.COMMAND, command="start", args=start_args(args), text=text, **common
+            )
         return InboundMessage(kind=InputKind.TEXT, text=text, **common)
     return None
 

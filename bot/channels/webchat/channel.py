@@ -38,8 +38,9 @@ PAGE_STRINGS = (
     N_("Type your answer…"),
     N_("Send"),
     N_("Start learning"),
-    N_("Hello! I am Học vụ số. Tap “Start learning” to begin."),
+    N_("Tap “Start learning” below to begin."),
     N_("The connection was lost. Your answer is kept: tap Send to try again."),
+    N_("Source code"),
 )
 
 
