@@ -24,7 +24,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 from functools import lru_cache
 
@@ -75,6 +75,8 @@ ABBREVIATIONS: dict[str, str] = {
     "photo": "ảnh",
     "vid": "video",
     "call": "gọi",
+    "lm": "làm",
+    "ng": "người",
 }
 # Multi-word spellings of one thing, after folding.
 PHRASES: dict[str, str] = {
@@ -100,7 +102,7 @@ _STOPWORDS = """
     a à ạ á ah ak ơi ới nhé nha nhá nhỉ vậy thì là làm sao nào gì có không được cho của tôi mình
     em chị bác ông bà tui tao họ chúng người và với hay hoặc những các một nhiều rất cũng vẫn đã
     sẽ để ở trên trong vào ra lên xuống đi đến từ bằng như về khi nếu giúp hỏi biết xin vui lòng
-    cách hướng dẫn này kia ấy rồi chưa luôn bây giờ hiện phải nên mấy thế muốn cái
+    cách hướng dẫn này kia ấy rồi chưa luôn bây giờ hiện phải nên mấy thế muốn cái dạ vâng ừ ờ
 """
 STOPWORDS = frozenset(_STOPWORDS.split())
 # The same for words typed without accents: only those that rarely stand for a topic word once
@@ -120,6 +122,9 @@ ANSWER_WEIGHT = 0.5
 RUN_BONUS = 1.5
 # A step between two filler words inside such a run ("là gì" after "otp") counts this much.
 FILLER_STEP = 0.5
+# A run that asks what something is ("otp là gì") and stands so in an entry: the entry that
+# defines it.
+DEFINITION = 2.0
 # A keyword typed whole, times the IDF of its words.
 KEYWORD_BONUS = 1.0
 # The score grows by up to this share with the part of the question the query covers.
@@ -134,6 +139,7 @@ MIN_SCORE = 2.5
 MIN_SHARE_OF_BEST = 0.3
 # Text typed outside the handbook (in the menu) is searched only when the best hit is this sure.
 CONFIDENT_SCORE = 15.0
+CLEAR_LEAD = 1.15
 
 _WORD = re.compile(r"[^\W_]+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
@@ -228,11 +234,14 @@ class Hit:
 
     entry: HandbookEntry
     score: float
+    # This score over the next hit's, when there is one.
+    lead: float = math.inf
 
     @property
     def confident(self) -> bool:
-        """Sure enough to answer text that was not asked as a handbook question."""
-        return self.score >= CONFIDENT_SCORE
+        """Sure enough to answer text that was not asked as a handbook question: a high score,
+        clearly ahead of the next entry (one common word, "học", fits many entries alike)."""
+        return self.score >= CONFIDENT_SCORE and self.lead >= CLEAR_LEAD
 
 
 @dataclass(frozen=True)
@@ -242,18 +251,93 @@ class _Probe:
     keys: tuple[str, ...]
     weight: float
     filler: bool
+    # As typed: "là" asks what something is.
+    text: str = ""
 
 
 @dataclass(frozen=True)
-class _Entry:
-    """What the ranking needs of one entry beyond the postings."""
+class _Keyword:
+    """A keyword of an entry: the keys of each of its topic words, and their IDF together."""
 
-    entry: HandbookEntry
-    # The question's topic words: their keys and IDF each.
-    question: tuple[tuple[frozenset[str], float], ...]
-    question_weight: float
-    # Each keyword: the keys of each of its topic words, and the IDF of the whole.
-    keywords: tuple[tuple[tuple[frozenset[str], ...], float], ...]
+    entry: int
+    words: tuple[frozenset[str], ...]
+    weight: float
+
+
+@dataclass
+class _Index:
+    """Everything looked up by key, so a search touches only the entries its words are in."""
+
+    # key -> {entry number: points for the parts of the entry the word is in}
+    postings: dict[str, dict[int, float]] = field(default_factory=lambda: defaultdict(dict))
+    # "key|key" of two neighbouring words of a question or keyword -> entry numbers
+    pairs: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    # key -> (entry number, question word number, IDF) of the topic words of the questions
+    question_words: dict[str, list[tuple[int, int, float]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    question_weights: list[float] = field(default_factory=list)
+    keywords: list[_Keyword] = field(default_factory=list)
+    # key -> numbers of the keywords with a word of that key
+    keyword_words: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    idf: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, entries: Sequence[HandbookEntry]) -> _Index:
+        index = cls()
+        parsed = [index._add(number, entry) for number, entry in enumerate(entries)]
+        total = max(len(entries), 1)
+        idf = {key: math.log(1 + total / len(found)) for key, found in index.postings.items()}
+        for key in [k for k in idf if not k.startswith("f:")]:
+            # A word is as rare as its folded form: accents decide what matches, not how much
+            # a match is worth, so scores typed with or without accents stay alike.
+            idf[key] = idf[f"f:{fold(key[2:])}"]
+        index.idf = idf
+        slot = 0
+        for number, (question, keywords) in enumerate(parsed):
+            topic = [w for w in question if not w.filler]
+            for w in topic:
+                for key in _index_keys(w, loose=False):
+                    index.question_words[key].append((number, slot, idf[f"f:{w.folded}"]))
+                slot += 1
+            index.question_weights.append(sum(idf[f"f:{w.folded}"] for w in topic) or 1.0)
+            for words, loose in keywords:
+                topic = [w for w in words if not w.filler]
+                if not topic:
+                    continue
+                keys = tuple(frozenset(_index_keys(w, loose)) for w in topic)
+                weight = sum(idf[f"f:{w.folded}"] for w in topic)
+                for key in frozenset().union(*keys):
+                    index.keyword_words[key].add(len(index.keywords))
+                index.keywords.append(_Keyword(number, keys, weight))
+        return index
+
+    def _add(
+        self, number: int, entry: HandbookEntry
+    ) -> tuple[list[Word], list[tuple[list[Word], bool]]]:
+        """Post one entry's words and neighbouring pairs; its question and keywords, read."""
+        question = tokens(entry.question)
+        keywords = []
+        for keyword in entry.keywords:
+            read = tokens(keyword)
+            keywords.append((read, not any(w.accented for w in read)))
+        parts: list[tuple[Sequence[Word], bool, float]] = [
+            (question, False, QUESTION_WEIGHT),
+            (tokens(entry.answer), False, ANSWER_WEIGHT),
+            *((words, loose, KEYWORD_WEIGHT) for words, loose in keywords),
+        ]
+        seen: set[tuple[str, float]] = set()  # a word counts once in each part of an entry
+        for part, loose, weight in parts:
+            for key in (k for w in part if not w.filler for k in _index_keys(w, loose)):
+                if (key, weight) not in seen:
+                    seen.add((key, weight))
+                    self.postings[key][number] = self.postings[key].get(number, 0.0) + weight
+        for words, loose in [(question, False), *keywords]:
+            for first, second in zip(words, words[1:], strict=False):
+                for a in _index_keys(first, loose):
+                    for b in _index_keys(second, loose):
+                        self.pairs[f"{a}|{b}"].add(number)
+        return question, keywords
 
 
 @dataclass(frozen=True)
@@ -261,75 +345,13 @@ class Handbook:
     """The handbook entries with a search index built once, when the content loads."""
 
     entries: tuple[HandbookEntry, ...] = ()
-    # key -> {entry number: field points}; "a:b" pair key -> entry numbers; key -> IDF.
-    _postings: dict[str, dict[int, float]] = field(init=False, repr=False, compare=False)
-    _pairs: dict[str, frozenset[int]] = field(init=False, repr=False, compare=False)
-    _idf: dict[str, float] = field(init=False, repr=False, compare=False)
+    _index: _Index = field(init=False, repr=False, compare=False)
     _folded: tuple[str, ...] = field(init=False, repr=False, compare=False)
-    _index: tuple[_Entry, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        postings: dict[str, dict[int, float]] = defaultdict(dict)
-        pairs: dict[str, set[int]] = defaultdict(set)
-        parsed: list[tuple[list[Word], list[tuple[list[Word], bool]]]] = []
-        for number, entry in enumerate(self.entries):
-            question = tokens(entry.question)
-            keywords = [
-                (tokens(k), not any(w.accented for w in tokens(k))) for k in entry.keywords
-            ]
-            parsed.append((question, keywords))
-            fields: list[tuple[Sequence[Word], bool, float]] = [
-                (question, False, QUESTION_WEIGHT),
-                (tokens(entry.answer), False, ANSWER_WEIGHT),
-            ]
-            fields += [(words, loose, KEYWORD_WEIGHT) for words, loose in keywords]
-            seen: set[tuple[str, float]] = set()  # a word counts once per part of an entry
-            for words, loose, weight in fields:
-                for w in words:
-                    if w.filler:
-                        continue
-                    for key in _index_keys(w, loose):
-                        if (key, weight) not in seen:
-                            seen.add((key, weight))
-                            postings[key][number] = postings[key].get(number, 0.0) + weight
-            for words, loose in [(question, False), *keywords]:
-                for first, second in zip(words, words[1:], strict=False):
-                    for a in _index_keys(first, loose):
-                        for b in _index_keys(second, loose):
-                            pairs[f"{a}|{b}"].add(number)
-        total = max(len(self.entries), 1)
-        idf = {key: math.log(1 + total / len(found)) for key, found in postings.items()}
-        for key in [k for k in idf if k.startswith(("a:", "l:"))]:
-            # A word is as rare as its folded form: accents decide what matches, not how much
-            # a match is worth, so scores typed with or without accents stay alike.
-            idf[key] = idf[f"f:{fold(key[2:])}"]
-        object.__setattr__(self, "_postings", dict(postings))
-        object.__setattr__(self, "_pairs", {key: frozenset(v) for key, v in pairs.items()})
-        object.__setattr__(self, "_idf", idf)
-        object.__setattr__(self, "_folded", tuple(k[2:] for k in postings if k.startswith("f:")))
-        index = []
-        for entry, (question, keywords) in zip(self.entries, parsed, strict=True):
-            topic = tuple(
-                (frozenset(_index_keys(w, False)), idf[f"f:{w.folded}"])
-                for w in question
-                if not w.filler
-            )
-            index.append(
-                _Entry(
-                    entry=entry,
-                    question=topic,
-                    question_weight=sum(weight for _keys, weight in topic) or 1.0,
-                    keywords=tuple(
-                        (
-                            tuple(frozenset(_index_keys(w, loose)) for w in words if not w.filler),
-                            sum(idf[f"f:{w.folded}"] for w in words if not w.filler),
-                        )
-                        for words, loose in keywords
-                        if any(not w.filler for w in words)
-                    ),
-                )
-            )
-        object.__setattr__(self, "_index", tuple(index))
+        index = _Index.build(self.entries)
+        object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_folded", tuple(k[2:] for k in index.idf if k[:2] == "f:"))
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -340,19 +362,22 @@ class Handbook:
 
     def _probe(self, word: Word) -> _Probe | None:
         """What a query word matches: as typed, folded, or as the indexed word one typo away."""
-        filler = word.filler
+        idf, filler = self._index.idf, word.filler
         if word.accented is not None:
             exact = f"a:{word.accented}"
-            if exact in self._idf or filler:
-                return _Probe((exact, f"l:{word.folded}"), self._idf.get(exact, 0.0), filler)
+            if exact in idf or filler:
+                weight = idf.get(exact, 0.0)
+                return _Probe((exact, f"l:{word.folded}"), weight, filler, word.accented)
+        # Typed without accents, or with accents the handbook does not know: fold.
         discount = 1.0 if word.accented is None else UNKNOWN_ACCENT_DISCOUNT
+        filler = filler or word.folded in FOLDED_STOPWORDS
         folded = f"f:{word.folded}"
-        if folded in self._idf or filler:
-            return _Probe((folded,), self._idf.get(folded, 0.0) * discount, filler)
+        if folded in idf or filler:
+            return _Probe((folded,), idf.get(folded, 0.0) * discount, filler, word.folded)
         close = self._close(word.folded)
         if close is None:
             return None
-        return _Probe((f"f:{close}",), self._idf[f"f:{close}"] * TYPO_DISCOUNT, filler)
+        return _Probe((f"f:{close}",), idf[f"f:{close}"] * TYPO_DISCOUNT, filler, close)
 
     def _close(self, folded: str) -> str | None:
         if len(folded) < 4 or folded.isdigit():
@@ -364,39 +389,69 @@ class Handbook:
         """The best entries for a free-text question, best first (empty when nothing fits)."""
         sequence = [self._probe(w) for w in tokens(query)]
         topic = list({p.keys: p for p in sequence if p is not None and not p.filler}.values())
-        if not topic:
-            return []
-        points: dict[int, float] = defaultdict(float)
-        matched: dict[int, int] = defaultdict(int)
-        for probe in topic:
-            found: dict[int, float] = defaultdict(float)
-            for key in probe.keys:
-                discount = LOOSE_DISCOUNT if key.startswith("l:") else 1.0
-                for number, value in self._postings.get(key, {}).items():
-                    found[number] += value * discount
-            for number, value in found.items():
-                points[number] += value * probe.weight
-                matched[number] += 1
+        points, matched = self._points(topic)
         if not points:
             return []
         for number, bonus in self._runs(sequence).items():
             if number in points:
                 points[number] += bonus
         typed = frozenset(key for probe in sequence if probe is not None for key in probe.keys)
+        whole = self._whole_keywords(typed, topic, points)
+        covered = self._covered(typed)
         hits: list[Hit] = []
         for number, value in points.items():
-            item = self._index[number]
-            whole = max(
-                (_typed_whole(keys, weight, typed, topic) for keys, weight in item.keywords),
-                default=0.0,
+            score = (value + KEYWORD_BONUS * whole.get(number, 0.0)) * (
+                0.5 + 0.5 * matched[number] / len(topic)
             )
-            covered = sum(weight for keys, weight in item.question if typed & keys)
-            score = (value + KEYWORD_BONUS * whole) * (0.5 + 0.5 * matched[number] / len(topic))
-            score *= 1 + FOCUS * covered / item.question_weight
-            hits.append(Hit(item.entry, round(score, 3)))
+            score *= 1 + FOCUS * covered.get(number, 0.0) / self._index.question_weights[number]
+            hits.append(Hit(self.entries[number], round(score, 3)))
         hits.sort(key=lambda hit: -hit.score)
         floor = max(MIN_SCORE, hits[0].score * MIN_SHARE_OF_BEST)
-        return [hit for hit in hits if hit.score >= floor][:limit]
+        found = [hit for hit in hits if hit.score >= floor][:limit]
+        if found and len(hits) > 1:
+            found[0] = replace(found[0], lead=found[0].score / max(hits[1].score, 1e-9))
+        return found
+
+    def _points(self, topic: Sequence[_Probe]) -> tuple[dict[int, float], dict[int, int]]:
+        """Each entry's points for the topic words found in it, and how many were found."""
+        points: dict[int, float] = defaultdict(float)
+        matched: dict[int, int] = defaultdict(int)
+        for probe in topic:
+            found: dict[int, float] = defaultdict(float)
+            for key in probe.keys:
+                discount = LOOSE_DISCOUNT if key[:2] == "l:" else 1.0
+                for number, value in self._index.postings.get(key, {}).items():
+                    found[number] += value * discount
+            for number, value in found.items():
+                points[number] += value * probe.weight
+                matched[number] += 1
+        return points, matched
+
+    def _whole_keywords(
+        self, typed: frozenset[str], topic: Sequence[_Probe], points: dict[int, float]
+    ) -> dict[int, float]:
+        """Each entry's best keyword typed whole: its IDF, twice that when it is all the query
+        is about ("bị lừa" typed as "tôi bị lừa")."""
+        index, best = self._index, dict[int, float]()
+        candidates = set().union(*(index.keyword_words.get(key, ()) for key in typed))
+        for keyword in map(index.keywords.__getitem__, candidates):
+            if keyword.entry not in points or not all(typed & k for k in keyword.words):
+                continue
+            alone = all(any(k.intersection(p.keys) for k in keyword.words) for p in topic)
+            value = keyword.weight * (2.0 if alone else 1.0)
+            best[keyword.entry] = max(best.get(keyword.entry, 0.0), value)
+        return best
+
+    def _covered(self, typed: frozenset[str]) -> dict[int, float]:
+        """Each entry's IDF of the question words the query holds."""
+        covered: dict[int, float] = defaultdict(float)
+        seen: set[int] = set()
+        for key in typed:
+            for number, slot, weight in self._index.question_words.get(key, ()):
+                if slot not in seen:
+                    seen.add(slot)
+                    covered[number] += weight
+        return covered
 
     def _runs(self, sequence: Sequence[_Probe | None]) -> dict[int, float]:
         """The bonus of each entry for the runs of query words that stand together in its
@@ -408,36 +463,40 @@ class Handbook:
             found: set[int] = set()
             for a in first.keys:
                 for b in second.keys:
-                    found.update(self._pairs.get(f"{a}|{b}", ()))
+                    found.update(self._index.pairs.get(f"{a}|{b}", ()))
             for number in found:
                 steps[number].append(position)
-        bonus: dict[int, float] = {}
-        for number, positions in steps.items():
-            bonus[number] = sum(self._run_value(sequence, run) for run in _consecutive(positions))
-        return bonus
-
-    @staticmethod
-    def _run_value(sequence: Sequence[_Probe | None], run: Sequence[int]) -> float:
-        words = [p for p in sequence[run[0] : run[-1] + 2] if p is not None]
-        weights = [p.weight for p in words if not p.filler]
-        if not weights:
-            return 0.0
-        steps = sum(
-            FILLER_STEP if words[i].filler and words[i + 1].filler else 1.0
-            for i in range(len(words) - 1)
-        )
-        return RUN_BONUS * steps * sum(weights) / len(weights)
+        return {
+            number: sum(_run_value(sequence, run) for run in _consecutive(positions))
+            for number, positions in steps.items()
+        }
 
 
-def _typed_whole(
-    keys: Sequence[frozenset[str]], weight: float, typed: frozenset[str], topic: Sequence[_Probe]
-) -> float:
-    """The bonus of a keyword typed whole (none when a word of it is missing); twice that when
-    it is all the query is about ("bị lừa" typed as "tôi bị lừa")."""
-    if not all(typed & k for k in keys):
+def _run_value(sequence: Sequence[_Probe | None], run: Sequence[int]) -> float:
+    """RUN_BONUS for each step of the run (less between two filler words), times the mean
+    weight of its topic words; nothing for a run of filler words alone ("thì làm sao"); twice
+    as much when the run reaches the "là" of a query asking what something is."""
+    first, last = run[0], run[-1] + 1
+    words = [p for p in sequence[first : last + 1] if p is not None]
+    weights = [p.weight for p in words if not p.filler]
+    if not weights:
         return 0.0
-    alone = all(any(k.intersection(probe.keys) for k in keys) for probe in topic)
-    return weight * (2.0 if alone else 1.0)
+    steps = sum(
+        FILLER_STEP if a.filler and b.filler else 1.0
+        for a, b in zip(words, words[1:], strict=False)
+    )
+    value = RUN_BONUS * steps * sum(weights) / len(weights)
+    asks = any(_asks_what(sequence, at) for at in range(first + 1, last + 1))
+    return value * DEFINITION if asks else value
+
+
+def _asks_what(sequence: Sequence[_Probe | None], at: int) -> bool:
+    """Whether the query word at `at` is the "là" of "X là gì" (or "X là cái gì")."""
+    texts = [probe.text if probe else "" for probe in sequence[at : at + 3]]
+    return texts[0] == "là" and (texts[1:2] in (["gì"], ["gi"]) or texts[1:] in _CAI_GI)
+
+
+_CAI_GI = (["cái", "gì"], ["cai", "gi"], ["cái", "gi"], ["cai", "gì"])
 
 
 def _consecutive(positions: Iterable[int]) -> list[list[int]]:
