@@ -12,10 +12,14 @@ Ranking is a small weighted word match, enough for a few hundred entries:
    than in its question, and a little in its answer.
 4. The learner's intent: words typed side by side that stand side by side in a question or a
    keyword ("chuyển tiền", "mã qr", "otp là gì", filler words included once a topic word is in
-   the run) earn a bonus for each step of the run; a keyword typed whole earns one; and an entry
-   whose question the query covers more of (its topic, not a side remark) is preferred.
+   the run) earn a bonus for each step of the run, twice as much for "X là gì" where the entry
+   asks just that; a keyword typed whole earns one; and an entry whose question the query covers
+   more of (its topic, not a side remark) is preferred.
 5. The score is scaled by the share of query words found, so a focused entry beats a long one
    that happens to mention one word.
+
+Everything is looked up by key ("a:lừa" as written, "f:lua" folded, "l:lua" from a keyword
+written without accents), so a search only touches the entries its words are in.
 """
 
 from __future__ import annotations
