@@ -35,6 +35,9 @@ def cmd_run(_args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # The schema check only reads the revision: Alembic's chatter about it would bury a
+    # start-up error's one line.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     asyncio.run(serve(settings))
     return 0
 
