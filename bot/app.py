@@ -38,7 +38,12 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         places=load_places(),
     )
     channels = build_channels(settings, service)
-    app = build_app(service, channels, public_url=settings.public_url)
+    app = build_app(
+        service,
+        channels,
+        public_url=settings.public_url,
+        trusted_proxies=settings.trusted_proxies,
+    )
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     try:

@@ -20,8 +20,8 @@ T = TypeVar("T")
 
 def _with_storage(action: Callable[[Any], Awaitable[T]]) -> T:
     """Run `action(storage)` on the configured, migrated database."""
-    from bot.startup import check_database
     from bot.settings import load_settings
+    from bot.startup import check_database
     from storage import Storage
 
     settings = load_settings()

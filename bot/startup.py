@@ -105,7 +105,9 @@ async def listen(runner: web.AppRunner, settings: Settings) -> web.TCPSite:
     try:
         await site.start()
     except OSError as exc:
-        raise ConfigurationError(listen_problem(exc, settings.http_host, settings.http_port)) from exc
+        raise ConfigurationError(
+            listen_problem(exc, settings.http_host, settings.http_port)
+        ) from exc
     return site
 
 

@@ -77,9 +77,7 @@ def test_a_host_that_is_not_this_machine(sqlite_url: str, tmp_path: Path) -> Non
     result = hocvuso_run(
         {"HOCVUSO_DATABASE_URL": sqlite_url, "HOCVUSO_HTTP_HOST": "192.0.2.1"}, tmp_path
     )
-    assert "not an address of this machine" in assert_one_line_naming(
-        result, "HOCVUSO_HTTP_HOST"
-    )
+    assert "not an address of this machine" in assert_one_line_naming(result, "HOCVUSO_HTTP_HOST")
 
 
 def test_the_database_server_unreachable_and_its_password_unprinted(tmp_path: Path) -> None:
