@@ -13,6 +13,7 @@ from bot.channels.webchat.adapter import MAX_ID
 from bot.channels.webchat.validate import MAX_BODY_BYTES
 
 JSON = "application/json"
+NO_NUL = "^[^\\u0000]*$"
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -25,6 +26,12 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 def _schemas() -> dict[str, Any]:
     id_string = {"type": "string", "minLength": 1, "maxLength": MAX_ID}
+    message_id = {
+        **id_string,
+        "pattern": NO_NUL,
+        "description": "client message id: a retry with the same id is processed once and "
+        "gets the same replies",
+    }
     return {
         "Choice": {
             "type": "object",
@@ -66,27 +73,33 @@ def _schemas() -> dict[str, Any]:
                 },
             },
         },
-        "Message": {
+        "TextMessage": {
             "type": "object",
-            "description": "either `text` or `choice`",
+            "description": "what the learner typed",
+            "required": ["text"],
             "properties": {
                 "text": {
                     "type": "string",
                     "minLength": 1,
                     # NUL and lone surrogates are refused (400): no database keeps them.
-                    "pattern": "^[^\\u0000]*$",
-                    "description": "what the learner typed; /start, /menu, … are commands",
+                    "pattern": NO_NUL,
+                    "description": "/start, /menu, /tiendo, … are commands",
                 },
-                "choice": {**id_string, "description": "the `id` of a tapped choice"},
-                "id": {
-                    **id_string,
-                    "pattern": "^[^\\u0000]*$",
-                    "description": "client message id: a retry with the same id is "
-                    "processed once and gets the same replies",
-                },
+                "id": message_id,
             },
-            "oneOf": [{"required": ["text"]}, {"required": ["choice"]}],
+            "not": {"required": ["choice"]},
         },
+        "ChoiceMessage": {
+            "type": "object",
+            "description": "a tapped choice",
+            "required": ["choice"],
+            "properties": {
+                "choice": {**id_string, "description": "the `id` of a choice from a reply"},
+                "id": message_id,
+            },
+            "not": {"required": ["text"]},
+        },
+        "Message": {"oneOf": [_ref("TextMessage"), _ref("ChoiceMessage")]},
         "Session": {
             "type": "object",
             "required": ["returning", "messages"],
