@@ -2,8 +2,9 @@
 
 Every page is served with a Content-Security-Policy that allows scripts, styles and pictures
 from this server only (no inline script or style: the pages' scripts and styles are static
-files), `X-Content-Type-Options: nosniff` and a `Referrer-Policy`. A handler that sets its own
-stricter header (the certificate's page) keeps it.
+files); every other response with one that allows no script at all. All carry
+`X-Content-Type-Options: nosniff` and a `Referrer-Policy`. A handler that sets its own stricter
+header (the certificate's page) keeps it.
 
 Cookies are always `HttpOnly` and `SameSite=Lax`, and `Secure` when learners reach the server
 over HTTPS: `HOCVUSO_PUBLIC_URL` starts with https, the connection itself is TLS, or a proxy in
@@ -25,7 +26,7 @@ from aiohttp.typedefs import Handler
 
 Network = IPv4Network | IPv6Network
 
-CONTENT_SECURITY_POLICY = "; ".join(
+PAGE_POLICY = "; ".join(
     (
         "default-src 'self'",
         "script-src 'self'",
@@ -38,8 +39,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "form-action 'self'",
     )
 )
+# Anything but a page (a picture, a PDF, JSON opened in a tab) runs nothing; the inline styles
+# are the browser's own, for the viewer it wraps around a picture.
+FILE_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
 HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     # Links to other sites (the official platform) do not learn which page of ours, nor which
     # certificate code, the visitor came from.
@@ -105,6 +108,10 @@ class Security:
         """The security headers, unless the handler chose stricter ones."""
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        page = response.content_type == "text/html"
+        response.headers.setdefault(
+            "Content-Security-Policy", PAGE_POLICY if page else FILE_POLICY
+        )
 
 
-__all__ = ["CONTENT_SECURITY_POLICY", "HEADERS", "Security"]
+__all__ = ["FILE_POLICY", "HEADERS", "PAGE_POLICY", "Security"]
