@@ -28,7 +28,8 @@ pytestmark = pytest.mark.browser
 # Registered before any script of the page runs; DevTools-injected, so the CSP does not stop it.
 REPORT_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (event) => {
-  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`);
+  const blocked = event.blockedURI || "inline";
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${blocked}`);
 });
 """
 

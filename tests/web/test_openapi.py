@@ -40,11 +40,11 @@ schema.config.generation.update(
 
 
 async def test_the_server_serves_the_document(api_server: BotProcess) -> None:
-    async with aiohttp.ClientSession() as http:
-        async with http.get(f"{api_server.base_url}/chat/api/openapi.json") as response:
-            assert response.status == 200
-            assert response.content_type == "application/json"
-            assert await response.json() == openapi_document()
+    url = f"{api_server.base_url}/chat/api/openapi.json"
+    async with aiohttp.ClientSession() as http, http.get(url) as response:
+        assert response.status == 200
+        assert response.content_type == "application/json"
+        assert await response.json() == openapi_document()
 
 
 @schema.parametrize()

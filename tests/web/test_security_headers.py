@@ -122,12 +122,14 @@ def assert_no_inline_code(html: str, where: str) -> None:
 
 
 async def cookie_after(base_url: str, headers: dict[str, str] | None = None) -> SimpleCookie:
-    async with aiohttp.ClientSession() as http:
-        async with http.post(
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(
             f"{base_url}/chat/api/send", data=START, headers={**JSON, **(headers or {})}
-        ) as response:
-            assert response.status == 200
-            [raw] = response.headers.getall("Set-Cookie")
+        ) as response,
+    ):
+        assert response.status == 200
+        [raw] = response.headers.getall("Set-Cookie")
     cookie: SimpleCookie = SimpleCookie()
     cookie.load(raw)
     assert raw.count("HttpOnly") == 1 and "SameSite=Lax" in raw

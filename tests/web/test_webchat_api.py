@@ -113,12 +113,14 @@ async def test_refusals_are_json_english_for_developers_and_kind_for_learners(
             assert response.headers["Allow"] == ("POST" if case.path == SEND else "GET, HEAD")
 
     # Over 256 KiB without a Content-Length (chunked): refused all the same.
-    async with aiohttp.ClientSession() as http:
-        async with http.post(
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(
             bot_process.base_url + SEND, data=chunks(big(300_000)), headers=JSON
-        ) as response:
-            assert response.status == 413
-            assert "256 KiB" in (await response.json())["error"]
+        ) as response,
+    ):
+        assert response.status == 413
+        assert "256 KiB" in (await response.json())["error"]
 
     store = Storage.open(db_url)
     try:
@@ -128,14 +130,16 @@ async def test_refusals_are_json_english_for_developers_and_kind_for_learners(
 
     # JSON is taken with or without its charset, in any case.
     for content_type in ("application/json; charset=utf-8", "Application/JSON"):
-        async with aiohttp.ClientSession() as http:
-            async with http.post(
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(
                 bot_process.base_url + SEND,
                 data=b'{"text": "/start"}',
                 headers={"Content-Type": content_type},
-            ) as response:
-                assert response.status == 200, content_type
-                body = await response.json()
+            ) as response,
+        ):
+            assert response.status == 200, content_type
+            body = await response.json()
         assert "error" not in body and "Học vụ số" in body["replies"][0]["text"]
 
 
