@@ -81,6 +81,6 @@ def command(turn: Turn, name: str, args: tuple[str, ...]) -> Outcome:
         )
     if action == "start":
         return welcome_back(turn)
-    if action == "handbook" and args and turn.state.consent:
+    if action == "handbook" and args:
         return ask_handbook(turn, " ".join(args))
     return act(turn, action)

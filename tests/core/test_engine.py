@@ -34,15 +34,21 @@ def read_to_quiz(dialog: Dialog) -> None:
     dialog.tap("Làm bài kiểm tra")
 
 
-def test_first_contact_asks_for_consent_and_nothing_opens_without_it(dialog: Dialog) -> None:
+def test_first_contact_asks_for_consent_and_nothing_is_recorded_without_it(
+    dialog: Dialog,
+) -> None:
     dialog.command("start")
     assert "đồng ý" in dialog.said
     assert [label for _id, label in dialog.choices][:2] == ["Đồng ý", "Không đồng ý"]
     dialog.tap("Không đồng ý")
     assert dialog.state.consent is False
     dialog.text("/menu")
+    assert dialog.state.mode is Mode.MENU
+    dialog.tap("Học bài")
+    assert dialog.state.mode is Mode.LESSON
+    dialog.text("/tiendo")
     assert dialog.state.mode is Mode.CONSENT
-    assert not any(isinstance(e, LessonStarted) for e in dialog.events)
+    assert dialog.events == []
 
 
 def test_consent_typed_without_diacritics(dialog: Dialog) -> None:
