@@ -13,7 +13,6 @@ from bot.core import (
     InboundMessage,
     InputKind,
     LessonCompleted,
-    LessonStarted,
     Mode,
     QuestionAnswered,
     QuizFinished,
