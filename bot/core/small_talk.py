@@ -1,8 +1,9 @@
 """Small talk: "xin chào", "cảm ơn", "ok", "giúp tôi với", "👍" get a short friendly answer.
 
 Learners greet and thank the bot like a person; such words are no handbook question and no
-wrong answer. A small table, read with accents optional; polite particles ("ạ", "nhé",
-"bạn") around the words do not matter. A message of emoji alone is a friendly nod too.
+wrong answer. A small table, read with accents optional; polite particles and forms of
+address ("ạ", "nhé", "bạn", "em") around the words do not matter. A message of emoji alone
+is a friendly nod too.
 """
 
 from __future__ import annotations
@@ -56,8 +57,6 @@ PHRASES: dict[str, Talk] = {
             "giup",
             "giup toi",
             "giup minh",
-            "giup chau",
-            "giup em",
             "giup tui",
             "cuu",
             "cuu toi",
@@ -112,8 +111,10 @@ def small_talk(text: str) -> Talk | None:
     if _emoji_only(text):
         return Talk.NOD
     found = words(text)
-    kept = [word for word in found if word not in PARTICLES]
-    return PHRASES.get(" ".join(kept or found))
+    kept = [word for word in found if word not in PARTICLES] or found
+    # "alo alo", "ok ok": a word said twice is said once.
+    once = [word for i, word in enumerate(kept) if i == 0 or word != kept[i - 1]]
+    return PHRASES.get(" ".join(once))
 
 
 def answer_small_talk(turn: Turn, talk: Talk) -> Outcome:

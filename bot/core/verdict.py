@@ -29,7 +29,7 @@ WRONG_OPENINGS = frozenset(
         "rat nguy hiem",
     }
 )
-_OPENING = re.compile(r"^\s*([^.!:?\n]{1,24})[.!:]")
+_OPENING = re.compile(r"^\s*([^.!:,?\n]{1,24})[.!:,]")
 _NOT_WORD = re.compile(r"[^\w]+")
 
 
