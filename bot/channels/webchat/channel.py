@@ -97,7 +97,7 @@ class WebChatChannel:
     # -- HTTP ------------------------------------------------------------------------------------
 
     def _locale(self, request: web.Request) -> str:
-        """Vietnamese (the default) whenever the browser lists it at all (decision 22)."""
+        """Vietnamese (the default) whenever the browser lists it at all (decision 23)."""
         languages = accepted_languages(request.headers.get("Accept-Language", ""))
         return preferred_locale(languages, self.service.default_locale)
 
