@@ -6,13 +6,18 @@ talk is answered; after erasure a button starts again."""
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
+from playwright.async_api import async_playwright
 
 from bot.content import Catalog
 from storage import Storage
-from tests.conftest import BotProcess
+from tests.conftest import BotProcess, free_port
+from tests.web.test_webchat_browser import ARTIFACTS, HAVE_CHROMIUM, click, phone_page, png_colours
 from tests.web.test_webchat_http import Learner
 
 # The header of a cheap Android phone set to English, Vietnamese listed last.
@@ -125,3 +130,34 @@ async def test_after_erasure_a_button_starts_again(bot_process: BotProcess) -> N
     assert labels(learner)[:2] == ["Đồng ý", "Không đồng ý"]
     await learner.say("👍")  # emoji alone is a nod, not "empty"
     assert "Dạ vâng! 👍" in learner.said and "chưa nhận được" not in learner.said
+
+
+@pytest.mark.browser
+async def test_an_english_phone_reads_a_lesson_in_vietnamese_without_consent(
+    sqlite_url: str, catalog: Catalog, tmp_path: Path
+) -> None:
+    """Headless Chromium as a 360×740 phone set to English (the exact header of a cheap
+    Android phone): the page and the bot speak Vietnamese; after "Không đồng ý" a lesson opens."""
+    if not HAVE_CHROMIUM:
+        pytest.fail("Debian's chromium is missing: `make test` installs it")
+    lesson = catalog.lessons[0]
+    server = BotProcess(sqlite_url, free_port()).start()
+    try:
+        async with async_playwright() as pw:
+            browser, page = await phone_page(pw)
+            await page.context.set_extra_http_headers({"Accept-Language": CHEAP_ANDROID})
+            await page.goto(server.base_url + "/")
+            assert await page.get_attribute("html", "lang") == "vi"
+            await click(page, "Bắt đầu học")
+            await page.wait_for_selector("text=Xin chào!")
+            await click(page, "Không đồng ý")
+            await click(page, "Học bài")
+            await page.wait_for_selector(f"text={lesson.title}")
+            shot = tmp_path / "webchat-english-phone-no-consent.png"
+            await page.screenshot(path=str(shot))
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            shutil.copy(shot, ARTIFACTS / shot.name)
+            await browser.close()
+    finally:
+        server.stop()
+    assert png_colours(shot) > 20, "the screenshot looks blank"
