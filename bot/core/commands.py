@@ -64,6 +64,9 @@ KEYWORDS = {
     "on tap": "review",
     "on lai": "review",
     "lien ket": "link",
+    # Typed "tiếp tục" goes on where the learner stopped (in a lesson, its button comes first).
+    "tiep tuc": "next_lesson",
+    "hoc tiep": "next_lesson",
 }
 # An unknown command is echoed back this long at most.
 ECHO_CHARS = 32

@@ -169,3 +169,14 @@ def test_every_lesson_passed_means_nothing_to_resume(dialog: Dialog) -> None:
     state = state.model_copy(update={"passed": ["A2"]})
     point = resume_point(state, CATALOG)
     assert point is not None and (point.lesson.id, point.kind) == ("A1", Resume.NEW)
+
+
+def test_typed_tiep_tuc_at_the_menu_goes_on_where_the_learner_stopped(dialog: Dialog) -> None:
+    open_a1(dialog)
+    dialog.tap("Tiếp tục")
+    dialog.text("/menu")
+    dialog.text("tiếp tục")
+    assert dialog.state.mode is Mode.LESSON and "Bong bóng thứ hai." in dialog.said
+    dialog.text("/menu")
+    dialog.text("hoc tiep")
+    assert "Bong bóng thứ hai." in dialog.said
