@@ -17,14 +17,19 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, text, update
 
 from bot.core.events import (
+    CertificateIssued,
     ConsentChanged,
+    CourseCompleted,
     DataErased,
     DomainEvent,
     LessonCompleted,
     LessonStarted,
     LocaleChanged,
+    ModuleCompleted,
+    OfficialCertificationReported,
     QuestionAnswered,
     QuizFinished,
+    ReviewAnswered,
 )
 from bot.core.state import LearnerState
 from storage.db import as_utc, insert_ignore
@@ -117,6 +122,29 @@ _TOUCH_LESSONS = (
     )
     .values(updated_at=bindparam("b_now"))
 )
+
+
+# What a learner did: written only for a learner who agreed (decisions 3 and 22). Without
+# consent lessons and the handbook are open, and the core records none of these; should one
+# come anyway, it stops here.
+_NEEDS_CONSENT = (
+    LessonStarted,
+    LessonCompleted,
+    QuestionAnswered,
+    QuizFinished,
+    ModuleCompleted,
+    CourseCompleted,
+    CertificateIssued,
+    OfficialCertificationReported,
+    ReviewAnswered,
+)
+
+
+def _recorded_events(save: SavedTurn) -> list[DomainEvent]:
+    """The turn's events storage writes: those about what the learner did need consent."""
+    if save.state.consent:
+        return list(save.events)
+    return [event for event in save.events if not isinstance(event, _NEEDS_CONSENT)]
 
 
 def _lock_key(channel: str, external_id: str) -> int:
@@ -312,9 +340,9 @@ async def _save_turns(
             "consent_version": save.turn.consent_version,
             "consent_at": save.turn.consent_at,
             "now": now,
-            **_profile_columns(save.state),
+            **_profile_columns(save.state if save.state.consent else LearnerState()),
         }
-        for event in save.events:
+        for event in _recorded_events(save):
             if isinstance(event, ConsentChanged):
                 row["consent_version"] = event.version if event.given else None
                 row["consent_at"] = now if event.given else None
@@ -382,7 +410,7 @@ async def _start_lessons(uow: UnitOfWork, saves: Sequence[SavedTurn]) -> None:
         for save in saves
         if save.turn.learner is not None
         and not any(isinstance(event, DataErased) for event in save.events)
-        for event in save.events
+        for event in _recorded_events(save)
         if isinstance(event, LessonStarted)
     ]
     if not started:

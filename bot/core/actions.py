@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from bot.core.certificate_flow import issue as issue_certificate
 from bot.core.certificate_flow import open_certificate, rename, report_vneid
-from bot.core.consent import agree, decline, erase, privacy
+from bot.core.consent import agree, ask_consent, decline, erase, privacy
 from bot.core.events import LocaleChanged
 from bot.core.help_and_progress import show_help, show_progress
 from bot.core.lesson_flow import continue_lesson, next_lesson, open_lesson
@@ -32,10 +32,31 @@ from bot.core.turn import Turn
 
 # Actions open before consent: deciding about it needs them. Erasing is open too, so a learner
 # can always remove what little is stored. Linking too: a new app links before agreeing there
-# (the agreement given on the other app applies; see `bot.core.link_flow`).
+# (the agreement given on the other app applies; see `bot.core.link_flow`). Reading lessons
+# and the handbook stores nothing, so they are open as well (decision 22).
 WITHOUT_CONSENT = frozenset(
-    {"agree", "decline", "privacy", "help", "language", "erase", "link", "link_enter"}
+    {
+        "agree",
+        "decline",
+        "privacy",
+        "help",
+        "language",
+        "erase",
+        "erase_yes",
+        "erase_no",
+        "link",
+        "link_enter",
+        "menu",
+        "modules",
+        "next_lesson",
+        "continue",
+        "reread",
+        "handbook",
+        "back",
+    }
 )
+# Actions with a value after a dot that are open before consent, as above.
+PREFIXES_WITHOUT_CONSENT = ("module.", "lesson.", "hb.", "locale.")
 
 
 def _handlers(turn: Turn) -> dict[str, Callable[[], None]]:
@@ -84,13 +105,12 @@ PROFILE_PREFIXES = ("place.", "group.", "age.", "remind.")
 
 
 def act(turn: Turn, action: str) -> Outcome:
-    """Carry out one action; a named one without consent leads to the consent screen."""
+    """Carry out one action; one that keeps results asks for consent first."""
+    if not turn.state.consent and not _open_without_consent(action):
+        ask_consent(turn)
+        return turn.outcome()
     handlers = _handlers(turn)
     if action in handlers:
-        if action not in WITHOUT_CONSENT and not turn.state.consent:
-            turn.say(turn._("Before we start, I need your agreement to save your progress."))
-            go(turn, Mode.CONSENT)
-            return turn.outcome()
         handlers[action]()
     elif action.startswith(PROFILE_PREFIXES):
         choose(turn, action)
@@ -114,3 +134,7 @@ def act(turn: Turn, action: str) -> Outcome:
         turn.say(turn._("Language changed to English."))
         back_from_detour(turn)
     return turn.outcome()
+
+
+def _open_without_consent(action: str) -> bool:
+    return action in WITHOUT_CONSENT or action.startswith(PREFIXES_WITHOUT_CONSENT)

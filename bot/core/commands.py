@@ -64,6 +64,9 @@ KEYWORDS = {
     "on tap": "review",
     "on lai": "review",
     "lien ket": "link",
+    # Typed "tiếp tục" goes on where the learner stopped (in a lesson, its button comes first).
+    "tiep tuc": "next_lesson",
+    "hoc tiep": "next_lesson",
 }
 # An unknown command is echoed back this long at most.
 ECHO_CHARS = 32
@@ -81,6 +84,6 @@ def command(turn: Turn, name: str, args: tuple[str, ...]) -> Outcome:
         )
     if action == "start":
         return welcome_back(turn)
-    if action == "handbook" and args and turn.state.consent:
+    if action == "handbook" and args:
         return ask_handbook(turn, " ".join(args))
     return act(turn, action)

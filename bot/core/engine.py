@@ -25,6 +25,7 @@ from bot.core.profile_flow import type_place
 from bot.core.profile_menus import PROFILE_MODES
 from bot.core.quiz_flow import answer_short, clarify, typed_multiple
 from bot.core.review_flow import offer_at_session_start
+from bot.core.small_talk import Talk, answer_small_talk, small_talk
 from bot.core.state import LearnerState, Mode
 from bot.core.turn import Turn
 from bot.text import clean, fold, is_meaningful, match_option, match_words
@@ -93,11 +94,14 @@ def _text(turn: Turn, raw: str) -> Outcome:
             ),
         )
     text = clean(raw)
-    if not is_meaningful(text):
+    talk = small_talk(text)
+    if not is_meaningful(text) and talk is None:
         return unchanged(
             turn,
             turn._("I didn't catch that. Please tap a button or type the number of an answer."),
         )
+    if talk is Talk.NOD and not is_meaningful(text):
+        return answer_small_talk(turn, talk)  # emoji alone: nothing else could read it
     if text.startswith("/"):
         name, *args = text[1:].split()
         return command(turn, name or "", tuple(args))
@@ -127,11 +131,14 @@ def _text(turn: Turn, raw: str) -> Outcome:
     keyword = KEYWORDS.get(fold(text))
     if keyword:
         return act(turn, keyword)
+    if talk is not None:
+        return answer_small_talk(turn, talk)
     if state.mode in (Mode.PROFILE_PLACE, Mode.PROFILE_PICK) and state.consent:
         return type_place(turn, text)
-    if state.mode in (Mode.HANDBOOK, Mode.HANDBOOK_ANSWER) and state.consent:
+    # The handbook needs no consent: a search stores nothing.
+    if state.mode in (Mode.HANDBOOK, Mode.HANDBOOK_ANSWER):
         return ask_handbook(turn, text)
-    if state.mode is Mode.MENU and state.consent:
+    if state.mode is Mode.MENU:
         # Text that is no button or command may be a question: answer it if clearly so.
         hits = turn.ctx.catalog.handbook.search(text, HANDBOOK_HITS)
         if hits and hits[0].confident:

@@ -6,6 +6,7 @@ index and the profile; like every screen, they follow from the state alone.
 
 from __future__ import annotations
 
+from bot.core.resume import resume_label, resume_point
 from bot.core.state import AgeBand, Mode, ReminderSlot, TargetGroup
 from bot.core.turn import Turn
 from bot.i18n import N_
@@ -54,10 +55,10 @@ def profile_choices(turn: Turn) -> list[tuple[str, str]]:
     skip = ("skip", _("Skip"))
     if mode is Mode.PROFILE_PLACE:
         found = []
-        upcoming = catalog.next_lesson(state.lesson_id, frozenset(state.passed))
-        if not state.profile.asked and upcoming is not None:
+        point = resume_point(state, catalog)
+        if not state.profile.asked and point is not None:
             # An eager learner can start at once; the menu offers the questions again.
-            found.append(("next_lesson", _("Learn: {title}").format(title=upcoming.title)))
+            found.append(("next_lesson", resume_label(point, turn.t)))
         found.append(("skip", _("I don't know / skip")))
         if state.place_province:
             found.append(("other_province", _("Another province")))

@@ -6,6 +6,7 @@ place: what counts as passed, as worth another try, as due for review.
 
 from __future__ import annotations
 
+from bot.core.resume import resume_label, resume_point
 from bot.core.spaced import ROUND_SIZE, due
 from bot.core.streak import local_day, running
 from bot.core.turn import Turn
@@ -121,9 +122,9 @@ def progress_choices(turn: Turn) -> list[tuple[str, str]]:
     """Learn on, retry the first quiz not passed yet, review now, back to the menu."""
     found = []
     state = turn.state
-    upcoming = turn.ctx.catalog.next_lesson(state.lesson_id, frozenset(state.passed))
-    if upcoming is not None:
-        label = turn._("Learn: {title}").format(title=short(upcoming.title, LINE_CHARS))
+    point = resume_point(state, turn.ctx.catalog)
+    if point is not None:
+        label = resume_label(point, turn.t, short(point.lesson.title, LINE_CHARS))
         found.append(("next_lesson", label))
     retry = to_retry(turn)
     if retry:

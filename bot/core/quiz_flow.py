@@ -19,7 +19,8 @@ from bot.core.screens import prompt
 from bot.core.spaced import rate
 from bot.core.state import Mode, QuizProgress
 from bot.core.turn import Turn
-from bot.text import fold, match_free_text, option_index
+from bot.core.verdict import names_answer, with_verdict
+from bot.text import match_free_text, option_index
 from quizzes.models import Question, QuestionType
 
 # A typed answer is stored up to this length: enough to read it, not a place for essays.
@@ -157,34 +158,13 @@ def _record(
 
 def _say_feedback(turn: Turn, question: Question, correct: bool, feedback: str | None) -> None:
     verdict = turn._("✅ Correct!") if correct else turn._("❌ Not quite.")
-    lines = [verdict]
-    rest = without_verdict(feedback, verdict) if feedback else ""
-    if rest:
-        lines.append(rest)
+    lines = [with_verdict(verdict, feedback, correct)]
     if not correct and question.feedback:
         lines.append(question.feedback)
-    if not correct:
-        lines.append(
-            turn._("The right answer: {answer}").format(answer=answer_key(question, turn.t))
-        )
+    key = answer_key(question, turn.t)
+    if not correct and not (question.type is QuestionType.SHORT and names_answer(lines, key)):
+        lines.append(turn._("The right answer: {answer}").format(answer=key))
     turn.say("\n".join(lines))
-
-
-def without_verdict(feedback: str, verdict: str) -> str:
-    """`feedback` without an opening that repeats the verdict line above it.
-
-    Most feedback in the content opens with "Đúng rồi!" or "Chưa đúng." under the same verdict
-    ("❌ Chưa đúng."), which read twice in a row. Only a whole first phrase is dropped: "Chưa đúng
-    lắm" stays.
-    """
-    said = fold(verdict.split(" ", 1)[-1]).rstrip(".!:, ")
-    if not said or fold(feedback[: len(said)]) != said:
-        return feedback
-    rest = feedback[len(said) :]
-    if rest and rest[0] not in ".!:,":
-        return feedback
-    rest = rest.lstrip(".!:, ")
-    return rest[:1].upper() + rest[1:]
 
 
 def _milestones(turn: Turn, lesson_id: str) -> None:

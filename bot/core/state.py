@@ -130,6 +130,7 @@ class QuizProgress(BaseModel):
     candidates: list[str] = Field(default_factory=list)
     last_points: float | None = None
     last_passed: bool | None = None
+    review: bool = False  # a review round's answers, not a lesson quiz attempt
 
 
 class LearnerState(BaseModel):
@@ -149,6 +150,7 @@ class LearnerState(BaseModel):
     module_id: str | None = None
     bubble: int = 0
     quiz: QuizProgress | None = None
+    paused_quiz: QuizProgress | None = None  # a lesson quiz left for a review round
     attempts: dict[str, int] = Field(default_factory=dict)
     read: list[str] = Field(default_factory=list)
     passed: list[str] = Field(default_factory=list)

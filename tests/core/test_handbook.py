@@ -463,11 +463,15 @@ def test_free_text_in_the_menu_is_searched_when_the_match_is_clear(dialog: Dialo
     assert dialog.state == before and dialog.state.mode is Mode.MENU
 
 
-def test_the_handbook_needs_consent_first() -> None:
+def test_the_handbook_needs_no_consent_and_records_nothing() -> None:
     dialog = Dialog(CATALOG)
     dialog.command("start")
     dialog.text("/sotay otp")
-    assert dialog.state.mode is Mode.CONSENT and not dialog.state.handbook_hits
+    assert dialog.state.mode is Mode.HANDBOOK_ANSWER and dialog.state.handbook_hits
+    dialog.tap("Hỏi câu khác")
+    dialog.text("ma otp la gi")
+    assert dialog.state.mode is Mode.HANDBOOK_ANSWER and "OTP" in dialog.said
+    assert not dialog.state.consent and dialog.events == []
 
 
 def test_help_mentions_the_handbook(dialog: Dialog) -> None:

@@ -12,6 +12,25 @@ CHANNEL = "webchat"
 MAX_ID = 64  # message ids, choice ids and cookies longer than this are not ours
 
 
+def accepted_languages(header: str) -> list[str]:
+    """The languages of an Accept-Language header, most wanted first ("q=0": not wanted)."""
+    found: list[tuple[float, str]] = []
+    for part in header.split(","):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if tag.strip() and weight > 0:
+            found.append((weight, tag.strip()))
+    # A stable sort: equal weights keep the browser's order.
+    return [tag for _weight, tag in sorted(found, key=lambda item: -item[0])]
+
+
 def to_inbound(
     body: dict[str, Any], token: str, locale: str, now: datetime
 ) -> InboundMessage | None:
@@ -41,4 +60,4 @@ def to_inbound(
     return None
 
 
-__all__ = ["CHANNEL", "MAX_ID", "to_inbound"]
+__all__ = ["CHANNEL", "MAX_ID", "accepted_languages", "to_inbound"]

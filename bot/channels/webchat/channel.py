@@ -18,13 +18,13 @@ from typing import Any
 from aiohttp import web
 
 from bot.channels.base import SendErrorKind, SendFailure
-from bot.channels.webchat.adapter import CHANNEL, MAX_ID, to_inbound
+from bot.channels.webchat.adapter import CHANNEL, MAX_ID, accepted_languages, to_inbound
 from bot.channels.webchat.openapi import openapi_document
 from bot.channels.webchat.render import CAPABILITIES, dumps, render_reply
 from bot.channels.webchat.validate import MAX_BODY_BYTES, Refusal, read_message
 from bot.core import Reply
 from bot.errors import StorageError
-from bot.i18n import N_, Translator, translator
+from bot.i18n import N_, Translator, preferred_locale, translator
 from bot.outbox import replies_of
 from bot.service import ConversationService, utc_now
 
@@ -102,9 +102,9 @@ class WebChatChannel:
     # -- HTTP ------------------------------------------------------------------------------------
 
     def _locale(self, request: web.Request) -> str:
-        header = request.headers.get("Accept-Language", "")
-        first = header.split(",", 1)[0].strip()
-        return translator(first or None, self.service.default_locale).locale
+        """Vietnamese (the default) whenever the browser lists it at all (decision 23)."""
+        languages = accepted_languages(request.headers.get("Accept-Language", ""))
+        return preferred_locale(languages, self.service.default_locale)
 
     async def page(self, request: web.Request) -> web.Response:
         """The chat page, its interface strings translated for the browser's language."""
