@@ -268,6 +268,6 @@ def test_feedback_does_not_repeat_the_verdict(catalog: Catalog) -> None:
     dialog.tap("Làm bài kiểm tra")
     dialog.tap(wrong.text)
     feedback = dialog.replies[0].text
-    assert feedback.startswith("❌ Chưa đúng.\n") and feedback.count("Chưa đúng") == 1
+    assert feedback.startswith("❌ Chưa đúng.") and feedback.count("Chưa đúng") == 1
     rest = wrong.feedback.removeprefix("Chưa đúng.").strip()
-    assert f"\n{rest}\n" in feedback
+    assert f" {rest}\n" in feedback
