@@ -280,6 +280,8 @@ class TelegramChannel(ProactiveSending):
                 "network and TELEGRAM_API_BASE_URL."
             ) from exc
         self._initialized = True
+        # getMe (in initialize) told the bot's username: invites link to it (`/moi`).
+        self.service.set_telegram_bot(self.application.bot.username)
         try:
             await self._publish_commands()
             if self.webhook_url:
