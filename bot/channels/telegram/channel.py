@@ -66,6 +66,7 @@ from bot.channels.telegram.send import Sender
 from bot.core import COMMANDS as CORE_COMMANDS
 from bot.errors import ConfigurationError, StorageError
 from bot.i18n import N_, translator
+from bot.invites import InviteQr
 from bot.retry import Backoff
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
@@ -74,6 +75,8 @@ from storage import InboxItem
 log = logging.getLogger(__name__)
 
 # The command menu (setMyCommands), per language. Only names the core knows are published.
+# The ambassadors' own commands (/daisu, /moi, /danhsach, /hoccung) are not: most learners are
+# no ambassadors, and ambassadors learn them when they are appointed.
 COMMAND_MENUS: dict[str, tuple[tuple[str, str], ...]] = {
     "vi": (
         ("start", N_("Start learning")),
@@ -83,6 +86,7 @@ COMMAND_MENUS: dict[str, tuple[tuple[str, str], ...]] = {
         ("ngonngu", N_("Change language")),
         ("trogiup", N_("Help")),
         ("lienket", N_("Link your other apps")),
+        ("thamgia", N_("Join through an ambassador's invite")),
         ("xoadulieu", N_("Delete my data")),
     ),
     "en": (
@@ -93,6 +97,7 @@ COMMAND_MENUS: dict[str, tuple[tuple[str, str], ...]] = {
         ("language", N_("Change language")),
         ("help", N_("Help")),
         ("link", N_("Link your other apps")),
+        ("join", N_("Join through an ambassador's invite")),
         ("delete", N_("Delete my data")),
     ),
 }
@@ -222,6 +227,7 @@ class TelegramChannel(ProactiveSending):
             clock,
             certificates=files,
             public_url=settings.public_url,
+            invites=InviteQr(service.storage),
         )
         self.lock = service.storage.locks.leader(CHANNEL)
         self.pipeline: InboxPipeline[Envelope] = InboxPipeline(
