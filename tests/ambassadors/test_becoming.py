@@ -115,4 +115,3 @@ async def test_every_ambassador_command_is_refused_to_a_learner_who_is_none(
         # `/daisu` alone says how it works and changes nothing.
         said = await learner.say("/daisu")
         assert "Để trở thành Đại sứ số, bác gõ /daisu rồi gõ mã xã đã cấp" in said
-

@@ -136,9 +136,7 @@ def invite_of(text: str) -> str:
 
 
 @asynccontextmanager
-async def running(
-    fake: FakeBotApi, storage: Storage, catalog: Catalog
-) -> AsyncIterator[World]:
+async def running(fake: FakeBotApi, storage: Storage, catalog: Catalog) -> AsyncIterator[World]:
     """The web chat and Telegram (webhook) on one service and one server."""
     port = free_port()
     settings = Settings(
