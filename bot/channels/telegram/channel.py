@@ -66,7 +66,6 @@ from bot.channels.telegram.send import Sender
 from bot.core import COMMANDS as CORE_COMMANDS
 from bot.errors import ConfigurationError, StorageError
 from bot.i18n import N_, translator
-from bot.invites import InviteQr
 from bot.retry import Backoff
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
@@ -75,8 +74,6 @@ from storage import InboxItem
 log = logging.getLogger(__name__)
 
 # The command menu (setMyCommands), per language. Only names the core knows are published.
-# The ambassadors' own commands (/daisu, /moi, /danhsach, /hoccung) are not: most learners are
-# no ambassadors, and ambassadors learn them when they are appointed.
 COMMAND_MENUS: dict[str, tuple[tuple[str, str], ...]] = {
     "vi": (
         ("start", N_("Start learning")),
@@ -227,7 +224,6 @@ class TelegramChannel(ProactiveSending):
             clock,
             certificates=files,
             public_url=settings.public_url,
-            invites=InviteQr(service.storage),
         )
         self.lock = service.storage.locks.leader(CHANNEL)
         self.pipeline: InboxPipeline[Envelope] = InboxPipeline(
@@ -286,7 +282,6 @@ class TelegramChannel(ProactiveSending):
                 "network and TELEGRAM_API_BASE_URL."
             ) from exc
         self._initialized = True
-        # getMe (in initialize) told the bot's username: invites link to it (`/moi`).
         self.service.set_telegram_bot(self.application.bot.username)
         try:
             await self._publish_commands()

@@ -62,8 +62,8 @@ class Sender:
         certificates: where certificates sent in chat are read and rendered (None: not sent).
         public_url: the server's public address, where certificates' and invites' QR codes
             point.
-        invites: where ambassadors' invites are looked up and their QR codes drawn (None: not
-            sent).
+        invites: where ambassadors' invites are looked up and their QR codes drawn (default:
+            in `storage`).
     """
 
     def __init__(
@@ -78,7 +78,8 @@ class Sender:
         invites: InviteQr | None = None,
     ) -> None:
         self.bot, self.storage, self.media_root, self.clock = bot, storage, media_root, clock
-        self.certificates, self.public_url, self.invites = certificates, public_url, invites
+        self.certificates, self.public_url = certificates, public_url
+        self.invites = invites or InviteQr(storage)
         self._photo_ids: dict[Path, str] = {}
         self._rendered: dict[Reply, list[Outgoing]] = {}
 
@@ -147,9 +148,7 @@ class Sender:
 
     async def _send_invite(self, chat_id: int, code: str) -> None:
         """The QR code of an ambassador's invite, as a photo (drawn each time: it is small)."""
-        content = None
-        if self.invites is not None:
-            content = await self.invites.png(code, self.public_url)
+        content = await self.invites.png(code, self.public_url)
         if content is None:
             log.warning("telegram: invite %s not found; its QR code is not sent", code)
             return
