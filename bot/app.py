@@ -36,6 +36,7 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         default_locale=settings.default_locale,
         zone=settings.zone,
         places=load_places(),
+        public_url=settings.public_url,
     )
     channels = build_channels(settings, service)
     app = build_app(

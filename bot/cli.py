@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.cli_ambassador import add_ambassador_commands
 from bot.cli_outbox import add_outbox_commands
 from bot.errors import ConfigurationError, ContentError
 
@@ -270,6 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     gift_out.set_defaults(func=cmd_export_gift)
 
     add_outbox_commands(commands)
+    add_ambassador_commands(commands)
     return parser
 
 

@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo
 from bot.batching import BatchWriter
 from bot.content import Catalog
 from bot.core import Context, InboundMessage, Reply, handle
-from bot.core.context import LinkResult
+from bot.core.ambassador_flow import ambassador_code_typed
+from bot.core.context import LinkResult, PublicLinks
+from bot.core.invite_flow import invite_in_play
 from bot.core.link_flow import link_code_typed
 from bot.core.messages import replies_from_json
 from bot.errors import StorageError
@@ -58,8 +60,12 @@ class ConversationService:
         zone: ZoneInfo = DEFAULT_ZONE,
         clock: Callable[[], datetime] = utc_now,
         places: Places | None = None,
+        public_url: str = "",
     ) -> None:
         self.zone = zone
+        # Where invites point (`/moi`); the Telegram channel adds the bot's username once it
+        # knows it (`set_telegram_bot`).
+        self.links = PublicLinks(web=public_url)
         self.places = places or Places.empty()
         self.storage = storage
         self.catalog = catalog
@@ -70,6 +76,10 @@ class ConversationService:
         self._writer: BatchWriter[InboundMessage, Handled] = BatchWriter(
             self._run, max_batch=MAX_BATCH, name="conversation"
         )
+
+    def set_telegram_bot(self, username: str | None) -> None:
+        """The Telegram bot's username (from getMe), for the deep links in invites."""
+        self.links = replace(self.links, telegram_bot=username or None)
 
     def _lock(self, channel: str, user_ref: str) -> asyncio.Lock:
         key = (channel, user_ref)
@@ -112,6 +122,7 @@ class ConversationService:
                 default_locale=self.default_locale,
                 zone=self.zone,
                 places=self.places,
+                links=self.links,
             )
             saves: list[SavedTurn] = []
             learners: set[int] = set()
@@ -127,6 +138,8 @@ class ConversationService:
                 turn_ctx = ctx
                 if code is not None:
                     turn, turn_ctx = await self._redeem(uow, turn, message, code, ctx)
+                else:
+                    turn_ctx = await self._ambassador_context(uow, turn, message, ctx)
                 assert turn.learner is not None
                 learners.add(turn.learner.id)
                 try:
@@ -166,6 +179,25 @@ class ConversationService:
                 consent_at=redeemed.consent_at,
             )
         return turn, replace(ctx, link=LinkResult(redeemed.status, code))
+
+    async def _ambassador_context(
+        self, uow: UnitOfWork, turn: LoadedTurn, message: InboundMessage, ctx: Context
+    ) -> Context:
+        """Check `/daisu CODE` and look up the invite in play, in the turn's transaction."""
+        assert turn.learner is not None
+        state, learner_id = turn.learner.state, turn.learner.id
+        ambassadors = self.storage.ambassadors
+        code = ambassador_code_typed(state, message)
+        if code is not None:
+            result = await ambassadors.redeem(
+                uow, code, learner_id=learner_id, commune=state.profile.commune
+            )
+            return replace(ctx, ambassador_code=result)
+        invite = invite_in_play(state, message)
+        if invite is not None:
+            found = await ambassadors.check_invite(uow, invite[0], learner_id=learner_id)
+            return replace(ctx, invite=found)
+        return ctx
 
     def unavailable_replies(self, locale: str | None = None) -> tuple[Reply, ...]:
         """The friendly answer when the database is down: nothing was lost, try again soon."""

@@ -16,6 +16,7 @@ from aiohttp import web
 from bot.certificate import CertificateFiles, CertificateRoutes
 from bot.channels.base import Channel
 from bot.channels.webchat.channel import MAX_BODY_BYTES
+from bot.invites import InviteQr, InviteRoutes
 from bot.security import Network, Security
 from bot.service import ConversationService
 
@@ -99,6 +100,7 @@ def build_app(
     CertificateRoutes(
         files, public_url=public_url, default_locale=service.default_locale
     ).add_routes(app)
+    InviteRoutes(InviteQr(service.storage), public_url=public_url).add_routes(app)
     for channel in channels:
         channel.add_routes(app)
     return app

@@ -5,6 +5,15 @@ internal. See `storage/repository.py` for the repositories `Storage` exposes.
 """
 
 from bot.errors import StorageError
+from storage.ambassadors import (
+    AmbassadorRecord,
+    Ambassadors,
+    EnrollmentRecord,
+    IssuedCode,
+    format_code,
+    normalise_ambassador_code,
+    normalise_invite_code,
+)
 from storage.certificates import CertificateRecord, Certificates, normalise_code
 from storage.identities import Identities, Reach
 from storage.inbox import MAX_ERROR, MAX_EVENT_KEY, Inbox, InboxItem
@@ -27,6 +36,13 @@ from storage.tokens import NO_EXPIRY, Claim, RefreshJournal, TokenPair, TokenSto
 from storage.turns import Duplicate, LearnerRecord, LoadedTurn, SavedTurn, TurnKey
 
 __all__ = [
+    "AmbassadorRecord",
+    "Ambassadors",
+    "EnrollmentRecord",
+    "IssuedCode",
+    "format_code",
+    "normalise_ambassador_code",
+    "normalise_invite_code",
     "MAX_ERROR",
     "MAX_EVENT_KEY",
     "NO_EXPIRY",

@@ -22,6 +22,7 @@ from bot.core.events import (
     CourseCompleted,
     DataErased,
     DomainEvent,
+    Enrolled,
     LessonCompleted,
     LessonStarted,
     LocaleChanged,
@@ -32,6 +33,7 @@ from bot.core.events import (
     ReviewAnswered,
 )
 from bot.core.state import LearnerState
+from storage.ambassadors import record_enrollment
 from storage.db import as_utc, insert_ignore
 from storage.progress import MilestoneEvent, erase_learner, record_milestone, record_progress
 from storage.repository import Storage, UnitOfWork
@@ -372,6 +374,8 @@ async def _save_turns(
                     module_of=module_of,
                     profile=save.state.profile,
                 )
+            elif isinstance(event, Enrolled):
+                await record_enrollment(uow, learner.id, event, channel=channel)
             elif isinstance(event, MilestoneEvent):
                 await record_milestone(
                     uow,

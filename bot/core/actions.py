@@ -8,6 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.core.ambassador_flow import (
+    AMBASSADOR_ACTIONS,
+    ask_for_code,
+    not_ready,
+    refuse,
+    show_invite,
+)
 from bot.core.certificate_flow import issue as issue_certificate
 from bot.core.certificate_flow import open_certificate, rename, report_vneid
 from bot.core.consent import agree, ask_consent, decline, erase, privacy
@@ -97,6 +104,11 @@ def _handlers(turn: Turn) -> dict[str, Callable[[], None]]:
         "review_later": lambda: skip_review(turn),
         "link": lambda: show_link(turn),
         "link_enter": lambda: enter_code(turn),
+        # `/daisu` alone (with a code, the engine answers before any action).
+        "ambassador_code": lambda: ask_for_code(turn),
+        "invite": lambda: show_invite(turn),
+        "roster": lambda: not_ready(turn),
+        "assisted": lambda: not_ready(turn),
     }
 
 
@@ -111,6 +123,8 @@ def act(turn: Turn, action: str) -> Outcome:
         return turn.outcome()
     handlers = _handlers(turn)
     if action in handlers:
+        if action in AMBASSADOR_ACTIONS and turn.state.ambassador is None:
+            return refuse(turn)
         handlers[action]()
     elif action.startswith(PROFILE_PREFIXES):
         choose(turn, action)

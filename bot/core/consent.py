@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from bot.core.choices import rendered_choices
 from bot.core.events import ConsentChanged, DataErased
-from bot.core.messages import InputKind, Reply
+from bot.core.invite_flow import accept_pending_invite, invite_typed, keep_invite
+from bot.core.messages import Reply
 from bot.core.navigation import go
 from bot.core.outcome import Outcome
 from bot.core.profile_flow import start_profile
@@ -18,9 +19,6 @@ from bot.core.state import LearnerState, Mode
 from bot.core.turn import Turn
 from bot.i18n import translator
 
-# The longest invite code (deep-link payload) kept from /start.
-MAX_INVITE_CHARS = 64
-
 
 def first_contact(turn: Turn) -> Outcome:
     """Greet a new learner in their platform's language and ask for consent."""
@@ -28,9 +26,9 @@ def first_contact(turn: Turn) -> Outcome:
     if turn.state.locale is None:
         # A language chosen before an erasure stays; else the platform's hint, if any.
         turn.state.locale = translator(hint, turn.ctx.default_locale).locale if hint else None
-    message = turn.message
-    if message.kind is InputKind.COMMAND and message.command in ("start", "batdau"):
-        turn.state.invite = message.args[0][:MAX_INVITE_CHARS] if message.args else None
+    invite = invite_typed(turn.message)  # a deep link's payload, or /thamgia CODE
+    if invite is not None:
+        keep_invite(turn, *invite)
     turn.say(
         turn._(
             "Hello! I am Học vụ số, your digital skills companion. In short lessons of a few "
@@ -74,11 +72,15 @@ def agree(turn: Turn) -> None:
     turn.state.resume = None
     turn.events.append(ConsentChanged(True, turn.ctx.consent_version))
     thanks = turn._("Thank you! Your progress will now be saved.")
-    if turn.state.profile.asked:
+    joined = accept_pending_invite(turn)  # recorded only now that the learner has agreed
+    if turn.state.profile.asked or joined:
         turn.say(thanks)
+        if joined:
+            turn.say(joined)
+    if turn.state.profile.asked:
         go(turn, Mode.MENU)
         return
-    start_profile(turn, thanks)
+    start_profile(turn, "" if joined else thanks)
 
 
 def decline(turn: Turn) -> None:

@@ -11,6 +11,7 @@ text (an answer, a keyword or a handbook question). The jobs live in their own m
 from __future__ import annotations
 
 from bot.core.actions import act
+from bot.core.ambassador_flow import ambassador_code_typed, answer_ambassador_code
 from bot.core.certificate_flow import type_name
 from bot.core.choices import choices
 from bot.core.commands import KEYWORDS, command
@@ -56,6 +57,11 @@ def _route(turn: Turn) -> Outcome:
     kind = message.kind
     if turn.ctx.link is not None or link_code_typed(turn.before, message) is not None:
         return answer_link(turn, turn.ctx.link)
+    if (
+        turn.ctx.ambassador_code is not None
+        or ambassador_code_typed(turn.before, message) is not None
+    ):
+        return answer_ambassador_code(turn, turn.ctx.ambassador_code)
     if turn.state.mode is Mode.NEW:
         return first_contact(turn)
     if kind is InputKind.UNSUPPORTED:

@@ -107,6 +107,18 @@ class LinkCodeIssued:
 
 
 @dataclass(frozen=True)
+class Enrolled:
+    """The learner joined through an ambassador's invite (after consent; the first one wins).
+
+    `via`: "link" (a deep link's payload) or "code" (`/thamgia CODE`); storage adds the channel
+    the turn came on and the time.
+    """
+
+    ambassador_id: int
+    via: str
+
+
+@dataclass(frozen=True)
 class DataErased:
     """The learner asked for their personal data to be deleted."""
 
@@ -124,5 +136,6 @@ DomainEvent = (
     | CertificateIssued
     | OfficialCertificationReported
     | LinkCodeIssued
+    | Enrolled
     | DataErased
 )

@@ -133,6 +133,22 @@ class QuizProgress(BaseModel):
     review: bool = False  # a review round's answers, not a lesson quiz attempt
 
 
+class AmbassadorRole(BaseModel):
+    """The learner is a digital ambassador (Đại sứ số) of one commune (`/daisu CODE`).
+
+    Mirrors the `ambassador` row (storage/ambassadors.py), so the core can decide what to show
+    without a database: set when the service reports an appointed code, gone when the learner
+    erases their data. `invite_code` is the personal invite (the `/start` payload and the code
+    villagers type with `/thamgia`).
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    province: str  # two-digit province code
+    commune: str  # five-digit commune code
+    invite_code: str
+
+
 class LearnerState(BaseModel):
     """Serialisable conversation state, stored as JSON with the learner.
 
@@ -154,7 +170,11 @@ class LearnerState(BaseModel):
     attempts: dict[str, int] = Field(default_factory=dict)
     read: list[str] = Field(default_factory=list)
     passed: list[str] = Field(default_factory=list)
+    # An invite (an ambassador's code from a /start payload or /thamgia) kept until consent:
+    # the enrollment is recorded only once the learner has agreed. `invite_via`: "link" (a
+    # deep link's payload) or "code" (typed with /thamgia).
     invite: str | None = None
+    invite_via: str | None = None
     resume: Mode | None = None
     handbook_hits: list[str] = Field(default_factory=list)  # entry ids of the last search
     handbook_entry: str | None = None  # the entry on screen
@@ -174,6 +194,7 @@ class LearnerState(BaseModel):
     )
     link_code: str | None = None  # the code /lienket showed, while it is valid
     link_expires_at: datetime | None = None
+    ambassador: AmbassadorRole | None = None  # set while the learner is a digital ambassador
 
     def to_json(self) -> str:
         """The JSON stored in the database."""
