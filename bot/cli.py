@@ -284,6 +284,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # One line, whatever a driver or platform put in the message: the operator's terminal
         # or journal shows what to fix at a glance.
         print(f"hocvuso: {' '.join(str(exc).split())}", file=sys.stderr)
+        for option in exc.options:
+            print(f"  {option}", file=sys.stderr)
         return EXIT_CONFIG
     except ContentError as exc:
         for problem in exc.problems:

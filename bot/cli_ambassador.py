@@ -49,11 +49,9 @@ def _commune(places: Places, given: str) -> Commune:
             f"no commune or ward is called {text!r}; check the name (add the province, e.g. "
             "'Tân Phú, Đồng Nai') or give its 5-digit code"
         )
-    listed = "\n".join(
-        f"  {commune.code}  {_label(places, commune)}" for commune in search.communes
-    )
     raise ConfigurationError(
-        f"{search.total} communes match {text!r}; give the code of the one you mean:\n{listed}"
+        f"{search.total} communes match {text!r}; give the code of the one you mean:",
+        tuple(f"{commune.code}  {_label(places, commune)}" for commune in search.communes),
     )
 
 

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import aiohttp
 from aiohttp import web
 
 from bot.channels.telegram.channel import TelegramChannel
@@ -40,7 +41,11 @@ class World:
     telegram: Harness
 
     def web(self) -> WebChat:
-        return WebChat(WebLearner(self.web_url))
+        learner = WebLearner(self.web_url)
+        # PUBLIC is https, so the session cookie is Secure: the TLS proxy in front of the bot is
+        # played by trusting the loopback origin, or the client would never send it back.
+        learner.jar = aiohttp.CookieJar(unsafe=True, treat_as_secure_origin=self.web_url)
+        return WebChat(learner)
 
     def tg(self, user_id: int) -> Telegram:
         return Telegram(self.telegram.learner(user_id))
