@@ -18,6 +18,7 @@ from bot.core.navigation import go
 from bot.core.nudges import NudgeSkip, nudge_event
 from bot.core.roster_screens import (
     confirmed_skills,
+    gone_text,
     nudge_plan,
     pages,
     shown_villager,
@@ -95,7 +96,7 @@ def open_villager(turn: Turn, raw_id: str) -> None:
 
 
 def _gone(turn: Turn) -> None:
-    turn.say(turn._("That person is no longer on your list (they may have deleted their data)."))
+    turn.say(gone_text(turn))
     back_to_roster(turn)
 
 

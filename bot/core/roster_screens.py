@@ -221,10 +221,14 @@ def roster_choices(turn: Turn) -> list[tuple[str, str]]:
 # -- one villager --------------------------------------------------------------------------------
 
 
+def gone_text(turn: Turn) -> str:
+    return turn._("That person is no longer on your list (they may have deleted their data).")
+
+
 def villager_texts(turn: Turn, full: bool) -> list[str]:
     villager, t = shown_villager(turn), turn.t
     if villager is None:
-        return [turn._("What would you like to do?")]
+        return [gone_text(turn)]
     name = villager_label(turn, villager)
     if not full:
         return [turn._("👤 {name}: what would you like to do?").format(name=name)]
@@ -288,7 +292,7 @@ def villager_choices(turn: Turn) -> list[tuple[str, str]]:
 def skills_texts(turn: Turn, full: bool) -> list[str]:
     villager = shown_villager(turn)
     if villager is None:
-        return [turn._("What would you like to do?")]
+        return [gone_text(turn)]
     name = villager_label(turn, villager)
     if not full:
         return [turn._("Which real-world skill did {name} do?").format(name=name)]
@@ -304,7 +308,9 @@ def skills_texts(turn: Turn, full: bool) -> list[str]:
 
 def skills_choices(turn: Turn) -> list[tuple[str, str]]:
     villager = shown_villager(turn)
-    done = {item.skill for item in confirmed_skills(turn, villager)} if villager else set()
+    if villager is None:
+        return [("roster_back", turn._("◀ Back to the list")), ("menu", turn._("Menu"))]
+    done = {item.skill for item in confirmed_skills(turn, villager)}
     found = [
         (f"skill.{skill}", ("✅ " if skill in done else "▫️ ") + skill_name(turn, skill))
         for skill in SKILLS
@@ -315,7 +321,7 @@ def skills_choices(turn: Turn) -> list[tuple[str, str]]:
 def confirm_texts(turn: Turn, full: bool) -> list[str]:
     villager, skill = shown_villager(turn), turn.state.villager_skill
     if villager is None or skill not in SKILLS:
-        return [turn._("What would you like to do?")]
+        return [gone_text(turn)]
     return [
         turn._("Did you see {name} do this themselves: “{skill}”?").format(
             name=villager_label(turn, villager), skill=skill_name(turn, skill)
@@ -324,6 +330,8 @@ def confirm_texts(turn: Turn, full: bool) -> list[str]:
 
 
 def confirm_choices(turn: Turn) -> list[tuple[str, str]]:
+    if shown_villager(turn) is None:
+        return [("roster_back", turn._("◀ Back to the list")), ("menu", turn._("Menu"))]
     return [("skill_yes", turn._("✅ Yes, I saw it")), ("skill_no", turn._("No, go back"))]
 
 
