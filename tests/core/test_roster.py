@@ -298,7 +298,7 @@ def test_confirming_a_real_world_skill(catalog: Catalog) -> None:
     amb.tap("Xác nhận kỹ năng")
     amb.tap("VNeID")
     said = amb.tap("Đúng, tôi đã thấy")
-    assert amb.events == (SkillConfirmed(101, "vneid_level2", 7),)
+    assert list(amb.events) == [SkillConfirmed(101, "vneid_level2", 7)]
     assert "✅ Đã ghi nhận: Người học 1 đã tự làm" in said
     assert "✅ Kích hoạt tài khoản định danh điện tử VNeID mức 2" in amb.labels  # marked at once
 
