@@ -154,12 +154,21 @@ async def _villagers(
         )
     }
     passed: dict[int, set[str]] = defaultdict(set)
+    # The lesson they opened last (their state's current lesson: opening one touches its row),
+    # so a nudge names the lesson its "Learn now" button opens.
+    current: dict[int, tuple[datetime, str]] = {}
     for lesson in await conn.execute(
-        select(progress_t.c.learner_id, progress_t.c.lesson_id).where(
-            progress_t.c.learner_id.in_(ids), progress_t.c.status == "passed"
-        )
+        select(
+            progress_t.c.learner_id,
+            progress_t.c.lesson_id,
+            progress_t.c.status,
+            progress_t.c.updated_at,
+        ).where(progress_t.c.learner_id.in_(ids))
     ):
-        passed[lesson.learner_id].add(lesson.lesson_id)
+        if lesson.status == "passed":
+            passed[lesson.learner_id].add(lesson.lesson_id)
+        touched = (as_utc(lesson.updated_at), lesson.lesson_id)
+        current[lesson.learner_id] = max(current.get(lesson.learner_id, touched), touched)
     skills: dict[int, list[ConfirmedSkill]] = defaultdict(list)
     for skill in await conn.execute(
         select(skill_t.c.learner_id, skill_t.c.skill, skill_t.c.confirmed_at).where(
@@ -193,6 +202,7 @@ async def _villagers(
             last_seen_at=as_utc(learners[learner].last_seen_at),
             last_step_on=learners[learner].last_step_on,
             passed=frozenset(passed[learner]),
+            lesson_id=current[learner][1] if learner in current else None,
             locale=learners[learner].locale,
             reminders_off=learners[learner].reminder_slot == ReminderSlot.OFF.value,
             reach=reach.get(learner),

@@ -94,7 +94,7 @@ def nudge_event(
     villager's language, from the ambassador of `commune`, with a reminder's two buttons."""
     assert plan.day is not None and plan.not_before is not None
     t = translator(villager.locale, default_locale)
-    upcoming = catalog.next_lesson(None, villager.passed)
+    upcoming = catalog.next_lesson(villager.lesson_id, villager.passed)
     lesson = upcoming.title if upcoming is not None else ""
     place = place_name(places, commune)
     if place:

@@ -239,7 +239,7 @@ def villager_texts(turn: Turn, full: bool) -> list[str]:
         turn._("Joined: {day}").format(day=joined),
         turn._("Lessons: {bar}").format(bar=progress_bar(turn, villager)),
     ]
-    upcoming = turn.ctx.catalog.next_lesson(None, villager.passed)
+    upcoming = turn.ctx.catalog.next_lesson(villager.lesson_id, villager.passed)
     if finished(villager, ids):
         lines.append(turn._("🎓 Finished the whole course!"))
     elif upcoming is not None:

@@ -36,6 +36,7 @@ class Villager:
         last_seen_at: their last message (UTC).
         last_step_on: the last local day with a completed step (None: none yet).
         passed: the lessons they passed.
+        lesson_id: the lesson they opened last (the next one follows it), if any.
         locale: their interface language (a nudge is written in it).
         reminders_off: they turned reminders off (`/nhacnho`): no nudges either.
         reach: the app a message to them would go to now (None: none can be written to).
@@ -52,6 +53,7 @@ class Villager:
     last_seen_at: datetime
     last_step_on: date | None
     passed: frozenset[str]
+    lesson_id: str | None = None
     locale: str | None = None
     reminders_off: bool = False
     reach: str | None = None

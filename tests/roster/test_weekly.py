@@ -128,7 +128,10 @@ async def test_monday_from_eight_once_a_week_with_last_weeks_numbers(
         "Cảm ơn bác đã giúp bà con trong xã cùng học!"
     )
     assert [(c.id, c.label) for c in reply.choices] == [("r:roster", "👥 Mở danh sách")]
-    assert json.loads(row["payload"])["expires_at"] == local(MONDAY + timedelta(days=7), 8).isoformat()
+    assert (
+        json.loads(row["payload"])["expires_at"]
+        == local(MONDAY + timedelta(days=7), 8).isoformat()
+    )
     fires = await storage.rows("scheduled_fire", kind="weekly")
     assert sorted((f["learner_id"], f["day"]) for f in fires) == [(me, MONDAY), (lonely, MONDAY)]
 
@@ -227,9 +230,7 @@ async def test_two_schedulers_run_it_under_its_lock_once(
         ambassadors.append(me)
     clock = Clock(local(MONDAY, 8, 0))  # the job's clock; the schedulers keep real time
     stores = [Storage.open(db_url), Storage.open(db_url)]
-    schedulers = [
-        Scheduler(store, zone=ZONE, retention=None, clock=utc_now) for store in stores
-    ]
+    schedulers = [Scheduler(store, zone=ZONE, retention=None, clock=utc_now) for store in stores]
     try:
         for scheduler, store in zip(schedulers, stores, strict=True):
             scheduler.add_jobs([job(store, catalog, clock).periodic(seconds=0.05)])

@@ -112,14 +112,14 @@ async def test_the_roster_holds_the_ambassadors_villagers_and_what_it_shows(
                 attested_at=local(DAY - timedelta(days=3), 9),
             )
         )
-        for lesson, status in (("A1", "passed"), ("A2", "failed")):
+        for minutes, (lesson, status) in enumerate((("A2", "failed"), ("A1", "passed"))):
             await conn.execute(
                 insert(progress_t).values(
                     learner_id=first,
                     lesson_id=lesson,
                     status=status,
                     started_at=NOW,
-                    updated_at=NOW,
+                    updated_at=NOW + timedelta(minutes=minutes),
                     passed_at=NOW if status == "passed" else None,
                 )
             )
@@ -148,6 +148,7 @@ async def test_the_roster_holds_the_ambassadors_villagers_and_what_it_shows(
         last_seen_at=NOW,
         last_step_on=DAY - timedelta(days=1),
         passed=frozenset({"A1"}),
+        lesson_id="A1",  # the one opened last
         locale=None,
         reminders_off=False,
         reach="telegram",
