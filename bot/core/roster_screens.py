@@ -30,6 +30,9 @@ CHANNEL_NAMES = {
     "zalo_bot": "Zalo",
 }
 STALLED, DONE = "⚠️", "🎓"
+# A villager's bar is shorter than /tiendo's, so the bar, the count ("12/26") and "12 days ago"
+# fit one line of a 360-pixel phone.
+BAR_WIDTH = 6
 
 
 # -- what the turn knows -------------------------------------------------------------------------
@@ -127,7 +130,7 @@ def days_ago(turn: Turn, day: date) -> str:
 def progress_bar(turn: Turn, villager: Villager) -> str:
     ids = lesson_ids(turn)
     done = sum(1 for lesson in ids if lesson in villager.passed)
-    return f"{bar(done, len(ids))} {turn.t.number(done)}/{turn.t.number(len(ids))}"
+    return f"{bar(done, len(ids), BAR_WIDTH)} {turn.t.number(done)}/{turn.t.number(len(ids))}"
 
 
 def mark(turn: Turn, villager: Villager) -> str:

@@ -50,15 +50,15 @@ async def test_stalled_villagers_nudges_and_a_confirmed_skill(
         # Two days on, nobody is stalled yet; Bình learns that day.
         clock.set(DAY + timedelta(days=2), 10)
         said = await ambassador.say("/danhsach")
-        assert "👥 Bà con bác đồng hành: 3 người" in said and "⚠️" not in said
+        assert "👥 Bà con của bác: 3 người" in said and "⚠️" not in said
         await read_first_lesson(binh)
 
         # Day 3: Anna and Chi have done nothing for 3 days.
         clock.set(DAY + timedelta(days=3), 10)
         said = await ambassador.say("/danhsach")
-        assert "⚠️ 2 người cần giúp (3 ngày trở lên chưa học thêm)" in said
-        assert "⚠️ Người học 1 · Telegram\n░░░░░░░░░░ 0/2 · 3 ngày trước" in said
-        assert "Người học 2 · trang web\n░░░░░░░░░░ 0/2 · hôm qua" in said
+        assert "⚠️ Chưa học 3 ngày: 2 người" in said
+        assert "⚠️ Người học 1 · Telegram\n░░░░░░ 0/2 · 3 ngày trước" in said
+        assert "Người học 2 · trang web\n░░░░░░ 0/2 · hôm qua" in said
         assert "⚠️ Người học 3 · Telegram" in said
         assert ambassador.labels() == [
             "⚠️ Người học 1",
@@ -89,7 +89,7 @@ async def test_stalled_villagers_nudges_and_a_confirmed_skill(
         # The nudge works: Anna reads the lesson it named, and needs no hand any more.
         assert "Bài thử hai" in await anna.tap("Học ngay")
         said = await ambassador.say("/danhsach")
-        assert "⚠️ 1 người cần giúp" in said and "Người học 1 · Telegram" in said
+        assert "⚠️ Chưa học 3 ngày: 1 người" in said and "Người học 1 · Telegram" in said
         assert "⚠️ Người học 1" not in said
 
         # Bình, on the web chat, is nudged alone and sees it when the page opens.
@@ -179,5 +179,5 @@ async def test_the_weekly_summary_reaches_the_ambassador_and_opens_the_roster(
         assert "• ⚠️ 2 người cần giúp" in summary.text
         assert [label for label, _data in summary.buttons] == ["👥 Mở danh sách"]
         said = await ambassador.tap("Mở danh sách")
-        assert "👥 Bà con bác đồng hành: 2 người" in said
+        assert "👥 Bà con của bác: 2 người" in said
         assert (await job.run()).queued == 0
