@@ -29,10 +29,12 @@ def _action(message: InboundMessage) -> str | None:
 
 
 def roster_wanted(state: LearnerState, message: InboundMessage) -> bool:
-    """An ambassador asks for the roster, or answers on one of its screens."""
+    """An ambassador asks for the roster, answers on one of its screens, or is on a detour
+    (language, reminders, erasing) that comes back to one."""
     if state.ambassador is None or not state.consent:
         return False
-    return state.mode in ROSTER_MODES or _action(message) == "roster"
+    on_roster = state.mode in ROSTER_MODES or state.resume in ROSTER_MODES
+    return on_roster or _action(message) == "roster"
 
 
 def skills_wanted(state: LearnerState, message: InboundMessage) -> bool:

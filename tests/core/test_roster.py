@@ -149,6 +149,10 @@ def test_the_roster_pages_eight_at_a_time_and_marks_who_needs_a_hand(catalog: Ca
     # Typed numbers work too (channels without buttons show a numbered menu).
     assert "Trang 1/2" in amb.say("4")  # the 4th choice of page 2: "◀ Trang trước"
     assert amb.say("1").startswith("👤 Người học 1 · Telegram")
+    # A detour (the reminder time) comes back to the villager's details.
+    amb.command("nhacnho")
+    assert amb.state.mode is Mode.REMINDERS
+    assert amb.tap("Quay lại").startswith("👤 Người học 1 · Telegram")
 
 
 def test_stalled_means_three_local_days_without_a_step_on_a_moved_clock(
