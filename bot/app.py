@@ -14,7 +14,7 @@ from bot.channels.registry import build_channels
 from bot.content import load_catalog
 from bot.maintenance import retention
 from bot.places.data import load_places
-from bot.reminders import ReminderJob
+from bot.reminders import ReminderJob, WeeklySummaryJob
 from bot.scheduler import Scheduler
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
@@ -77,7 +77,15 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         default_locale=settings.default_locale,
         channels=[channel.name for channel in started],
     )
-    scheduler.add_jobs([reminders.periodic()])
+    weekly = WeeklySummaryJob(
+        storage,
+        catalog,
+        zone=settings.zone,
+        clock=utc_now,
+        default_locale=settings.default_locale,
+        channels=[channel.name for channel in started],
+    )
+    scheduler.add_jobs([reminders.periodic(), weekly.periodic()])
     scheduler.start()
     # Content, settings and libraries loaded at start-up live as long as the process: moving
     # them out of the collector's reach saved about a fifth of the CPU per update

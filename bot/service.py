@@ -19,6 +19,8 @@ from bot.core.context import LinkResult, PublicLinks
 from bot.core.invite_flow import invite_in_play
 from bot.core.link_flow import link_code_typed
 from bot.core.messages import replies_from_json
+from bot.core.needs import roster_wanted, skills_wanted
+from bot.core.streak import local_day
 from bot.errors import StorageError
 from bot.i18n import translator
 from bot.places import Places
@@ -140,6 +142,7 @@ class ConversationService:
                     turn, turn_ctx = await self._redeem(uow, turn, message, code, ctx)
                 else:
                     turn_ctx = await self._ambassador_context(uow, turn, message, ctx)
+                    turn_ctx = await self._roster_context(uow, turn, message, turn_ctx)
                 assert turn.learner is not None
                 learners.add(turn.learner.id)
                 try:
@@ -197,6 +200,21 @@ class ConversationService:
         if invite is not None:
             found = await ambassadors.check_invite(uow, invite[0], learner_id=learner_id)
             return replace(ctx, invite=found)
+        return ctx
+
+    async def _roster_context(
+        self, uow: UnitOfWork, turn: LoadedTurn, message: InboundMessage, ctx: Context
+    ) -> Context:
+        """Load what the turn may show from outside the state: an ambassador's roster, the
+        learner's confirmed real-world skills (`bot.core.needs` says when)."""
+        assert turn.learner is not None
+        state, learner_id = turn.learner.state, turn.learner.id
+        roster = self.storage.roster
+        if roster_wanted(state, message):
+            today = local_day(uow.now, self.zone)
+            ctx = replace(ctx, roster=await roster.load(learner_id, today=today, uow=uow))
+        if skills_wanted(state, message):
+            ctx = replace(ctx, real_skills=await roster.real_skills(learner_id, uow))
         return ctx
 
     def unavailable_replies(self, locale: str | None = None) -> tuple[Reply, ...]:

@@ -32,10 +32,15 @@ from storage.reminders import (
     reminder_key,
 )
 from storage.repository import Storage, UnitOfWork, dumps_replies
+from storage.roster import Rosters, WeekActivity, WeeklyCandidate, WeeklyFire
 from storage.tokens import NO_EXPIRY, Claim, RefreshJournal, TokenPair, TokenStore
 from storage.turns import Duplicate, LearnerRecord, LoadedTurn, SavedTurn, TurnKey
 
 __all__ = [
+    "Rosters",
+    "WeekActivity",
+    "WeeklyCandidate",
+    "WeeklyFire",
     "AmbassadorRecord",
     "Ambassadors",
     "EnrollmentRecord",

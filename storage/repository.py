@@ -11,8 +11,10 @@
     ├── reminders   who may be due a reminder; each fire recorded once (storage/reminders.py)
     ├── retention   deleting what is no longer needed (storage/maintenance.py)
     ├── certificates  issued certificates, read by their code (storage/certificates.py)
-    └── ambassadors   ambassador codes (hashed), ambassadors, invites, enrollments
-                      (storage/ambassadors.py)
+    ├── ambassadors   ambassador codes (hashed), ambassadors, invites, enrollments
+    │                 (storage/ambassadors.py)
+    └── roster      an ambassador's villagers, nudges, confirmed skills, weekly summaries
+                    (storage/roster.py)
 
 Nothing outside `storage/` sees an engine, a connection or a table: callers get plain records
 back, hand `UnitOfWork` objects back in, and catch `StorageError` (mapped once, in
@@ -88,6 +90,7 @@ class Storage:
         from storage.maintenance import RetentionRepository
         from storage.outbox import Outbox
         from storage.reminders import Reminders
+        from storage.roster import Rosters
         from storage.tokens import Tokens
         from storage.turns import Turns
 
@@ -103,6 +106,7 @@ class Storage:
         self.certificates = Certificates(self)
         self.links = Links(self)
         self.ambassadors = Ambassadors(self)
+        self.roster = Rosters(self)
 
     @classmethod
     def open(cls, url: str) -> Storage:

@@ -27,16 +27,19 @@ from bot.core.events import (
     LessonStarted,
     LocaleChanged,
     ModuleCompleted,
+    NudgeQueued,
     OfficialCertificationReported,
     QuestionAnswered,
     QuizFinished,
     ReviewAnswered,
+    SkillConfirmed,
 )
 from bot.core.state import LearnerState
 from storage.ambassadors import record_enrollment
 from storage.db import as_utc, insert_ignore
 from storage.progress import MilestoneEvent, erase_learner, record_milestone, record_progress
 from storage.repository import Storage, UnitOfWork
+from storage.roster import record_nudge, record_skill
 from storage.tables import answer_t, identity_t, learner_t, processed_t, progress_t
 
 
@@ -376,6 +379,10 @@ async def _save_turns(
                 )
             elif isinstance(event, Enrolled):
                 await record_enrollment(uow, learner.id, event, channel=channel)
+            elif isinstance(event, NudgeQueued):
+                await record_nudge(uow, event)
+            elif isinstance(event, SkillConfirmed):
+                await record_skill(uow, event)
             elif isinstance(event, MilestoneEvent):
                 await record_milestone(
                     uow,

@@ -34,6 +34,21 @@ from bot.core.profile_flow import (
 )
 from bot.core.quiz_flow import answer_choice, finish_multiple, retry_quiz, start_quiz
 from bot.core.review_flow import skip_review, start_review
+from bot.core.roster_flow import (
+    ROSTER_ACTIONS,
+    SKILL_PREFIX,
+    VILLAGER_PREFIX,
+    back_to_roster,
+    back_to_villager,
+    confirm_skill,
+    nudge_one,
+    nudge_stalled,
+    open_roster,
+    open_skills,
+    open_villager,
+    pick_skill,
+    turn_page,
+)
 from bot.core.state import Mode
 from bot.core.turn import Turn
 
@@ -107,7 +122,16 @@ def _handlers(turn: Turn) -> dict[str, Callable[[], None]]:
         # `/daisu` alone (with a code, the engine answers before any action).
         "ambassador_code": lambda: ask_for_code(turn),
         "invite": lambda: show_invite(turn),
-        "roster": lambda: not_ready(turn),
+        "roster": lambda: open_roster(turn),
+        "roster_back": lambda: back_to_roster(turn),
+        "roster_next": lambda: turn_page(turn, 1),
+        "roster_prev": lambda: turn_page(turn, -1),
+        "nudge": lambda: nudge_one(turn),
+        "nudge_stalled": lambda: nudge_stalled(turn),
+        "skills": lambda: open_skills(turn),
+        "skill_yes": lambda: confirm_skill(turn),
+        "skill_no": lambda: back_to_villager(turn),
+        "villager": lambda: back_to_villager(turn),
         "assisted": lambda: not_ready(turn),
     }
 
@@ -123,9 +147,16 @@ def act(turn: Turn, action: str) -> Outcome:
         return turn.outcome()
     handlers = _handlers(turn)
     if action in handlers:
-        if action in AMBASSADOR_ACTIONS and turn.state.ambassador is None:
+        if action in AMBASSADOR_ACTIONS | ROSTER_ACTIONS and turn.state.ambassador is None:
             return refuse(turn)
         handlers[action]()
+    elif action.startswith((VILLAGER_PREFIX, SKILL_PREFIX)):
+        if turn.state.ambassador is None or not turn.state.consent:
+            return refuse(turn)
+        if action.startswith(VILLAGER_PREFIX):
+            open_villager(turn, action.removeprefix(VILLAGER_PREFIX))
+        else:
+            pick_skill(turn, action.removeprefix(SKILL_PREFIX))
     elif action.startswith(PROFILE_PREFIXES):
         choose(turn, action)
     elif action.startswith("edit."):

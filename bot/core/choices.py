@@ -11,6 +11,7 @@ from bot.core.messages import Choice
 from bot.core.profile_menus import PROFILE_MODES, profile_choices
 from bot.core.progress_screens import offer_choices, progress_choices
 from bot.core.resume import resume_label, resume_point
+from bot.core.roster_screens import ROSTER_MODES, roster_mode_choices
 from bot.core.state import Mode
 from bot.core.turn import Turn
 from bot.i18n import SUPPORTED_LOCALES
@@ -101,6 +102,8 @@ def choices(turn: Turn) -> list[tuple[str, str]]:
     if mode is Mode.LINK:
         entered = [("link_enter", _("I have a code from another app"))]
         return (entered if link_code_shown(turn) else []) + [("menu", _("Menu"))]
+    if mode in ROSTER_MODES:
+        return roster_mode_choices(turn)
     return []
 
 

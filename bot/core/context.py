@@ -14,7 +14,9 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.core.catalog import Catalog
+from bot.core.skills import ConfirmedSkill
 from bot.core.state import AmbassadorRole
+from bot.core.villagers import Roster
 from bot.places.index import Places
 
 # The privacy notice the learner agrees to; a new version is recorded with each consent.
@@ -133,3 +135,7 @@ class Context:
     # Set by the service when an invite code is in play (typed, a payload, or kept till consent).
     invite: InviteResult | None = None
     links: PublicLinks = field(default_factory=PublicLinks)
+    # Set by the service when the input concerns an ambassador's roster (`bot.core.needs`).
+    roster: Roster | None = None
+    # The learner's own confirmed real-world skills, set when the input may show `/tiendo`.
+    real_skills: tuple[ConfirmedSkill, ...] | None = None

@@ -37,7 +37,7 @@ MAX_INPUT_CHARS = 2000
 # Buttons on messages the bot sent first (reminders) carry "r:" instead of a turn number: they
 # work whatever screen the learner is on, for these actions only.
 PROACTIVE_PREFIX = "r"
-PROACTIVE_ACTIONS = frozenset({"next_lesson", "reminders", "menu", "progress"})
+PROACTIVE_ACTIONS = frozenset({"next_lesson", "reminders", "menu", "progress", "roster"})
 
 
 def handle(state: LearnerState, message: InboundMessage, ctx: Context) -> Outcome:

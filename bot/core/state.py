@@ -37,6 +37,12 @@ class Mode(StrEnum):
     CERTIFICATE_NAME = "certificate_name"  # the name to print on the certificate (optional)
     COURSE_DONE = "course_done"  # the certificate sent; the official path explained
     LINK = "link"  # /lienket: a code shown, or a code from another channel expected
+    # An ambassador's roster (/danhsach): a page of villagers, one villager's details, the
+    # real-world skills to confirm for them, and "did you see it?" for one skill.
+    ROSTER = "roster"
+    VILLAGER = "villager"
+    VILLAGER_SKILLS = "villager_skills"
+    SKILL_CONFIRM = "skill_confirm"
 
 
 class TargetGroup(StrEnum):
@@ -195,6 +201,9 @@ class LearnerState(BaseModel):
     link_code: str | None = None  # the code /lienket showed, while it is valid
     link_expires_at: datetime | None = None
     ambassador: AmbassadorRole | None = None  # set while the learner is a digital ambassador
+    roster_page: int = 0  # the roster page on screen (0-based)
+    villager: int | None = None  # the learner id of the villager whose details are on screen
+    villager_skill: str | None = None  # the skill being confirmed for them
 
     def to_json(self) -> str:
         """The JSON stored in the database."""
