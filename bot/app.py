@@ -12,43 +12,22 @@ from aiohttp import web
 
 from bot.channels.registry import build_channels
 from bot.content import load_catalog
-from bot.errors import ConfigurationError
 from bot.maintenance import retention
 from bot.places.data import load_places
-from bot.reminders import ReminderJob
+from bot.reminders import ReminderJob, WeeklySummaryJob
 from bot.scheduler import Scheduler
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
+from bot.startup import check_database, listen
 from bot.web import build_app
-from storage import Storage, current_revision, head_revision
+from storage import Storage
 
 log = logging.getLogger(__name__)
 
 
-def check_schema(settings: Settings) -> None:
-    """Refuse to start on a database whose schema is older than the code.
-
-    Raises:
-        ConfigurationError: saying which command brings the schema up to date.
-    """
-    try:
-        current = current_revision(settings.database_url)
-    except Exception as exc:  # noqa: BLE001 - any driver error means the same to the operator
-        raise ConfigurationError(
-            f"Cannot open the database at HOCVUSO_DATABASE_URL ({exc.__class__.__name__}: {exc}). "
-            "Check the URL and that the server is running."
-        ) from exc
-    head = head_revision()
-    if current != head:
-        raise ConfigurationError(
-            f"The database schema is at {current or 'nothing (empty database)'}, the code needs "
-            f"{head}. Run `hocvuso db upgrade` first (make run does it for you)."
-        )
-
-
 async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
     """Run the bot until `stop` is set or the process gets SIGINT/SIGTERM."""
-    check_schema(settings)
+    check_database(settings)
     catalog = load_catalog()
     storage = Storage.open(settings.database_url)
     service = ConversationService(
@@ -58,13 +37,23 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         address_form=settings.address_form,
         zone=settings.zone,
         places=load_places(),
+        public_url=settings.public_url,
     )
     channels = build_channels(settings, service)
-    app = build_app(service, channels, public_url=settings.public_url)
+    app = build_app(
+        service,
+        channels,
+        public_url=settings.public_url,
+        trusted_proxies=settings.trusted_proxies,
+    )
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, settings.http_host, settings.http_port)
-    await site.start()
+    try:
+        await listen(runner, settings)
+    except BaseException:
+        await runner.cleanup()
+        await storage.close()
+        raise
     started = []
     try:
         for channel in channels:
@@ -90,7 +79,15 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         address_form=settings.address_form,
         channels=[channel.name for channel in started],
     )
-    scheduler.add_jobs([reminders.periodic()])
+    weekly = WeeklySummaryJob(
+        storage,
+        catalog,
+        zone=settings.zone,
+        clock=utc_now,
+        default_locale=settings.default_locale,
+        channels=[channel.name for channel in started],
+    )
+    scheduler.add_jobs([reminders.periodic(), weekly.periodic()])
     scheduler.start()
     # Content, settings and libraries loaded at start-up live as long as the process: moving
     # them out of the collector's reach saved about a fifth of the CPU per update

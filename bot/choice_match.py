@@ -93,10 +93,9 @@ _SHORTHAND = {
 }
 # Particles dropped from a yes or a no: "có ạ", "không đâu", "đúng rồi".
 _YES_NO_PARTICLES = _word_set("ạ à nhé nha ạh rồi chứ đâu ơi vậy mà")
-_YES = (
-    "có|ừ|ừm|ờ|uh|vâng|dạ|dạ vâng|dạ có|vâng có|phải|có phải|đúng|đúng vậy|chính xác|đồng ý|"
-    "ok|oke|okay|yes|true"
-)
+# "ok" is no yes: a nod that may be a reflex (small talk answers it), and "Delete my data?"
+# must not be answered by a reflex.
+_YES = "có|ừ|ừm|vâng|dạ|dạ vâng|dạ có|vâng có|phải|có phải|đúng|đúng vậy|chính xác|đồng ý|yes|true"
 _NO = (
     "không|ko|k|kh|hông|hổng|khum|không phải|không đúng|chưa đúng|sai|dạ không|không có|"
     "chẳng|chẳng phải|không đồng ý|no|false"

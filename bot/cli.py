@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.cli_ambassador import add_ambassador_commands
 from bot.cli_outbox import add_outbox_commands
 from bot.errors import ConfigurationError, ContentError
 
@@ -35,6 +36,9 @@ def cmd_run(_args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # The schema check only reads the revision: Alembic's chatter about it would bury a
+    # start-up error's one line.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     asyncio.run(serve(settings))
     return 0
 
@@ -61,13 +65,13 @@ def cmd_db_current(_args: argparse.Namespace) -> int:
 
 def cmd_db_prune(_args: argparse.Namespace) -> int:
     """Delete expired rows once (what `hocvuso run` does every night)."""
-    from bot.app import check_schema
     from bot.errors import StorageError
     from bot.maintenance import prune_once
+    from bot.startup import check_database
     from storage import Storage
 
     settings = _settings()
-    check_schema(settings)
+    check_database(settings)
 
     async def run() -> int:
         storage = Storage.open(settings.database_url)
@@ -267,6 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     gift_out.set_defaults(func=cmd_export_gift)
 
     add_outbox_commands(commands)
+    add_ambassador_commands(commands)
     return parser
 
 
@@ -276,7 +281,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except ConfigurationError as exc:
-        print(f"hocvuso: {exc}", file=sys.stderr)
+        # One line, whatever a driver or platform put in the message: the operator's terminal
+        # or journal shows what to fix at a glance.
+        print(f"hocvuso: {' '.join(str(exc).split())}", file=sys.stderr)
+        for option in exc.options:
+            print(f"  {option}", file=sys.stderr)
         return EXIT_CONFIG
     except ContentError as exc:
         for problem in exc.problems:

@@ -20,12 +20,12 @@ T = TypeVar("T")
 
 def _with_storage(action: Callable[[Any], Awaitable[T]]) -> T:
     """Run `action(storage)` on the configured, migrated database."""
-    from bot.app import check_schema
     from bot.settings import load_settings
+    from bot.startup import check_database
     from storage import Storage
 
     settings = load_settings()
-    check_schema(settings)
+    check_database(settings)
 
     async def run() -> T:
         storage = Storage.open(settings.database_url)

@@ -15,7 +15,16 @@ class HocvusoError(Exception):
 
 
 class ConfigurationError(HocvusoError):
-    """The operator's configuration is invalid; the message explains the fix."""
+    """The operator's configuration is invalid; the message explains the fix.
+
+    Attributes:
+        options: what the operator may pick from (e.g. the communes a name matched), printed
+            one per line under the message.
+    """
+
+    def __init__(self, message: str, options: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.options = options
 
 
 class ContentError(HocvusoError):

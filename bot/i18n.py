@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache, lru_cache
@@ -108,8 +109,26 @@ def translator(
     locale: str | None, default: str = "vi", address_form: AddressForm = AddressForm.BAC
 ) -> Translator:
     """The translator for a learner's locale, falling back to `default` when unsupported."""
-    if locale:
-        base = locale.replace("-", "_").split("_", 1)[0].lower()
-        if base in SUPPORTED_LOCALES:
-            return Translator(base, address_form)
-    return Translator(default, address_form)
+    base = _supported(locale)
+    return Translator(base or default, address_form)
+
+
+def preferred_locale(languages: Iterable[str], default: str = "vi") -> str:
+    """The interface language from the languages a platform lists, most wanted first.
+
+    The default language wins wherever it appears: a phone set to English that lists
+    Vietnamese too gets a Vietnamese interface around the Vietnamese lessons. Otherwise the
+    first supported language, else the default.
+    """
+    found = [base for base in map(_supported, languages) if base is not None]
+    if default in found or not found:
+        return default
+    return found[0]
+
+
+def _supported(locale: str | None) -> str | None:
+    """The supported language of a tag ("en-US" -> "en"), or None."""
+    if not locale:
+        return None
+    base = locale.replace("-", "_").split("_", 1)[0].strip().lower()
+    return base if base in SUPPORTED_LOCALES else None

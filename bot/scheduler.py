@@ -1,8 +1,10 @@
 """Every periodic job of `hocvuso run`, on one APScheduler 3 `AsyncIOScheduler`.
 
     outbox:<channel>   every `outbox_interval` s: send the channel's due outbox rows
-                       (announcements, reminders, nudges), `bot/outbox/drainer.py`
+                       (announcements, reminders, nudges, summaries), `bot/outbox/drainer.py`
     reminders          every minute: queue the reminders due now (`bot/reminders/job.py`)
+    weekly_summary     every 5 minutes: from Monday 08:00 local, each ambassador's summary of
+                       their villagers' week, once per ISO week (`bot/reminders/weekly.py`)
     <channel>:<job>    what a channel asks for (Zalo OA: refresh its access token)
     prune              every night at 03:30 local time: delete expired rows (`bot/maintenance.py`)
 

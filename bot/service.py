@@ -15,9 +15,13 @@ from bot.address_form import AddressForm
 from bot.batching import BatchWriter
 from bot.content import Catalog
 from bot.core import Context, InboundMessage, Reply, handle
-from bot.core.context import LinkResult
+from bot.core.ambassador_flow import ambassador_code_typed
+from bot.core.context import LinkResult, PublicLinks
+from bot.core.invite_flow import invite_in_play
 from bot.core.link_flow import link_code_typed
 from bot.core.messages import replies_from_json
+from bot.core.needs import roster_wanted, skills_wanted
+from bot.core.streak import local_day
 from bot.errors import StorageError
 from bot.i18n import Translator, translator
 from bot.places import Places
@@ -60,8 +64,12 @@ class ConversationService:
         zone: ZoneInfo = DEFAULT_ZONE,
         clock: Callable[[], datetime] = utc_now,
         places: Places | None = None,
+        public_url: str = "",
     ) -> None:
         self.zone = zone
+        # Where invites point (`/moi`); the Telegram channel adds the bot's username once it
+        # knows it (`set_telegram_bot`).
+        self.links = PublicLinks(web=public_url)
         self.places = places or Places.empty()
         self.storage = storage
         self.catalog = catalog
@@ -73,6 +81,10 @@ class ConversationService:
         self._writer: BatchWriter[InboundMessage, Handled] = BatchWriter(
             self._run, max_batch=MAX_BATCH, name="conversation"
         )
+
+    def set_telegram_bot(self, username: str | None) -> None:
+        """The Telegram bot's username (from getMe), for the deep links in invites."""
+        self.links = replace(self.links, telegram_bot=username or None)
 
     def _lock(self, channel: str, user_ref: str) -> asyncio.Lock:
         key = (channel, user_ref)
@@ -116,6 +128,7 @@ class ConversationService:
                 address_form=self.address_form,
                 zone=self.zone,
                 places=self.places,
+                links=self.links,
             )
             saves: list[SavedTurn] = []
             learners: set[int] = set()
@@ -131,6 +144,9 @@ class ConversationService:
                 turn_ctx = ctx
                 if code is not None:
                     turn, turn_ctx = await self._redeem(uow, turn, message, code, ctx)
+                else:
+                    turn_ctx = await self._ambassador_context(uow, turn, message, ctx)
+                    turn_ctx = await self._roster_context(uow, turn, message, turn_ctx)
                 assert turn.learner is not None
                 learners.add(turn.learner.id)
                 try:
@@ -175,6 +191,40 @@ class ConversationService:
         """Interface strings for a learner outside the core (errors, pages, reminders), in
         this deployment's default language and address form."""
         return translator(locale, self.default_locale, self.address_form)
+
+    async def _ambassador_context(
+        self, uow: UnitOfWork, turn: LoadedTurn, message: InboundMessage, ctx: Context
+    ) -> Context:
+        """Check `/daisu CODE` and look up the invite in play, in the turn's transaction."""
+        assert turn.learner is not None
+        state, learner_id = turn.learner.state, turn.learner.id
+        ambassadors = self.storage.ambassadors
+        code = ambassador_code_typed(state, message)
+        if code is not None:
+            result = await ambassadors.redeem(
+                uow, code, learner_id=learner_id, commune=state.profile.commune
+            )
+            return replace(ctx, ambassador_code=result)
+        invite = invite_in_play(state, message)
+        if invite is not None:
+            found = await ambassadors.check_invite(uow, invite[0], learner_id=learner_id)
+            return replace(ctx, invite=found)
+        return ctx
+
+    async def _roster_context(
+        self, uow: UnitOfWork, turn: LoadedTurn, message: InboundMessage, ctx: Context
+    ) -> Context:
+        """Load what the turn may show from outside the state: an ambassador's roster, the
+        learner's confirmed real-world skills (`bot.core.needs` says when)."""
+        assert turn.learner is not None
+        state, learner_id = turn.learner.state, turn.learner.id
+        roster = self.storage.roster
+        if roster_wanted(state, message):
+            today = local_day(uow.now, self.zone)
+            ctx = replace(ctx, roster=await roster.load(learner_id, today=today, uow=uow))
+        if skills_wanted(state, message):
+            ctx = replace(ctx, real_skills=await roster.real_skills(learner_id, uow))
+        return ctx
 
     def unavailable_replies(self, locale: str | None = None) -> tuple[Reply, ...]:
         """The friendly answer when the database is down: nothing was lost, try again soon."""

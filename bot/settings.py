@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,7 +18,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from bot.address_form import AddressForm
 from bot.errors import ConfigurationError
@@ -25,6 +26,10 @@ from bot.i18n import SUPPORTED_LOCALES
 from bot.text import fold
 
 SECRET_TOKEN_PATTERN = r"^[A-Za-z0-9_-]{1,256}$"  # noqa: S105 - a pattern, not a secret
+# What @BotFather hands out: the bot's number, a colon, 35 letters, digits, - or _.
+TELEGRAM_TOKEN_PATTERN = re.compile(r"^[0-9]{1,20}:[A-Za-z0-9_-]{35}$")
+
+Network = IPv4Network | IPv6Network
 
 
 def _env(name: str) -> AliasChoices:
@@ -59,6 +64,10 @@ class Settings(BaseSettings):
     # rows keep their de-duplication keys, so at least a week.
     retention_days: Annotated[int, Field(ge=2, le=3650)] = 14
     outbox_retention_days: Annotated[int, Field(ge=7, le=3650)] = 30
+    # Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-Proto is
+    # believed; anyone else could claim https and get the session cookie marked Secure on a
+    # plain connection, or the opposite. Empty: no proxy is trusted.
+    trusted_proxies: Annotated[tuple[Network, ...], NoDecode] = ()
 
     # Telegram (issue: Telegram channel). Setting the token turns the channel on.
     telegram_bot_token: SecretStr | None = Field(None, validation_alias=_env("TELEGRAM_BOT_TOKEN"))
@@ -93,6 +102,41 @@ class Settings(BaseSettings):
     zalo_bot_webhook_secret: SecretStr | None = Field(
         None, validation_alias=_env("ZALO_BOT_WEBHOOK_SECRET")
     )
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _telegram_token(cls, value: Any) -> Any:
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None  # an empty line in .env leaves Telegram off
+            if not TELEGRAM_TOKEN_PATTERN.match(value):
+                # Never echo the value: it may be a real token with a typo.
+                raise ValueError(
+                    "not shaped like a Telegram bot token (<digits>:<35 characters>, "
+                    "e.g. 123456789:AAH…); copy it again from @BotFather"
+                )
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _networks(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        networks = []
+        for item in re.split(r"[,\s]+", value.strip()):
+            if not item:
+                continue
+            try:
+                networks.append(ip_network(item, strict=False))
+            except ValueError as exc:
+                raise ValueError(
+                    f"{item!r} is not an IP address or network; give addresses or CIDR "
+                    "networks separated by commas, e.g. 127.0.0.1, 10.0.0.0/8"
+                ) from exc
+        return tuple(networks)
 
     @field_validator("database_url")
     @classmethod
@@ -192,17 +236,32 @@ class Settings(BaseSettings):
         return None if raw in ("", ":memory:") else Path(raw)
 
 
+def variable_name(location: tuple[int | str, ...]) -> str:
+    """The environment variable behind a validation error's location: platform variables are
+    reported by their aliases (TELEGRAM_BOT_TOKEN), ours by field name (http_port)."""
+    if not location:
+        return ""
+    first = str(location[0])
+    return first if first.isupper() else f"HOCVUSO_{first.upper()}"
+
+
 def load_settings(**overrides: object) -> Settings:
-    """Read the settings, turning validation errors into one message that says what to fix."""
+    """Read the settings, turning validation errors into one line that names the variables.
+
+    Raises:
+        ConfigurationError: `VARIABLE: what is wrong` for each problem, on one line.
+    """
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
-            location = "_".join(str(part) for part in error["loc"]).upper()
-            name = f"HOCVUSO_{location}" if location else "settings"
-            problems.append(f"  {name}: {error['msg'].removeprefix('Value error, ')}")
+            message = error["msg"].removeprefix("Value error, ")
+            name = variable_name(error["loc"])
+            problems.append(f"{name}: {message}" if name else message)
         raise ConfigurationError(
-            "The configuration is not valid; fix these environment variables (or .env):\n"
-            + "\n".join(problems)
+            "; ".join(problems) + " (fix the environment variable or .env)"
         ) from exc
+    except SettingsError as exc:
+        # pydantic-settings could not even parse a value (JSON expected for a complex type).
+        raise ConfigurationError(f"{exc} (fix the environment variable or .env)") from exc

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import logging
 import tarfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -16,6 +16,8 @@ from aiohttp import web
 from bot.certificate import CertificateFiles, CertificateRoutes
 from bot.channels.base import Channel
 from bot.channels.webchat.channel import MAX_BODY_BYTES
+from bot.invites import InviteQr, InviteRoutes
+from bot.security import Network, Security
 from bot.service import ConversationService
 
 log = logging.getLogger(__name__)
@@ -80,13 +82,16 @@ def build_app(
     channels: Sequence[Channel] = (),
     *,
     public_url: str | None = None,
+    trusted_proxies: Iterable[Network] = (),
 ) -> web.Application:
     """Assemble the web application around a conversation service and its channels.
 
     `public_url` is the server's address from outside (`HOCVUSO_PUBLIC_URL`), for the QR codes
-    on certificates; without it, the address each request came to.
+    on certificates; without it, the address each request came to. It and `trusted_proxies`
+    (`HOCVUSO_TRUSTED_PROXIES`) tell whether learners reach us over HTTPS (`bot.security`).
     """
     app = web.Application(client_max_size=MAX_BODY_BYTES)
+    Security(public_url, trusted_proxies).install(app)
     app[SERVICE_KEY] = service
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
@@ -95,6 +100,7 @@ def build_app(
     CertificateRoutes(
         files, public_url=public_url, default_locale=service.default_locale
     ).add_routes(app)
+    InviteRoutes(InviteQr(service.storage), public_url=public_url).add_routes(app)
     for channel in channels:
         channel.add_routes(app)
     return app

@@ -55,9 +55,23 @@ def _nfc(value: str | None) -> str | None:
     return value
 
 
+def trimmed(value: str | None) -> str | None:
+    """`value` without the blank lines and spaces around it.
+
+    A YAML block (`scenario: |`) keeps its last line break, which a chat shows as an empty line
+    at the end of the bubble; no channel wants space around a bubble or a button.
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        raise ValueError("the text is empty (only spaces or blank lines)")
+    return value
+
+
 def check_bubble(value: str | None) -> str | None:
-    """A text shown as one chat bubble: NFC and under the house limit."""
-    _nfc(value)
+    """A text shown as one chat bubble: trimmed, NFC and under the house limit."""
+    value = trimmed(_nfc(value))
     if value is not None and len(value) >= BUBBLE_LIMIT:
         raise ValueError(
             f"too long for one chat bubble: {len(value)} characters, the house rule is under "
@@ -69,8 +83,8 @@ def check_bubble(value: str | None) -> str | None:
 
 
 def check_button(value: str | None) -> str | None:
-    """A text that becomes a button label: NFC and at most MAX_BUTTON_CHARS."""
-    _nfc(value)
+    """A text that becomes a button label: trimmed, NFC and at most MAX_BUTTON_CHARS."""
+    value = trimmed(_nfc(value))
     if value is not None and len(value) > MAX_BUTTON_CHARS:
         raise ValueError(
             f"too long for a button: {len(value)} characters, at most {MAX_BUTTON_CHARS}"

@@ -5,6 +5,15 @@ internal. See `storage/repository.py` for the repositories `Storage` exposes.
 """
 
 from bot.errors import StorageError
+from storage.ambassadors import (
+    AmbassadorRecord,
+    Ambassadors,
+    EnrollmentRecord,
+    IssuedCode,
+    format_code,
+    normalise_ambassador_code,
+    normalise_invite_code,
+)
 from storage.certificates import CertificateRecord, Certificates, normalise_code
 from storage.identities import Identities, Reach
 from storage.inbox import MAX_ERROR, MAX_EVENT_KEY, Inbox, InboxItem
@@ -23,10 +32,22 @@ from storage.reminders import (
     reminder_key,
 )
 from storage.repository import Storage, UnitOfWork, dumps_replies
+from storage.roster import Rosters, WeekActivity, WeeklyCandidate, WeeklyFire
 from storage.tokens import NO_EXPIRY, Claim, RefreshJournal, TokenPair, TokenStore
 from storage.turns import Duplicate, LearnerRecord, LoadedTurn, SavedTurn, TurnKey
 
 __all__ = [
+    "Rosters",
+    "WeekActivity",
+    "WeeklyCandidate",
+    "WeeklyFire",
+    "AmbassadorRecord",
+    "Ambassadors",
+    "EnrollmentRecord",
+    "IssuedCode",
+    "format_code",
+    "normalise_ambassador_code",
+    "normalise_invite_code",
     "MAX_ERROR",
     "MAX_EVENT_KEY",
     "NO_EXPIRY",

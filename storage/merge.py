@@ -12,6 +12,9 @@ one and nothing counts twice:
 - reminders already fired move to the owner unless it has one for that day (at most one a day
   stays true), queued reminders for `drop` are deleted (the owner has its own), other queued
   messages (replies, announcements) still go to the same app, now as the owner's;
+- ambassador roles: the owner's stays; `drop`'s moves to the owner when it has none, else it
+  is kept for its villagers with no learner (as after an erasure). The first enrollment, and
+  each confirmed skill once, move the same way;
 - processed-message keys carry no learner and stay.
 
 A learner with no progress (a new app that never agreed) has nothing to merge: only its
@@ -31,15 +34,19 @@ from bot.core.state import LearnerState
 from storage.merge_state import merged_state
 from storage.repository import UnitOfWork
 from storage.tables import (
+    ambassador_t,
     answer_t,
+    assisted_t,
     certificate_t,
     completion_t,
+    enrollment_t,
     fire_t,
     identity_t,
     learner_t,
     link_t,
     outbox_t,
     progress_t,
+    skill_t,
 )
 from storage.turns import LearnerRecord
 
@@ -176,6 +183,7 @@ async def _move_the_rest(uow: UnitOfWork, keep: int, drop: int) -> None:
     for table in (certificate_t, identity_t):
         await conn.execute(update(table).where(table.c.learner_id == drop).values(learner_id=keep))
     await conn.execute(delete(link_t).where(link_t.c.learner_id == drop))
+    await _move_ambassador_rows(uow, keep, drop)
     owners = aliased(fire_t)
     await conn.execute(
         update(fire_t)
@@ -198,6 +206,32 @@ async def _move_the_rest(uow: UnitOfWork, keep: int, drop: int) -> None:
     await conn.execute(
         update(outbox_t).where(outbox_t.c.learner_id == drop).values(learner_id=keep)
     )
+
+
+async def _move_ambassador_rows(uow: UnitOfWork, keep: int, drop: int) -> None:
+    """Roles, enrollments, confirmed skills and assisted rows: one each, the owner's first."""
+    conn = uow.connection
+    for table in (ambassador_t, enrollment_t, assisted_t):
+        owned = await conn.scalar(select(func.count()).where(table.c.learner_id == keep))
+        if not owned:
+            await conn.execute(
+                update(table).where(table.c.learner_id == drop).values(learner_id=keep)
+            )
+    await conn.execute(
+        update(ambassador_t).where(ambassador_t.c.learner_id == drop).values(learner_id=None)
+    )
+    for table in (enrollment_t, assisted_t):
+        await conn.execute(delete(table).where(table.c.learner_id == drop))
+    owners = aliased(skill_t)
+    await conn.execute(
+        update(skill_t)
+        .where(
+            skill_t.c.learner_id == drop,
+            ~exists().where(and_(owners.c.learner_id == keep, owners.c.skill == skill_t.c.skill)),
+        )
+        .values(learner_id=keep)
+    )
+    await conn.execute(delete(skill_t).where(skill_t.c.learner_id == drop))
 
 
 def _earliest(first: datetime | None, second: datetime | None) -> datetime | None:

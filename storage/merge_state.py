@@ -31,7 +31,11 @@ def merged_state(keep: LearnerState, drop: LearnerState) -> LearnerState:
         lesson: keep.attempts.get(lesson, 0) + drop.attempts.get(lesson, 0)
         for lesson in {**keep.attempts, **drop.attempts}
     }
-    state.invite = keep.invite or drop.invite
+    state.invite, state.invite_via = (
+        (keep.invite, keep.invite_via) if keep.invite else (drop.invite, drop.invite_via)
+    )
+    # As `storage/merge.py` moves the rows: the owner's role, else the other's.
+    state.ambassador = keep.ambassador or drop.ambassador
     state.last_passed_at = _latest(keep.last_passed_at, drop.last_passed_at)
     state.last_input_at = _latest(keep.last_input_at, drop.last_input_at)
     state.review_offered_on = _latest(keep.review_offered_on, drop.review_offered_on)

@@ -21,15 +21,19 @@ from bot.core.state import Profile
 from storage.db import insert_ignore
 from storage.repository import UnitOfWork
 from storage.tables import (
+    ambassador_t,
     answer_t,
+    assisted_t,
     certificate_t,
     completion_t,
+    enrollment_t,
     fire_t,
     identity_t,
     learner_t,
     link_t,
     outbox_t,
     progress_t,
+    skill_t,
 )
 
 MilestoneEvent = (
@@ -260,13 +264,29 @@ async def _completion(
 async def erase_learner(uow: UnitOfWork, learner_id: int) -> None:
     """Delete a learner's personal data: answers, progress, identities (every app linked with
     /lienket: one learner is one person), queued messages, reminders fired, certificates (the
-    only place a name is kept) and link codes. Completion events stay, no longer linked, with
-    their commune and group, so anonymous totals hold."""
+    only place a name is kept), link codes, who enrolled them, the skills an ambassador
+    confirmed for them and their assisted-villager row. Completion events stay, no longer
+    linked, with their commune and group, so anonymous totals hold. An ambassador's row stays
+    with `learner_id` emptied: the villagers they enrolled stay attributed to it."""
     conn = uow.connection
     await conn.execute(
         update(completion_t).where(completion_t.c.learner_id == learner_id).values(learner_id=None)
     )
-    for table in (answer_t, progress_t, identity_t, outbox_t, fire_t, certificate_t, link_t):
+    await conn.execute(
+        update(ambassador_t).where(ambassador_t.c.learner_id == learner_id).values(learner_id=None)
+    )
+    for table in (
+        answer_t,
+        progress_t,
+        identity_t,
+        outbox_t,
+        fire_t,
+        certificate_t,
+        link_t,
+        enrollment_t,
+        skill_t,
+        assisted_t,
+    ):
         await conn.execute(delete(table).where(table.c.learner_id == learner_id))
     await conn.execute(delete(learner_t).where(learner_t.c.id == learner_id))
 

@@ -10,7 +10,11 @@
     ├── links       link codes: redeeming one merges two apps' learners (storage/links.py)
     ├── reminders   who may be due a reminder; each fire recorded once (storage/reminders.py)
     ├── retention   deleting what is no longer needed (storage/maintenance.py)
-    └── certificates  issued certificates, read by their code (storage/certificates.py)
+    ├── certificates  issued certificates, read by their code (storage/certificates.py)
+    ├── ambassadors   ambassador codes (hashed), ambassadors, invites, enrollments
+    │                 (storage/ambassadors.py)
+    └── roster      an ambassador's villagers, nudges, confirmed skills, weekly summaries
+                    (storage/roster.py)
 
 Nothing outside `storage/` sees an engine, a connection or a table: callers get plain records
 back, hand `UnitOfWork` objects back in, and catch `StorageError` (mapped once, in
@@ -32,9 +36,13 @@ from bot.core.state import LearnerState
 from storage.db import create_engine_for
 from storage.errors import mapped
 from storage.tables import (
+    ambassador_code_t,
+    ambassador_t,
     answer_t,
+    assisted_t,
     certificate_t,
     completion_t,
+    enrollment_t,
     fire_t,
     identity_t,
     inbox_t,
@@ -43,6 +51,7 @@ from storage.tables import (
     outbox_t,
     processed_t,
     progress_t,
+    skill_t,
 )
 
 
@@ -72,6 +81,7 @@ class Storage:
 
     def __init__(self, engine: AsyncEngine) -> None:
         # Imported here: each repository module imports this one for `Storage`/`UnitOfWork`.
+        from storage.ambassadors import Ambassadors
         from storage.certificates import Certificates
         from storage.identities import Identities
         from storage.inbox import Inbox
@@ -80,6 +90,7 @@ class Storage:
         from storage.maintenance import RetentionRepository
         from storage.outbox import Outbox
         from storage.reminders import Reminders
+        from storage.roster import Rosters
         from storage.tokens import Tokens
         from storage.turns import Turns
 
@@ -94,6 +105,8 @@ class Storage:
         self.retention = RetentionRepository(self)
         self.certificates = Certificates(self)
         self.links = Links(self)
+        self.ambassadors = Ambassadors(self)
+        self.roster = Rosters(self)
 
     @classmethod
     def open(cls, url: str) -> Storage:
@@ -186,13 +199,21 @@ class Storage:
                 fire_t,
                 certificate_t,
                 link_t,
+                ambassador_code_t,
+                ambassador_t,
+                assisted_t,
+                enrollment_t,
+                skill_t,
             )
         }
         chosen = tables[table]
         query = select(chosen).where(*(chosen.c[key] == value for key, value in where.items()))
         async with self.reading() as conn:
             return [
-                dict(row) for row in (await conn.execute(query.order_by(chosen.c.id))).mappings()
+                dict(row)
+                for row in (
+                    await conn.execute(query.order_by(*chosen.primary_key.columns))
+                ).mappings()
             ]
 
 

@@ -248,6 +248,91 @@ class LinkCode(SQLModel, table=True):
     used_at: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
 
 
+class AmbassadorCode(SQLModel, table=True):
+    """A code that makes its holder an ambassador for one commune (`/daisu CODE`).
+
+    Only the SHA-256 of the code is kept: a leaked table gives nobody a working code.
+    """
+
+    __tablename__ = "ambassador_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    province_code: str = Field(max_length=2)
+    commune_code: str = Field(max_length=5)
+    admin_version: str | None = Field(default=None, max_length=16)
+    max_uses: int = 1
+    uses: int = 0
+    issued_by: str = Field(max_length=64)  # "cli", or the issuing official's public id
+    created_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+    expires_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+
+
+class Ambassador(SQLModel, table=True):
+    """A digital ambassador (Đại sứ số) for one commune, with a personal invite code.
+
+    `learner_id` is emptied when the ambassador erases their data: the villagers they enrolled
+    stay attributed to "a former ambassador" of that commune.
+    """
+
+    __tablename__ = "ambassador"
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int | None = Field(default=None, foreign_key="learner.id", unique=True)
+    province_code: str = Field(max_length=2)
+    commune_code: str = Field(max_length=5, index=True)
+    admin_version: str | None = Field(default=None, max_length=16)
+    invite_code: str = Field(max_length=16, unique=True)
+    code_id: int | None = Field(default=None, foreign_key="ambassador_code.id")
+    since: datetime = _utc(nullable=False)  # type: ignore[assignment]
+
+
+class AssistedLearner(SQLModel, table=True):
+    """A villager without a phone of their own, learning on an ambassador's phone ("học cùng").
+
+    The villager is an ordinary learner row with no channel identity; this row says which
+    ambassador runs their sessions (and attested, on `attested_at`, that the villager agreed to
+    the privacy notice) and the short alias the ambassador chose to tell villagers apart.
+    """
+
+    __tablename__ = "assisted_learner"
+
+    learner_id: int = Field(foreign_key="learner.id", primary_key=True)
+    ambassador_id: int = Field(foreign_key="ambassador.id", index=True)
+    alias: str = Field(max_length=40)
+    attested_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+
+
+class Enrollment(SQLModel, table=True):
+    """Who brought a learner in: one row per learner, the first invite wins."""
+
+    __tablename__ = "enrollment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(foreign_key="learner.id", unique=True)
+    ambassador_id: int = Field(foreign_key="ambassador.id", index=True)
+    channel: str = Field(max_length=16)
+    via: str = Field(max_length=16)  # link | code | assisted
+    enrolled_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+
+
+class SkillConfirmation(SQLModel, table=True):
+    """A real-world skill an ambassador saw the learner do (VNeID level 2, paid by QR, ...)."""
+
+    __tablename__ = "skill_confirmation"
+    __table_args__ = (UniqueConstraint("learner_id", "skill", name="uq_skill_confirmation"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(foreign_key="learner.id", index=True)
+    skill: str = Field(max_length=32)
+    confirmed_by: int = Field(foreign_key="ambassador.id")
+    confirmed_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+    # The profile at confirmation time, like completion_event: reports never join the learner.
+    province_code: str | None = Field(default=None, max_length=2)
+    commune_code: str | None = Field(default=None, max_length=5)
+    target_group: str | None = Field(default=None, max_length=24)
+
+
 # Core-level handles of the tables, for the statements inside `storage/` (never outside it).
 learner_t: Table = Learner.__table__  # type: ignore[attr-defined]
 identity_t: Table = ChannelIdentity.__table__  # type: ignore[attr-defined]
@@ -261,3 +346,8 @@ token_t: Table = ChannelToken.__table__  # type: ignore[attr-defined]
 fire_t: Table = ScheduledFire.__table__  # type: ignore[attr-defined]
 certificate_t: Table = Certificate.__table__  # type: ignore[attr-defined]
 link_t: Table = LinkCode.__table__  # type: ignore[attr-defined]
+ambassador_code_t: Table = AmbassadorCode.__table__  # type: ignore[attr-defined]
+ambassador_t: Table = Ambassador.__table__  # type: ignore[attr-defined]
+assisted_t: Table = AssistedLearner.__table__  # type: ignore[attr-defined]
+enrollment_t: Table = Enrollment.__table__  # type: ignore[attr-defined]
+skill_t: Table = SkillConfirmation.__table__  # type: ignore[attr-defined]

@@ -17,19 +17,29 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, text, update
 
 from bot.core.events import (
+    CertificateIssued,
     ConsentChanged,
+    CourseCompleted,
     DataErased,
     DomainEvent,
+    Enrolled,
     LessonCompleted,
     LessonStarted,
     LocaleChanged,
+    ModuleCompleted,
+    NudgeQueued,
+    OfficialCertificationReported,
     QuestionAnswered,
     QuizFinished,
+    ReviewAnswered,
+    SkillConfirmed,
 )
 from bot.core.state import LearnerState
+from storage.ambassadors import record_enrollment
 from storage.db import as_utc, insert_ignore
 from storage.progress import MilestoneEvent, erase_learner, record_milestone, record_progress
 from storage.repository import Storage, UnitOfWork
+from storage.roster import record_nudge, record_skill
 from storage.tables import answer_t, identity_t, learner_t, processed_t, progress_t
 
 
@@ -117,6 +127,29 @@ _TOUCH_LESSONS = (
     )
     .values(updated_at=bindparam("b_now"))
 )
+
+
+# What a learner did: written only for a learner who agreed (decisions 3 and 22). Without
+# consent lessons and the handbook are open, and the core records none of these; should one
+# come anyway, it stops here.
+_NEEDS_CONSENT = (
+    LessonStarted,
+    LessonCompleted,
+    QuestionAnswered,
+    QuizFinished,
+    ModuleCompleted,
+    CourseCompleted,
+    CertificateIssued,
+    OfficialCertificationReported,
+    ReviewAnswered,
+)
+
+
+def _recorded_events(save: SavedTurn) -> list[DomainEvent]:
+    """The turn's events storage writes: those about what the learner did need consent."""
+    if save.state.consent:
+        return list(save.events)
+    return [event for event in save.events if not isinstance(event, _NEEDS_CONSENT)]
 
 
 def _lock_key(channel: str, external_id: str) -> int:
@@ -312,9 +345,9 @@ async def _save_turns(
             "consent_version": save.turn.consent_version,
             "consent_at": save.turn.consent_at,
             "now": now,
-            **_profile_columns(save.state),
+            **_profile_columns(save.state if save.state.consent else LearnerState()),
         }
-        for event in save.events:
+        for event in _recorded_events(save):
             if isinstance(event, ConsentChanged):
                 row["consent_version"] = event.version if event.given else None
                 row["consent_at"] = now if event.given else None
@@ -344,6 +377,12 @@ async def _save_turns(
                     module_of=module_of,
                     profile=save.state.profile,
                 )
+            elif isinstance(event, Enrolled):
+                await record_enrollment(uow, learner.id, event, channel=channel)
+            elif isinstance(event, NudgeQueued):
+                await record_nudge(uow, event)
+            elif isinstance(event, SkillConfirmed):
+                await record_skill(uow, event)
             elif isinstance(event, MilestoneEvent):
                 await record_milestone(
                     uow,
@@ -382,7 +421,7 @@ async def _start_lessons(uow: UnitOfWork, saves: Sequence[SavedTurn]) -> None:
         for save in saves
         if save.turn.learner is not None
         and not any(isinstance(event, DataErased) for event in save.events)
-        for event in save.events
+        for event in _recorded_events(save)
         if isinstance(event, LessonStarted)
     ]
     if not started:

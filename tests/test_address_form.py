@@ -85,8 +85,14 @@ def test_the_vietnamese_interface_never_calls_the_learner_ban() -> None:
 
 
 def test_no_ban_in_the_code_or_the_web_chat_page() -> None:
-    # The setting, the rewrite and the matcher's word lists name both forms on purpose.
-    allowed = {"bot/address_form.py", "bot/choice_match.py", "bot/settings.py"}
+    # The setting and the rewrite name both forms; the matcher and small talk read "bạn" in
+    # what learners type.
+    allowed = {
+        "bot/address_form.py",
+        "bot/settings.py",
+        "bot/choice_match.py",
+        "bot/core/small_talk.py",
+    }
     found = [
         f"{path.relative_to(ROOT)}:{number}"
         for path in sorted((ROOT / "bot").rglob("*"))

@@ -8,9 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.core.ambassador_flow import (
+    AMBASSADOR_ACTIONS,
+    ask_for_code,
+    not_ready,
+    refuse,
+    show_invite,
+)
 from bot.core.certificate_flow import issue as issue_certificate
 from bot.core.certificate_flow import open_certificate, rename, report_vneid
-from bot.core.consent import agree, decline, erase, privacy
+from bot.core.consent import agree, ask_consent, decline, erase, privacy
 from bot.core.events import LocaleChanged
 from bot.core.help_and_progress import show_help, show_progress
 from bot.core.lesson_flow import continue_lesson, next_lesson, open_lesson
@@ -27,15 +34,51 @@ from bot.core.profile_flow import (
 )
 from bot.core.quiz_flow import answer_choice, finish_multiple, retry_quiz, start_quiz
 from bot.core.review_flow import skip_review, start_review
+from bot.core.roster_flow import (
+    ROSTER_ACTIONS,
+    SKILL_PREFIX,
+    VILLAGER_PREFIX,
+    back_to_roster,
+    back_to_villager,
+    confirm_skill,
+    nudge_one,
+    nudge_stalled,
+    open_roster,
+    open_skills,
+    open_villager,
+    pick_skill,
+    turn_page,
+)
 from bot.core.state import Mode
 from bot.core.turn import Turn
 
 # Actions open before consent: deciding about it needs them. Erasing is open too, so a learner
 # can always remove what little is stored. Linking too: a new app links before agreeing there
-# (the agreement given on the other app applies; see `bot.core.link_flow`).
+# (the agreement given on the other app applies; see `bot.core.link_flow`). Reading lessons
+# and the handbook stores nothing, so they are open as well (decision 22).
 WITHOUT_CONSENT = frozenset(
-    {"agree", "decline", "privacy", "help", "language", "erase", "link", "link_enter"}
+    {
+        "agree",
+        "decline",
+        "privacy",
+        "help",
+        "language",
+        "erase",
+        "erase_yes",
+        "erase_no",
+        "link",
+        "link_enter",
+        "menu",
+        "modules",
+        "next_lesson",
+        "continue",
+        "reread",
+        "handbook",
+        "back",
+    }
 )
+# Actions with a value after a dot that are open before consent, as above.
+PREFIXES_WITHOUT_CONSENT = ("module.", "lesson.", "hb.", "locale.")
 
 
 def _handlers(turn: Turn) -> dict[str, Callable[[], None]]:
@@ -76,6 +119,20 @@ def _handlers(turn: Turn) -> dict[str, Callable[[], None]]:
         "review_later": lambda: skip_review(turn),
         "link": lambda: show_link(turn),
         "link_enter": lambda: enter_code(turn),
+        # `/daisu` alone (with a code, the engine answers before any action).
+        "ambassador_code": lambda: ask_for_code(turn),
+        "invite": lambda: show_invite(turn),
+        "roster": lambda: open_roster(turn),
+        "roster_back": lambda: back_to_roster(turn),
+        "roster_next": lambda: turn_page(turn, 1),
+        "roster_prev": lambda: turn_page(turn, -1),
+        "nudge": lambda: nudge_one(turn),
+        "nudge_stalled": lambda: nudge_stalled(turn),
+        "skills": lambda: open_skills(turn),
+        "skill_yes": lambda: confirm_skill(turn),
+        "skill_no": lambda: back_to_villager(turn),
+        "villager": lambda: back_to_villager(turn),
+        "assisted": lambda: not_ready(turn),
     }
 
 
@@ -84,14 +141,22 @@ PROFILE_PREFIXES = ("place.", "group.", "age.", "remind.")
 
 
 def act(turn: Turn, action: str) -> Outcome:
-    """Carry out one action; a named one without consent leads to the consent screen."""
+    """Carry out one action; one that keeps results asks for consent first."""
+    if not turn.state.consent and not _open_without_consent(action):
+        ask_consent(turn)
+        return turn.outcome()
     handlers = _handlers(turn)
     if action in handlers:
-        if action not in WITHOUT_CONSENT and not turn.state.consent:
-            turn.say(turn._("Before we start, I need your agreement to save your progress."))
-            go(turn, Mode.CONSENT)
-            return turn.outcome()
+        if action in AMBASSADOR_ACTIONS | ROSTER_ACTIONS and turn.state.ambassador is None:
+            return refuse(turn)
         handlers[action]()
+    elif action.startswith((VILLAGER_PREFIX, SKILL_PREFIX)):
+        if turn.state.ambassador is None or not turn.state.consent:
+            return refuse(turn)
+        if action.startswith(VILLAGER_PREFIX):
+            open_villager(turn, action.removeprefix(VILLAGER_PREFIX))
+        else:
+            pick_skill(turn, action.removeprefix(SKILL_PREFIX))
     elif action.startswith(PROFILE_PREFIXES):
         choose(turn, action)
     elif action.startswith("edit."):
@@ -114,3 +179,7 @@ def act(turn: Turn, action: str) -> Outcome:
         turn.say(turn._("Language changed to English."))
         back_from_detour(turn)
     return turn.outcome()
+
+
+def _open_without_consent(action: str) -> bool:
+    return action in WITHOUT_CONSENT or action.startswith(PREFIXES_WITHOUT_CONSENT)

@@ -10,6 +10,8 @@ from bot.core.catalog import bubbles
 from bot.core.messages import Choice
 from bot.core.profile_menus import PROFILE_MODES, profile_choices
 from bot.core.progress_screens import offer_choices, progress_choices
+from bot.core.resume import resume_label, resume_point
+from bot.core.roster_screens import ROSTER_MODES, roster_mode_choices
 from bot.core.state import Mode
 from bot.core.turn import Turn
 from bot.i18n import SUPPORTED_LOCALES
@@ -25,6 +27,9 @@ def choices(turn: Turn) -> list[tuple[str, str]]:
     mode = state.mode
     if mode in PROFILE_MODES:
         return profile_choices(turn)
+    if mode is Mode.NEW:
+        # After erasure: any input starts afresh, the button says so.
+        return [("start", _("Start again"))]
     if mode is Mode.CONSENT:
         return [
             ("agree", _("I agree")),
@@ -33,13 +38,14 @@ def choices(turn: Turn) -> list[tuple[str, str]]:
         ]
     if mode is Mode.MENU:
         found = []
-        upcoming = catalog.next_lesson(state.lesson_id, frozenset(state.passed))
-        if upcoming is not None:
-            found.append(("next_lesson", _("Learn: {title}").format(title=upcoming.title)))
+        point = resume_point(state, catalog)
+        if point is not None:
+            found.append(("next_lesson", resume_label(point, turn.t)))
         elif state.certificate is None:
             found.append(("certificate", _("🎓 Get my certificate")))
         handbook = [("handbook", _("Handbook: questions and answers"))]
-        profile = [] if state.profile.asked else [("profile_start", _("4 short questions"))]
+        asked = state.profile.asked or not state.consent
+        profile = [] if asked else [("profile_start", _("4 short questions"))]
         return (
             found
             + [("modules", _("All lessons"))]
@@ -51,9 +57,8 @@ def choices(turn: Turn) -> list[tuple[str, str]]:
     if mode is Mode.MODULES:
         filled = {lesson.module for lesson in catalog.lessons}
         modules = [m for m in catalog.modules if m.id in filled]
-        return [(f"module.{m.id}", f"{m.id}. {m.title}") for m in modules] + [
-            ("menu", _("Back to menu"))
-        ]
+        # Titles only: every channel numbers its menus already ("1. A. …" read twice).
+        return [(f"module.{m.id}", m.title) for m in modules] + [("menu", _("Back to menu"))]
     if mode is Mode.MODULE:
         lessons = [lesson for lesson in catalog.lessons if lesson.module == state.module_id]
         return [
@@ -74,10 +79,10 @@ def choices(turn: Turn) -> list[tuple[str, str]]:
     if mode is Mode.QUIZ_DONE:
         passed = bool(state.quiz and state.quiz.last_passed)
         if passed:
-            upcoming = catalog.next_lesson(state.lesson_id, frozenset(state.passed))
+            point = resume_point(state, catalog)
             found = []
-            if upcoming is not None:
-                found.append(("next_lesson", _("Next: {title}").format(title=upcoming.title)))
+            if point is not None:
+                found.append(("next_lesson", _("Next: {title}").format(title=point.lesson.title)))
             elif state.certificate is None:
                 found.append(("certificate", _("🎓 Get my certificate")))
             return found + [("menu", _("Menu"))]
@@ -97,6 +102,8 @@ def choices(turn: Turn) -> list[tuple[str, str]]:
     if mode is Mode.LINK:
         entered = [("link_enter", _("I have a code from another app"))]
         return (entered if link_code_shown(turn) else []) + [("menu", _("Menu"))]
+    if mode in ROSTER_MODES:
+        return roster_mode_choices(turn)
     return []
 
 

@@ -7,8 +7,10 @@ all map to the actions in `bot.core.actions`. Channels list `COMMANDS` to the pl
 from __future__ import annotations
 
 from bot.core.actions import act
+from bot.core.ambassador_flow import AMBASSADOR_COMMANDS
 from bot.core.consent import welcome_back
 from bot.core.handbook_flow import ask_handbook
+from bot.core.invite_flow import JOIN_COMMANDS, invite_typed, join, start_with_invite
 from bot.core.link_flow import LINK_COMMANDS
 from bot.core.navigation import unchanged
 from bot.core.outcome import Outcome
@@ -45,6 +47,17 @@ COMMANDS = {
     "on_tap": "review",
     "review": "review",
     **dict.fromkeys(LINK_COMMANDS, "link"),
+    # Digital ambassadors (bot.core.ambassador_flow, bot.core.invite_flow).
+    **dict.fromkeys(AMBASSADOR_COMMANDS, "ambassador_code"),
+    **dict.fromkeys(JOIN_COMMANDS, "join"),
+    "moi": "invite",
+    "invite": "invite",
+    "danhsach": "roster",
+    "danh_sach": "roster",
+    "roster": "roster",
+    "hoccung": "assisted",
+    "hoc_cung": "assisted",
+    "learn_together": "assisted",
 }
 # Typed text (folded) that works like a command when it is no answer on screen.
 KEYWORDS = {
@@ -64,6 +77,9 @@ KEYWORDS = {
     "on tap": "review",
     "on lai": "review",
     "lien ket": "link",
+    # Typed "tiếp tục" goes on where the learner stopped (in a lesson, its button comes first).
+    "tiep tuc": "next_lesson",
+    "hoc tiep": "next_lesson",
 }
 # An unknown command is echoed back this long at most.
 ECHO_CHARS = 32
@@ -80,7 +96,12 @@ def command(turn: Turn, name: str, args: tuple[str, ...]) -> Outcome:
             ).format(name=clean(name)[:ECHO_CHARS]),
         )
     if action == "start":
+        invite = invite_typed(turn.message)
+        if invite is not None:
+            start_with_invite(turn, invite[0])
         return welcome_back(turn)
-    if action == "handbook" and args and turn.state.consent:
+    if action == "join":
+        return join(turn, args)
+    if action == "handbook" and args:
         return ask_handbook(turn, " ".join(args))
     return act(turn, action)

@@ -1,12 +1,16 @@
 """Onboarding and the learner's data: first contact, consent, welcome back, erasure.
 
-Nothing is saved before the learner agrees; erasing resets the state to a first contact.
+Nothing is saved before the learner agrees, but lessons and the handbook are open all the
+same; what keeps results (quizzes, progress, reminders, the certificate) asks for consent
+first. Erasing resets the state to a first contact, with a button to start again.
 """
 
 from __future__ import annotations
 
+from bot.core.choices import rendered_choices
 from bot.core.events import ConsentChanged, DataErased
-from bot.core.messages import InputKind
+from bot.core.invite_flow import accept_pending_invite, invite_typed, keep_invite
+from bot.core.messages import Reply
 from bot.core.navigation import go
 from bot.core.outcome import Outcome
 from bot.core.profile_flow import start_profile
@@ -15,17 +19,16 @@ from bot.core.state import LearnerState, Mode
 from bot.core.turn import Turn
 from bot.i18n import translator
 
-# The longest invite code (deep-link payload) kept from /start.
-MAX_INVITE_CHARS = 64
-
 
 def first_contact(turn: Turn) -> Outcome:
     """Greet a new learner in their platform's language and ask for consent."""
     hint = turn.message.locale
-    turn.state.locale = translator(hint, turn.ctx.default_locale).locale if hint else None
-    message = turn.message
-    if message.kind is InputKind.COMMAND and message.command in ("start", "batdau"):
-        turn.state.invite = message.args[0][:MAX_INVITE_CHARS] if message.args else None
+    if turn.state.locale is None:
+        # A language chosen before an erasure stays; else the platform's hint, if any.
+        turn.state.locale = translator(hint, turn.ctx.default_locale).locale if hint else None
+    invite = invite_typed(turn.message)  # a deep link's payload, or /thamgia CODE
+    if invite is not None:
+        keep_invite(turn, *invite)
     turn.say(
         turn._(
             "Hello! I am Học vụ số, your digital skills companion. In short lessons of a few "
@@ -49,25 +52,49 @@ def welcome_back(turn: Turn) -> Outcome:
     return turn.outcome()
 
 
+def ask_consent(turn: Turn) -> None:
+    """An action that keeps results, without consent: why it needs it, then the question.
+    "I do not agree" comes back here (`decline`)."""
+    turn.say(
+        turn._(
+            "Quizzes, progress, reminders and the certificate keep your results, so they need "
+            "your agreement first. Without it you can still read every lesson and search the "
+            "handbook."
+        )
+    )
+    if turn.state.mode not in (Mode.CONSENT, Mode.NEW):
+        turn.state.resume = turn.state.mode
+    go(turn, Mode.CONSENT)
+
+
 def agree(turn: Turn) -> None:
     turn.state.consent = True
+    turn.state.resume = None
     turn.events.append(ConsentChanged(True, turn.ctx.consent_version))
     thanks = turn._("Thank you! Your progress will now be saved.")
-    if turn.state.profile.asked:
+    joined = accept_pending_invite(turn)  # recorded only now that the learner has agreed
+    if turn.state.profile.asked or joined:
         turn.say(thanks)
+        if joined:
+            turn.say(joined)
+    if turn.state.profile.asked:
         go(turn, Mode.MENU)
         return
-    start_profile(turn, thanks)
+    start_profile(turn, "" if joined else thanks)
 
 
 def decline(turn: Turn) -> None:
+    """Nothing is kept; the lessons and the handbook stay open (back where the learner was)."""
     turn.say(
         turn._(
-            "No problem. Without your agreement I cannot save any progress, so lessons stay "
-            "closed. If you change your mind, tap “I agree”."
+            "No problem: nothing about you is saved. You can still read every lesson and "
+            "search the handbook. Quizzes, progress and the certificate need your agreement; "
+            "if you change your mind, type /batdau."
         )
     )
-    go(turn, Mode.CONSENT)
+    back = turn.state.resume or Mode.MENU
+    turn.state.resume = None
+    go(turn, back)
 
 
 def privacy(turn: Turn) -> None:
@@ -91,9 +118,9 @@ def erase(turn: Turn) -> None:
     locale = turn.state.locale
     turn.events.append(DataErased())
     turn.state = LearnerState(mode=Mode.NEW, locale=locale, turn=turn.state.turn + 1)
-    turn.say(
-        turn._(
-            "Done: your progress, answers and settings have been deleted. If you write to me "
-            "again, we will start afresh."
-        )
+    # Any input from a new learner starts the first contact: the button only has to be there.
+    text = turn._(
+        "Done: your progress, answers and settings have been deleted. If you write to me "
+        "again, we will start afresh."
     )
+    turn.replies.append(Reply(text=text, choices=rendered_choices(turn)))

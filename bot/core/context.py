@@ -15,6 +15,9 @@ from zoneinfo import ZoneInfo
 
 from bot.address_form import AddressForm
 from bot.core.catalog import Catalog
+from bot.core.skills import ConfirmedSkill
+from bot.core.state import AmbassadorRole
+from bot.core.villagers import Roster
 from bot.places.index import Places
 
 # The privacy notice the learner agrees to; a new version is recorded with each consent.
@@ -52,6 +55,67 @@ class LinkResult:
     code: str
 
 
+class AmbassadorStatus(StrEnum):
+    """What became of an ambassador code typed with `/daisu CODE` (the service checks it)."""
+
+    APPOINTED = "appointed"  # the learner is now an ambassador of the code's commune
+    UNKNOWN = "unknown"  # no such code: mistyped, or never issued
+    USED_UP = "used_up"  # used as many times as it may be
+    EXPIRED = "expired"
+    # The learner's profile names another commune, or they serve another commune already.
+    WRONG_COMMUNE = "wrong_commune"
+    ALREADY = "already"  # already an ambassador of this very commune: nothing changed
+
+
+@dataclass(frozen=True)
+class AmbassadorCodeResult:
+    """The service's answer to `/daisu CODE` typed in this turn.
+
+    `role` is the learner's role (new when APPOINTED, the one they have when ALREADY);
+    `commune` is the code's commune (for WRONG_COMMUNE: where the code is valid).
+    """
+
+    status: AmbassadorStatus
+    role: AmbassadorRole | None = None
+    commune: str | None = None
+
+
+class InviteStatus(StrEnum):
+    """Whose invite code a learner came with (a /start payload or `/thamgia CODE`)."""
+
+    FOUND = "found"  # an active ambassador's invite
+    UNKNOWN = "unknown"  # no such invite (mistyped, another payload, or a former ambassador)
+    OWN = "own"  # the learner's own invite code: ignored
+
+
+@dataclass(frozen=True)
+class InviteResult:
+    """The service's look-up of the invite code in play this turn (`code`, normalised).
+
+    `enrolled`: the learner already has an enrollment; the first invite wins, so a second one
+    changes nothing.
+    """
+
+    code: str
+    status: InviteStatus
+    ambassador_id: int | None = None
+    province: str | None = None
+    commune: str | None = None
+    enrolled: bool = False
+
+
+@dataclass(frozen=True)
+class PublicLinks:
+    """Where people reach the bot from outside, for the invite links `/moi` shows.
+
+    `web`: the server's public address (HOCVUSO_PUBLIC_URL), the web chat at its root;
+    `telegram_bot`: the bot's username (from getMe at start-up), None without Telegram.
+    """
+
+    web: str = ""
+    telegram_bot: str | None = None
+
+
 @dataclass(frozen=True)
 class Context:
     """What the engine may read besides the state: content, clock and defaults."""
@@ -69,3 +133,12 @@ class Context:
     link_code: Callable[[], str] = random_digits
     # Set by the service for a turn in which a link code was typed (see `LinkResult`).
     link: LinkResult | None = None
+    # Set by the service for a turn in which `/daisu CODE` was typed.
+    ambassador_code: AmbassadorCodeResult | None = None
+    # Set by the service when an invite code is in play (typed, a payload, or kept till consent).
+    invite: InviteResult | None = None
+    links: PublicLinks = field(default_factory=PublicLinks)
+    # Set by the service when the input concerns an ambassador's roster (`bot.core.needs`).
+    roster: Roster | None = None
+    # The learner's own confirmed real-world skills, set when the input may show `/tiendo`.
+    real_skills: tuple[ConfirmedSkill, ...] | None = None

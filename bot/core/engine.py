@@ -13,6 +13,7 @@ from __future__ import annotations
 from bot.address_form import address
 from bot.choice_match import Ambiguous, Match, Picked, match_choice
 from bot.core.actions import act
+from bot.core.ambassador_flow import ambassador_code_typed, answer_ambassador_code
 from bot.core.certificate_flow import type_name
 from bot.core.choices import choices
 from bot.core.commands import KEYWORDS, command
@@ -26,6 +27,7 @@ from bot.core.outcome import Outcome
 from bot.core.profile_flow import type_place
 from bot.core.quiz_flow import answer_short, clarify, typed_multiple
 from bot.core.review_flow import offer_at_session_start
+from bot.core.small_talk import Talk, answer_small_talk, small_talk
 from bot.core.state import LearnerState, Mode
 from bot.core.turn import Turn
 from bot.text import clean, fold, is_meaningful
@@ -36,7 +38,7 @@ MAX_INPUT_CHARS = 2000
 # Buttons on messages the bot sent first (reminders) carry "r:" instead of a turn number: they
 # work whatever screen the learner is on, for these actions only.
 PROACTIVE_PREFIX = "r"
-PROACTIVE_ACTIONS = frozenset({"next_lesson", "reminders", "menu", "progress"})
+PROACTIVE_ACTIONS = frozenset({"next_lesson", "reminders", "menu", "progress", "roster"})
 # Screens where typed text is usually something else (a place, a name, a question, a code):
 # there only a number, a letter or a whole label picks a choice.
 FREE_TEXT_MODES = frozenset(
@@ -74,6 +76,11 @@ def _route(turn: Turn) -> Outcome:
     kind = message.kind
     if turn.ctx.link is not None or link_code_typed(turn.before, message) is not None:
         return answer_link(turn, turn.ctx.link)
+    if (
+        turn.ctx.ambassador_code is not None
+        or ambassador_code_typed(turn.before, message) is not None
+    ):
+        return answer_ambassador_code(turn, turn.ctx.ambassador_code)
     if turn.state.mode is Mode.NEW:
         return first_contact(turn)
     if kind is InputKind.UNSUPPORTED:
@@ -112,11 +119,14 @@ def _text(turn: Turn, raw: str) -> Outcome:
             ),
         )
     text = clean(raw)
-    if not is_meaningful(text):
+    talk = small_talk(text)
+    if not is_meaningful(text) and talk is None:
         return unchanged(
             turn,
             turn._("I didn't catch that. Please tap a button or type the number of an answer."),
         )
+    if talk is Talk.NOD and not is_meaningful(text):
+        return answer_small_talk(turn, talk)  # emoji alone: nothing else could read it
     if text.startswith("/"):
         name, *args = text[1:].split()
         return command(turn, name or "", tuple(args))
@@ -142,11 +152,14 @@ def _text(turn: Turn, raw: str) -> Outcome:
     keyword = KEYWORDS.get(fold(text))
     if keyword:
         return act(turn, keyword)
+    if talk is not None:
+        return answer_small_talk(turn, talk)
     if state.mode in (Mode.PROFILE_PLACE, Mode.PROFILE_PICK) and state.consent:
         return type_place(turn, text)
-    if state.mode in (Mode.HANDBOOK, Mode.HANDBOOK_ANSWER) and state.consent:
+    # The handbook needs no consent: a search stores nothing.
+    if state.mode in (Mode.HANDBOOK, Mode.HANDBOOK_ANSWER):
         return ask_handbook(turn, text)
-    if state.mode is Mode.MENU and state.consent:
+    if state.mode is Mode.MENU:
         # Text that is no button or command may be a question: answer it if clearly so.
         hits = turn.ctx.catalog.handbook.search(text, HANDBOOK_HITS)
         if hits and hits[0].confident:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,46 @@ class LinkCodeIssued:
 
 
 @dataclass(frozen=True)
+class Enrolled:
+    """The learner joined through an ambassador's invite (after consent; the first one wins).
+
+    `via`: "link" (a deep link's payload) or "code" (`/thamgia CODE`); storage adds the channel
+    the turn came on and the time.
+    """
+
+    ambassador_id: int
+    via: str
+
+
+@dataclass(frozen=True)
+class NudgeQueued:
+    """An ambassador nudged one of their villagers (`learner_id`, not the ambassador).
+
+    Storage records it once per villager and local `day` (`scheduled_fire`, kind "nudge") and,
+    only then, queues the message (`text` with `choices` as (id, label) pairs, in the villager's
+    language) for the villager's reachable app, due at `not_before` and skipped after
+    `expires_at` (quiet hours).
+    """
+
+    learner_id: int
+    day: date
+    not_before: datetime
+    expires_at: datetime
+    text: str
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class SkillConfirmed:
+    """Ambassador `ambassador_id` saw villager `learner_id` do `skill` for real (one of
+    `bot.core.skills.SKILLS`); storage keeps the first confirmation of each skill."""
+
+    learner_id: int
+    skill: str
+    ambassador_id: int
+
+
+@dataclass(frozen=True)
 class DataErased:
     """The learner asked for their personal data to be deleted."""
 
@@ -124,5 +164,8 @@ DomainEvent = (
     | CertificateIssued
     | OfficialCertificationReported
     | LinkCodeIssued
+    | Enrolled
+    | NudgeQueued
+    | SkillConfirmed
     | DataErased
 )

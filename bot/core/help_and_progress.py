@@ -21,6 +21,17 @@ def show_help(turn: Turn) -> None:
     )
     if len(turn.ctx.catalog.handbook):
         turn.say(turn._("Have a question? Type /sotay to search the handbook."))
+    # People who help, as the lessons teach them (F2, F6, F8, D1): nothing the lessons don't.
+    turn.say(
+        turn._(
+            "Need a person to help you? The community digital technology team (Tổ công "
+            "nghệ số cộng đồng) of your commune can help you in person, and so can your "
+            "children and grandchildren.\n"
+            "Free hotlines: to report a scam call or message, call 156 or text 156 or 5656. "
+            "A child threatened online: call 111 (free, 24 hours a day).\n"
+            "In an emergency, call 113."
+        )
+    )
     prompt(turn, full=False)
 
 

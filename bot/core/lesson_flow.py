@@ -1,4 +1,8 @@
-"""Reading a lesson: open it, move bubble by bubble, record that it was read to the end."""
+"""Reading a lesson: open it, move bubble by bubble, record that it was read to the end.
+
+Without consent a lesson can be read all the same, but nothing of it is recorded: no events,
+no streak, no list of lessons read.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,31 @@ from bot.core.catalog import bubbles
 from bot.core.cheer import step_done
 from bot.core.events import LessonCompleted, LessonStarted
 from bot.core.navigation import go
+from bot.core.resume import Resume, resume_point, take_paused_quiz
 from bot.core.state import Mode
 from bot.core.turn import Turn
 from lessons.models import Lesson
 
 
 def next_lesson(turn: Turn) -> None:
-    """Open the next lesson not passed yet, or congratulate when none is left."""
+    """Go on where the learner stopped (`bot.core.resume`): the unfinished quiz at its
+    question, the unfinished lesson at its bubble, else the first lesson not done yet; when
+    every lesson is passed, congratulate."""
     state = turn.state
-    lesson = turn.ctx.catalog.next_lesson(state.lesson_id, frozenset(state.passed))
-    if lesson is None:
+    point = resume_point(state, turn.ctx.catalog)
+    if point is None:
         turn.say(turn._("You have passed every lesson. Congratulations!"))
         go(turn, Mode.MENU)
         return
-    open_lesson(turn, lesson.id)
+    if point.kind is Resume.QUIZ:
+        take_paused_quiz(state)
+        go(turn, Mode.QUIZ)
+    elif point.kind is Resume.LESSON:
+        turn.make_current(point.lesson.id)
+        state.bubble = max(0, min(state.bubble, len(bubbles(point.lesson)) - 1))
+        _show_bubble(turn, point.lesson)
+    else:
+        open_lesson(turn, point.lesson.id)
 
 
 def open_lesson(turn: Turn, lesson_id: str) -> None:
@@ -28,8 +43,9 @@ def open_lesson(turn: Turn, lesson_id: str) -> None:
     if lesson is None:
         go(turn, Mode.MENU)
         return
-    turn.state.bubble, turn.state.quiz = 0, None
-    turn.events.append(LessonStarted(lesson.id))
+    turn.state.bubble, turn.state.quiz, turn.state.paused_quiz = 0, None, None
+    if turn.state.consent:
+        turn.events.append(LessonStarted(lesson.id))
     _show_bubble(turn, lesson)
 
 
@@ -45,7 +61,8 @@ def continue_lesson(turn: Turn) -> None:
 
 def _show_bubble(turn: Turn, lesson: Lesson) -> None:
     # Reaching the last bubble completes the lesson, once.
-    if turn.state.bubble == len(bubbles(lesson)) - 1 and lesson.id not in turn.state.read:
+    last = turn.state.bubble == len(bubbles(lesson)) - 1
+    if last and turn.state.consent and lesson.id not in turn.state.read:
         turn.state.read.append(lesson.id)
         turn.events.append(LessonCompleted(lesson.id))
         step_done(turn)

@@ -6,6 +6,8 @@ index and the profile; like every screen, they follow from the state alone.
 
 from __future__ import annotations
 
+from bot.core.place_names import place_name
+from bot.core.resume import resume_label, resume_point
 from bot.core.state import AgeBand, Mode, ReminderSlot, TargetGroup
 from bot.core.turn import Turn
 from bot.i18n import N_
@@ -54,10 +56,15 @@ def profile_choices(turn: Turn) -> list[tuple[str, str]]:
     skip = ("skip", _("Skip"))
     if mode is Mode.PROFILE_PLACE:
         found = []
-        upcoming = catalog.next_lesson(state.lesson_id, frozenset(state.passed))
-        if not state.profile.asked and upcoming is not None:
+        current = _current_commune(turn)
+        if current is not None:
+            # The commune already known (an ambassador's, for a learner they invited) is the
+            # default: one tap keeps it.
+            found.append((f"place.{state.profile.commune}", current))
+        point = resume_point(state, catalog)
+        if not state.profile.asked and point is not None:
             # An eager learner can start at once; the menu offers the questions again.
-            found.append(("next_lesson", _("Learn: {title}").format(title=upcoming.title)))
+            found.append(("next_lesson", resume_label(point, turn.t)))
         found.append(("skip", _("I don't know / skip")))
         if state.place_province:
             found.append(("other_province", _("Another province")))
@@ -109,6 +116,14 @@ def profile_texts(turn: Turn, full: bool) -> list[str]:
                     province=province.short_name
                 )
             ]
+        current = _current_commune(turn)
+        if current is not None:
+            return [
+                _(
+                    "Which commune or ward do you live in? Tap “{place}” if it is that one, "
+                    "or type the name of another."
+                ).format(place=current)
+            ]
         if not full:
             return [_("Type the name of your commune or ward, or tap “I don't know / skip”.")]
         return [
@@ -152,6 +167,15 @@ def profile_texts(turn: Turn, full: bool) -> list[str]:
             ).format(site=NATIONAL_PLATFORM)
         ]
     return [_("What would you like to do?")]
+
+
+def _current_commune(turn: Turn) -> str | None:
+    """The commune the profile names already (with its province), while its question is asked
+    without a province typed first; None when there is none."""
+    state = turn.state
+    if state.place_province is not None:
+        return None
+    return place_name(turn.ctx.places, state.profile.commune)
 
 
 def profile_summary(turn: Turn) -> str:

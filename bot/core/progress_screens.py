@@ -6,6 +6,8 @@ place: what counts as passed, as worth another try, as due for review.
 
 from __future__ import annotations
 
+from bot.core.resume import resume_label, resume_point
+from bot.core.skills import SKILLS, known
 from bot.core.spaced import ROUND_SIZE, due
 from bot.core.streak import local_day, running
 from bot.core.turn import Turn
@@ -95,7 +97,21 @@ def progress_texts(turn: Turn, full: bool) -> list[str]:
     if waiting:
         lines.append(turn._("🧠 Questions to review: {count}").format(count=t.number(waiting)))
     lines.append(streak_line(turn))
+    lines += real_skill_lines(turn)
     return ["\n".join(lines).rstrip()]
+
+
+def real_skill_lines(turn: Turn) -> list[str]:
+    """The real-world skills an ambassador confirmed for the learner, apart from the quizzes
+    (none loaded or none confirmed: no lines)."""
+    confirmed = known(turn.ctx.real_skills or ())
+    if not confirmed:
+        return []
+    lines = ["", turn._("🏅 Done for real (confirmed by a digital ambassador):")]
+    for item in confirmed:
+        day = turn.t.day(item.confirmed_at, turn.ctx.zone)
+        lines.append(f"✔ {turn._(SKILLS[item.skill])} · {day}")
+    return lines
 
 
 def streak_line(turn: Turn) -> str:
@@ -121,9 +137,9 @@ def progress_choices(turn: Turn) -> list[tuple[str, str]]:
     """Learn on, retry the first quiz not passed yet, review now, back to the menu."""
     found = []
     state = turn.state
-    upcoming = turn.ctx.catalog.next_lesson(state.lesson_id, frozenset(state.passed))
-    if upcoming is not None:
-        label = turn._("Learn: {title}").format(title=short(upcoming.title, LINE_CHARS))
+    point = resume_point(state, turn.ctx.catalog)
+    if point is not None:
+        label = resume_label(point, turn.t, short(point.lesson.title, LINE_CHARS))
         found.append(("next_lesson", label))
     retry = to_retry(turn)
     if retry:

@@ -19,6 +19,7 @@ from bot.core.screens import prompt
 from bot.core.spaced import rate
 from bot.core.state import Mode, QuizProgress
 from bot.core.turn import Turn
+from bot.core.verdict import names_answer, with_verdict
 from bot.text import match_free_text, option_index
 from quizzes.models import Question, QuestionType
 
@@ -158,15 +159,12 @@ def _record(
 
 def _say_feedback(turn: Turn, question: Question, correct: bool, feedback: str | None) -> None:
     verdict = turn._("✅ Correct!") if correct else turn._("❌ Not quite.")
-    lines = [verdict]
-    if feedback:
-        lines.append(feedback)
+    lines = [with_verdict(verdict, feedback, correct)]
     if not correct and question.feedback:
         lines.append(question.feedback)
-    if not correct:
-        lines.append(
-            turn._("The right answer: {answer}").format(answer=answer_key(question, turn.t))
-        )
+    key = answer_key(question, turn.t)
+    if not correct and not (question.type is QuestionType.SHORT and names_answer(lines, key)):
+        lines.append(turn._("The right answer: {answer}").format(answer=key))
     turn.say("\n".join(lines))
 
 

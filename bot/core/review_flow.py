@@ -12,6 +12,7 @@ from datetime import timedelta
 from bot.core.cheer import step_done
 from bot.core.events import ReviewAnswered
 from bot.core.navigation import go
+from bot.core.resume import pause_for_review, take_paused_quiz
 from bot.core.spaced import ROUND_SIZE, due, question_of, rate, utc
 from bot.core.state import Mode, QuizProgress
 from bot.core.streak import local_day
@@ -60,8 +61,9 @@ def start_review(turn: Turn) -> None:
         return
     state.review_queue = queue
     state.review_offered_on = local_day(turn.ctx.now, turn.ctx.zone)
-    # The quiz's answer handling keeps its picks and candidates here during the round.
-    state.quiz = QuizProgress()
+    # The quiz's answer handling keeps its picks and candidates in `state.quiz` during the
+    # round; a lesson quiz left half-way waits aside, for "continue".
+    pause_for_review(state)
     go(turn, Mode.REVIEW)
 
 
@@ -102,6 +104,7 @@ def _finish(turn: Turn, progress: QuizProgress) -> None:
         )
     )
     turn.state.review_queue = []
+    take_paused_quiz(turn.state)
     step_done(turn)
     go(turn, Mode.MENU)
 

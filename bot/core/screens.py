@@ -10,6 +10,7 @@ from bot.core.choices import link_code_shown, rendered_choices
 from bot.core.messages import Reply
 from bot.core.profile_menus import PROFILE_MODES, profile_texts
 from bot.core.progress_screens import offer_texts, progress_texts
+from bot.core.roster_screens import ROSTER_MODES, roster_mode_texts
 from bot.core.state import Mode
 from bot.core.turn import Turn
 from quizzes.models import QuestionType
@@ -106,6 +107,8 @@ def _prompt_texts(turn: Turn, full: bool) -> tuple[list[str], str | None]:
         return [f"📖 {entry.question}\n\n{entry.answer}"], None
     if mode is Mode.LINK:
         return [_link_text(turn, full)], None
+    if mode in ROSTER_MODES:
+        return roster_mode_texts(turn, full), None
     return [_("What would you like to do?")], None
 
 

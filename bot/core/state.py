@@ -37,6 +37,12 @@ class Mode(StrEnum):
     CERTIFICATE_NAME = "certificate_name"  # the name to print on the certificate (optional)
     COURSE_DONE = "course_done"  # the certificate sent; the official path explained
     LINK = "link"  # /lienket: a code shown, or a code from another channel expected
+    # An ambassador's roster (/danhsach): a page of villagers, one villager's details, the
+    # real-world skills to confirm for them, and "did you see it?" for one skill.
+    ROSTER = "roster"
+    VILLAGER = "villager"
+    VILLAGER_SKILLS = "villager_skills"
+    SKILL_CONFIRM = "skill_confirm"
 
 
 class TargetGroup(StrEnum):
@@ -130,6 +136,23 @@ class QuizProgress(BaseModel):
     candidates: list[str] = Field(default_factory=list)
     last_points: float | None = None
     last_passed: bool | None = None
+    review: bool = False  # a review round's answers, not a lesson quiz attempt
+
+
+class AmbassadorRole(BaseModel):
+    """The learner is a digital ambassador (Đại sứ số) of one commune (`/daisu CODE`).
+
+    Mirrors the `ambassador` row (storage/ambassadors.py), so the core can decide what to show
+    without a database: set when the service reports an appointed code, gone when the learner
+    erases their data. `invite_code` is the personal invite (the `/start` payload and the code
+    villagers type with `/thamgia`).
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    province: str  # two-digit province code
+    commune: str  # five-digit commune code
+    invite_code: str
 
 
 class LearnerState(BaseModel):
@@ -149,10 +172,15 @@ class LearnerState(BaseModel):
     module_id: str | None = None
     bubble: int = 0
     quiz: QuizProgress | None = None
+    paused_quiz: QuizProgress | None = None  # a lesson quiz left for a review round
     attempts: dict[str, int] = Field(default_factory=dict)
     read: list[str] = Field(default_factory=list)
     passed: list[str] = Field(default_factory=list)
+    # An invite (an ambassador's code from a /start payload or /thamgia) kept until consent:
+    # the enrollment is recorded only once the learner has agreed. `invite_via`: "link" (a
+    # deep link's payload) or "code" (typed with /thamgia).
     invite: str | None = None
+    invite_via: str | None = None
     resume: Mode | None = None
     handbook_hits: list[str] = Field(default_factory=list)  # entry ids of the last search
     handbook_entry: str | None = None  # the entry on screen
@@ -172,6 +200,10 @@ class LearnerState(BaseModel):
     )
     link_code: str | None = None  # the code /lienket showed, while it is valid
     link_expires_at: datetime | None = None
+    ambassador: AmbassadorRole | None = None  # set while the learner is a digital ambassador
+    roster_page: int = 0  # the roster page on screen (0-based)
+    villager: int | None = None  # the learner id of the villager whose details are on screen
+    villager_skill: str | None = None  # the skill being confirmed for them
 
     def to_json(self) -> str:
         """The JSON stored in the database."""

@@ -9,6 +9,7 @@ lesson is invited to review or to open the handbook instead.
 from __future__ import annotations
 
 from bot.core import Catalog, Choice, LearnerState, Reply, ReplyKind
+from bot.core.resume import resume_point
 from bot.i18n import N_, Translator
 
 NEXT_LESSON = (
@@ -38,8 +39,9 @@ CHANGE_TIME = "r:reminders"
 
 def reminder_reply(state: LearnerState, catalog: Catalog, t: Translator, turn: int) -> Reply:
     """The reminder for a learner in `state`: template number `turn` (taking turns), naming
-    the next lesson they have not passed."""
-    upcoming = catalog.next_lesson(state.lesson_id, frozenset(state.passed))
+    the lesson "Learn now" goes on with (the unfinished one, else the first not passed)."""
+    point = resume_point(state, catalog)
+    upcoming = point.lesson if point is not None else None
     if upcoming is None:
         text = t.gettext(ALL_PASSED[turn % len(ALL_PASSED)])
     else:

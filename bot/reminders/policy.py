@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
+from bot.core.quiet_hours import QUIET_FROM, QUIET_UNTIL, in_quiet_hours
 from bot.core.state import ReminderSlot
 
-QUIET_FROM = time(21, 0)
-QUIET_UNTIL = time(7, 0)
 SLOT_TIMES = {
     ReminderSlot.MORNING: time(8, 0),
     ReminderSlot.NOON: time(12, 0),
@@ -69,11 +68,6 @@ def slot_of(value: str | None) -> ReminderSlot:
         return ReminderSlot(value)
     except ValueError:
         return ReminderSlot.OFF
-
-
-def in_quiet_hours(moment: time) -> bool:
-    """Whether a local time is in the quiet hours (21:00 to 07:00)."""
-    return moment >= QUIET_FROM or moment < QUIET_UNTIL
 
 
 def due_slots(moment: time) -> frozenset[ReminderSlot]:

@@ -36,7 +36,12 @@ async def issue(
         event = CertificateIssued(code, name, modules, lessons)
         await storage.turns.save(
             uow,
-            [SavedTurn(turn, turn.learner.state, (event,), None)],
+            # Only a learner who agreed has a certificate: storage writes none for others.
+            [
+                SavedTurn(
+                    turn, turn.learner.state.model_copy(update={"consent": True}), (event,), None
+                )
+            ],
             content_version="test-content",
             module_of={},
         )

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.content import Catalog
 from bot.core import (
     ConsentChanged,
     Context,
@@ -13,7 +14,6 @@ from bot.core import (
     InboundMessage,
     InputKind,
     LessonCompleted,
-    LessonStarted,
     Mode,
     QuestionAnswered,
     QuizFinished,
@@ -34,15 +34,21 @@ def read_to_quiz(dialog: Dialog) -> None:
     dialog.tap("Làm bài kiểm tra")
 
 
-def test_first_contact_asks_for_consent_and_nothing_opens_without_it(dialog: Dialog) -> None:
+def test_first_contact_asks_for_consent_and_nothing_is_recorded_without_it(
+    dialog: Dialog,
+) -> None:
     dialog.command("start")
     assert "đồng ý" in dialog.said
     assert [label for _id, label in dialog.choices][:2] == ["Đồng ý", "Không đồng ý"]
     dialog.tap("Không đồng ý")
     assert dialog.state.consent is False
     dialog.text("/menu")
+    assert dialog.state.mode is Mode.MENU
+    dialog.tap("Học bài")
+    assert dialog.state.mode is Mode.LESSON
+    dialog.text("/tiendo")
     assert dialog.state.mode is Mode.CONSENT
-    assert not any(isinstance(e, LessonStarted) for e in dialog.events)
+    assert dialog.events == []
 
 
 def test_consent_typed_without_diacritics(dialog: Dialog) -> None:
@@ -233,3 +239,35 @@ def test_choice_ids_fit_telegram_callback_data() -> None:
     dialog.state.turn = 10**9
     dialog.text("/menu")
     assert all(len(cid.encode()) <= 64 for cid, _label in dialog.choices)
+
+
+def test_module_menu_labels_are_titles_without_their_letter() -> None:
+    """Channels number menus ("1. …"); a module letter as well read "1. A. Làm quen…"."""
+    dialog = Dialog(fixture_catalog())
+    dialog.command("start")
+    dialog.agree()
+    dialog.tap("Tất cả bài học")
+    titles = [module.title for module in dialog.catalog.modules]
+    labels = [label for _id, label in dialog.choices][:-1]
+    assert labels and set(labels) <= set(titles)
+    assert not any(label[:1].isupper() and label[1:3] == ". " for label in labels)
+
+
+def test_feedback_does_not_repeat_the_verdict(catalog: Catalog) -> None:
+    """The shipped feedback opens with "Chưa đúng." under the verdict "❌ Chưa đúng."."""
+    lesson = catalog.lessons[0]
+    quiz = catalog.quiz(lesson.id)
+    assert quiz is not None
+    question = quiz.questions[0]
+    wrong = next(o for o in question.options if not o.correct and o.feedback)
+    assert wrong.feedback is not None and wrong.feedback.startswith("Chưa đúng.")
+    dialog = Dialog(catalog)
+    dialog.start_lesson_one()
+    while any("Tiếp tục" in label for _id, label in dialog.choices):
+        dialog.tap("Tiếp tục")
+    dialog.tap("Làm bài kiểm tra")
+    dialog.tap(wrong.text)
+    feedback = dialog.replies[0].text
+    assert feedback.startswith("❌ Chưa đúng.") and feedback.count("Chưa đúng") == 1
+    rest = wrong.feedback.removeprefix("Chưa đúng.").strip()
+    assert f" {rest}\n" in feedback

@@ -94,6 +94,9 @@ def test_consent_and_erasing_take_co_and_khong(dialog: Dialog) -> None:
     dialog.text("khong")
     assert not any(isinstance(e, DataErased) for e in dialog.events)
     dialog.text("/xoadulieu")
+    dialog.text("ok")  # a nod, not a yes: nothing is deleted
+    assert not any(isinstance(e, DataErased) for e in dialog.events)
+    dialog.text("/xoadulieu")
     dialog.text("có")
     assert any(isinstance(e, DataErased) for e in dialog.events)
 

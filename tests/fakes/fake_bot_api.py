@@ -24,7 +24,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-TOKEN = "123456789:AAHfakeTokenForTests_0123456789abcde"
+TOKEN = "123456789:AAHfakeTokenForTests_0123456789abcd"
 # Parameters that are plain strings on the wire; everything else is JSON-encoded by PTB.
 _STRING_PARAMS = {
     "text",

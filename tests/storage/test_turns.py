@@ -90,3 +90,33 @@ async def test_a_lesson_opened_and_finished_in_one_turn(
     assert row["started_at"] == row["read_at"] == row["updated_at"]
     [event] = await storage.completion_events()
     assert (event["kind"], event["lesson_id"]) == ("lesson_completed", "A2")
+
+
+async def test_what_a_learner_did_is_not_written_without_consent(
+    svc: ConversationService, storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defence in depth: the core records nothing for a learner without consent, and should
+    an outcome carry such events anyway, storage writes none of them (nor the profile)."""
+    import bot.service
+    from bot.core import Outcome
+    from bot.core.events import LessonCompleted, LessonStarted, QuestionAnswered, QuizFinished
+    from bot.core.state import LearnerState, Profile
+
+    await svc.handle(msg("an", "/start"))
+    await svc.handle(msg("an", "2"))  # "I do not agree"
+    slipped = (
+        LessonStarted("A1"),
+        LessonCompleted("A1"),
+        QuestionAnswered("A1", 1, "q1", "my answer", False, 0.0),
+        QuizFinished("A1", 1, 0.0, 4, False),
+    )
+
+    def careless(state: LearnerState, *_args: object) -> Outcome:
+        return Outcome(state.model_copy(update={"profile": Profile(province="01")}), (), slipped)
+
+    monkeypatch.setattr(bot.service, "handle", careless)
+    await svc.handle(msg("an", "hello"))
+    for table in ("lesson_progress", "quiz_answer", "completion_event"):
+        assert await storage.rows(table) == [], table
+    [learner] = await storage.rows("learner")
+    assert learner["province_code"] is None and learner["consent_version"] is None

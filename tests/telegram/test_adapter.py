@@ -26,7 +26,7 @@ from bot.core import InputKind
 from tests.telegram import updates
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-BOT = Bot("123456789:AAHfakeTokenForTests_0123456789abcde")
+BOT = Bot("123456789:AAHfakeTokenForTests_0123456789abcd")
 
 
 def parsed(name: str) -> Update:

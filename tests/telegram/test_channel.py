@@ -372,7 +372,7 @@ async def test_a_held_send_does_not_block_other_learners_and_order_is_kept(
         slow, quick = 5_000_016, 5_000_017
         gate = fake_api.hold(slow)
         await bot.send(updates.text(slow, "/start"), wait=False)
-        await bot.send(updates.text(slow, "/menu"), wait=False)
+        await bot.send(updates.text(slow, "/tiendo"), wait=False)  # asks for consent
         await fake_api.wait_for(
             lambda: any(a.params["chat_id"] == slow for a in fake_api.arrivals)
         )
@@ -386,7 +386,7 @@ async def test_a_held_send_does_not_block_other_learners_and_order_is_kept(
     texts = fake_api.texts_to(slow)
     assert len(texts) == 4
     assert texts[:2] == fake_api.texts_to(quick)  # /start: the welcome, then the consent prompt
-    assert texts[2].startswith("Trước khi học, mình cần bác đồng ý")  # then /menu's answer
+    assert texts[2].startswith("Bài kiểm tra, tiến độ học")  # then /tiendo's answer
 
 
 async def test_many_sends_are_in_flight_at_once(

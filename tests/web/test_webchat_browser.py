@@ -47,8 +47,8 @@ def png_colours(path: Path) -> int:
     return len(colours)
 
 
-async def phone_page(pw: Playwright) -> tuple[Browser, Page]:
-    """Debian's Chromium, headless, showing a 360×740 phone screen in Vietnamese."""
+async def phone_page(pw: Playwright, width: int = 360, height: int = 740) -> tuple[Browser, Page]:
+    """Debian's Chromium, headless, showing a phone screen (360×740) in Vietnamese."""
     browser = await pw.chromium.launch(
         executable_path=CHROMIUM,
         args=[
@@ -61,7 +61,7 @@ async def phone_page(pw: Playwright) -> tuple[Browser, Page]:
         ],
     )
     context = await browser.new_context(
-        viewport={"width": 360, "height": 740}, locale="vi-VN", device_scale_factor=1
+        viewport={"width": width, "height": height}, locale="vi-VN", device_scale_factor=1
     )
     return browser, await context.new_page()
 

@@ -189,3 +189,19 @@ async def test_proactive_messages_skip_unreachable_learners(
             query = select(outbox_t.c.status).where(outbox_t.c.id.in_(rows))
             statuses = list((await conn.execute(query.order_by(outbox_t.c.id))).scalars())
         assert statuses == ["sent", "skipped"]
+
+
+async def test_zalo_gives_no_language_so_vietnamese_and_a_numbered_restart_after_erasure(
+    sqlite_storage: Storage, a1_catalog: Catalog, fake: FakeZalo, clock: Clock
+) -> None:
+    async with running_bot(sqlite_storage, a1_catalog, fake, clock, "webhook") as bot:
+        learner = BotLearner(bot, TED)
+        await learner.say("/start")
+        assert learner.last[0].text.startswith("Xin chào bác!")
+        await learner.choose("Không đồng ý")
+        assert "không có thông tin nào của bác được lưu" in learner.said
+        await learner.say("/xoadulieu")
+        await learner.choose("Có, xóa dữ liệu")
+        assert "1. Bắt đầu lại" in learner.said
+        await learner.say(learner.choice("Bắt đầu lại"))
+        assert learner.last[0].text.startswith("Xin chào bác!") and "1. Đồng ý" in learner.said

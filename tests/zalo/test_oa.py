@@ -204,3 +204,18 @@ async def test_events_stored_before_a_crash_are_processed_on_start(
     async with running_oa(storage, a1_catalog, fake, clock, fake.consent()) as oa:
         await oa.runtime.worker.wait_idle()
         assert "Học vụ số" in "\n".join(m.text for m in fake.messages_to(USER))
+
+
+async def test_a_restart_button_after_erasure(
+    sqlite_storage: Storage, a1_catalog: Catalog, fake: FakeZalo, clock: Clock
+) -> None:
+    async with running_oa(sqlite_storage, a1_catalog, fake, clock, fake.consent()) as oa:
+        learner = OALearner(oa, USER)
+        await learner.follow()
+        await learner.choose("Đồng ý")
+        await learner.say("/xoadulieu")
+        await learner.choose("Có, xóa dữ liệu")
+        assert [title for title, _ in learner.last[-1].buttons] == ["Bắt đầu lại"]
+        await learner.choose("Bắt đầu lại")
+        assert learner.last[0].text.startswith("Xin chào bác!")
+        assert [title for title, _ in learner.last[-1].buttons][0] == "Đồng ý"

@@ -25,12 +25,12 @@ from typing import Any, TypeGuard
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType, MessageAttachmentType
 
+from bot.channels.deep_link import start_args
 from bot.core import InboundMessage, InputKind
 
 CHANNEL = "telegram"
 # What we ask Telegram to send (setWebhook / getUpdates); anything else is ignored anyway.
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
-DEEP_LINK_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 COMMAND_NAME = re.compile(r"^[A-Za-z0-9_]{1,32}$")
 # Personal data in raw updates that the inbox does not keep (see `minimise`).
 _PERSONAL = frozenset(
@@ -196,7 +196,7 @@ def parse_command(text: str) -> tuple[str, tuple[str, ...]] | None:
         return None
     name = name.lower()
     if name == "start":
-        args = args if len(args) == 1 and DEEP_LINK_PAYLOAD.match(args[0]) else []
+        args = list(start_args(args))
     return name, tuple(args)
 
 

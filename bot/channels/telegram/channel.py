@@ -83,6 +83,7 @@ COMMAND_MENUS: dict[str, tuple[tuple[str, str], ...]] = {
         ("ngonngu", N_("Change language")),
         ("trogiup", N_("Help")),
         ("lienket", N_("Link your other apps")),
+        ("thamgia", N_("Join through an ambassador's invite")),
         ("xoadulieu", N_("Delete my data")),
     ),
     "en": (
@@ -93,6 +94,7 @@ COMMAND_MENUS: dict[str, tuple[tuple[str, str], ...]] = {
         ("language", N_("Change language")),
         ("help", N_("Help")),
         ("link", N_("Link your other apps")),
+        ("join", N_("Join through an ambassador's invite")),
         ("delete", N_("Delete my data")),
     ),
 }
@@ -280,6 +282,7 @@ class TelegramChannel(ProactiveSending):
                 "network and TELEGRAM_API_BASE_URL."
             ) from exc
         self._initialized = True
+        self.service.set_telegram_bot(self.application.bot.username)
         try:
             await self._publish_commands()
             if self.webhook_url:

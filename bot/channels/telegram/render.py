@@ -20,6 +20,7 @@ from bot.certificate.media import Kind, certificate_code
 from bot.channels.layout import EMPTY_TEXT, fitting_choices, layout
 from bot.channels.text import utf16_len
 from bot.core import ChannelCapabilities, Choice, Reply
+from bot.invites.media import invite_code
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +40,14 @@ CAPABILITIES = ChannelCapabilities(
 class Outgoing:
     """One Telegram call: a text message (with an optional keyboard), a photo, or a certificate
     (its code, and "png" for the picture as a photo or "pdf" for the PDF as a document: read and
-    rendered when it is sent)."""
+    rendered when it is sent), or an ambassador's invite (its code: the QR code is drawn when it
+    is sent)."""
 
     text: str | None = None
     keyboard: InlineKeyboardMarkup | None = None
     photo: Path | None = None
     certificate: tuple[str, Kind] | None = None
+    invite: str | None = None
 
 
 def render(
@@ -56,8 +59,11 @@ def render(
     keyboards follow."""
     units: list[Outgoing] = []
     code = certificate_code(reply.image)
+    invite = invite_code(reply.image)
     if code is not None:
         units += [Outgoing(certificate=(code, "png")), Outgoing(certificate=(code, "pdf"))]
+    elif invite is not None:
+        units.append(Outgoing(invite=invite))
     elif reply.image:
         photo = _media(media_root, reply.image)
         if photo is not None:

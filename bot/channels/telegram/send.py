@@ -29,6 +29,7 @@ from bot.channels.telegram.render import (
     render,
 )
 from bot.core import Reply
+from bot.invites import InviteQr
 from storage import Storage
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,10 @@ class Sender:
         media_root: the folder reply pictures are relative to.
         clock: the current time (UTC).
         certificates: where certificates sent in chat are read and rendered (None: not sent).
-        public_url: the server's public address, where certificates' QR codes point.
+        public_url: the server's public address, where certificates' and invites' QR codes
+            point.
+        invites: where ambassadors' invites are looked up and their QR codes drawn (default:
+            in `storage`).
     """
 
     def __init__(
@@ -71,9 +75,11 @@ class Sender:
         *,
         certificates: CertificateFiles | None = None,
         public_url: str = "",
+        invites: InviteQr | None = None,
     ) -> None:
         self.bot, self.storage, self.media_root, self.clock = bot, storage, media_root, clock
         self.certificates, self.public_url = certificates, public_url
+        self.invites = invites or InviteQr(storage)
         self._photo_ids: dict[Path, str] = {}
         self._rendered: dict[Reply, list[Outgoing]] = {}
 
@@ -125,6 +131,9 @@ class Sender:
         if unit.certificate is not None:
             await self._send_certificate(chat_id, *unit.certificate)
             return
+        if unit.invite is not None:
+            await self._send_invite(chat_id, unit.invite)
+            return
         if unit.photo is None:
             await self.bot.send_text(chat_id, unit.text or EMPTY_TEXT, unit.keyboard)
             return
@@ -136,6 +145,14 @@ class Sender:
         sent = await self.bot.send_photo(chat_id, InputFile(content, filename=unit.photo.name))
         if sent.photo:
             self._photo_ids[unit.photo] = sent.photo[-1].file_id
+
+    async def _send_invite(self, chat_id: int, code: str) -> None:
+        """The QR code of an ambassador's invite, as a photo (drawn each time: it is small)."""
+        content = await self.invites.png(code, self.public_url)
+        if content is None:
+            log.warning("telegram: invite %s not found; its QR code is not sent", code)
+            return
+        await self.bot.send_photo(chat_id, InputFile(content, filename=f"hocvuso-moi-{code}.png"))
 
     async def _send_certificate(self, chat_id: int, code: str, kind: Kind) -> None:
         """The certificate's picture as a photo, or its PDF as a document (uploaded: each

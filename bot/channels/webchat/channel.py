@@ -18,11 +18,13 @@ from typing import Any
 from aiohttp import web
 
 from bot.channels.base import SendErrorKind, SendFailure
-from bot.channels.webchat.adapter import CHANNEL, MAX_ID, to_inbound
+from bot.channels.webchat.adapter import CHANNEL, MAX_ID, accepted_languages, to_inbound
+from bot.channels.webchat.openapi import openapi_document
 from bot.channels.webchat.render import CAPABILITIES, dumps, render_reply
+from bot.channels.webchat.validate import MAX_BODY_BYTES, Refusal, read_message
 from bot.core import Reply
 from bot.errors import StorageError
-from bot.i18n import N_, Translator, translator
+from bot.i18n import N_, Translator, preferred_locale, translator
 from bot.outbox import replies_of
 from bot.service import ConversationService, utc_now
 
@@ -31,15 +33,15 @@ log = logging.getLogger(__name__)
 COOKIE = "hocvuso_chat"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-MAX_BODY_BYTES = 256 * 1024  # far above any sane answer; the core itself rejects > 2,000 chars
 
 PAGE_STRINGS = (
     N_("Học vụ số"),
     N_("Type your answer…"),
     N_("Send"),
     N_("Start learning"),
-    N_("Hello! I am Học vụ số. Tap “Start learning” to begin."),
+    N_("Tap “Start learning” below to begin."),
     N_("The connection was lost. Your answer is kept: tap Send to try again."),
+    N_("Source code"),
 )
 
 
@@ -65,7 +67,10 @@ class WebChatChannel:
         app.router.add_get("/chat", self.page)
         app.router.add_get("/chat/", self.page)
         app.router.add_get("/chat/api/session", self.session)
+        app.router.add_route("*", "/chat/api/session", self.wrong_method)
         app.router.add_post("/chat/api/send", self.receive)
+        app.router.add_route("*", "/chat/api/send", self.wrong_method)
+        app.router.add_get("/chat/api/openapi.json", self.openapi)
         app.router.add_static("/chat/static/", STATIC_DIR)
         app.router.add_static(
             "/chat/media/", self.service.catalog.lessons_dir, follow_symlinks=False
@@ -97,9 +102,9 @@ class WebChatChannel:
     # -- HTTP ------------------------------------------------------------------------------------
 
     def _locale(self, request: web.Request) -> str:
-        header = request.headers.get("Accept-Language", "")
-        first = header.split(",", 1)[0].strip()
-        return translator(first or None, self.service.default_locale).locale
+        """Vietnamese (the default) whenever the browser lists it at all (decision 23)."""
+        languages = accepted_languages(request.headers.get("Accept-Language", ""))
+        return preferred_locale(languages, self.service.default_locale)
 
     async def page(self, request: web.Request) -> web.Response:
         """The chat page, its interface strings translated for the browser's language."""
@@ -134,49 +139,73 @@ class WebChatChannel:
         if not token or len(token) > MAX_ID:
             token = secrets.token_urlsafe(24)
         try:
-            raw = await request.read()
-        except web.HTTPRequestEntityTooLarge:
-            return self._error(413, t.gettext("Your message is too long for me to read."), token)
-        try:
-            body = json.loads(raw.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError):
-            body = None
-        message = to_inbound(body, token, locale, utc_now()) if isinstance(body, dict) else None
-        if message is None:
-            return self._error(
-                400,
-                t.gettext("Sorry, I could not read that message. Please try again."),
-                token,
-                detail='send JSON: {"text": "..."} or {"choice": "<id>"}',
-            )
+            body = await read_message(request)
+        except Refusal as refusal:
+            return self._error(refusal, t, token)
+        message = to_inbound(body, token, locale, utc_now())
+        if message is None:  # read_message let through what the adapter cannot take: a bug
+            return self._error(Refusal(400, "the body could not be read"), t, token)
         try:
             handled = await self.service.handle(message)
         except StorageError:
             log.exception("web chat message not processed: database unavailable")
-            return self._reply(503, self.service.unavailable_replies(locale), token, t)
+            return self._reply(
+                503,
+                self.service.unavailable_replies(locale),
+                token,
+                t,
+                error="the database is unavailable; nothing was recorded: retry later, same id",
+            )
         except Exception:
             # A bug must not show a stack trace to a learner; nothing of the message was stored.
             log.exception("web chat message failed")
-            return self._reply(500, self.service.unavailable_replies(locale), token, t)
+            return self._reply(
+                500,
+                self.service.unavailable_replies(locale),
+                token,
+                t,
+                error="internal error; nothing was recorded: retry later with the same id",
+            )
         return self._reply(200, handled.replies, token, t)
 
+    async def wrong_method(self, request: web.Request) -> web.Response:
+        """A method the API path does not take: JSON like every other answer of the API."""
+        t = translator(self._locale(request), self.service.default_locale)
+        allow = "POST" if request.path == "/chat/api/send" else "GET, HEAD"
+        return self._error(
+            Refusal(405, f"{request.path} takes {allow}, not {request.method}", allow=allow), t
+        )
+
+    async def openapi(self, _request: web.Request) -> web.Response:
+        """The API's OpenAPI 3.1 document (what docs/webchat-api.md says, machine-readable)."""
+        return web.json_response(openapi_document(), dumps=dumps)
+
     def _reply(
-        self, status: int, replies: tuple[Reply, ...], token: str, t: Translator
+        self,
+        status: int,
+        replies: tuple[Reply, ...],
+        token: str,
+        t: Translator,
+        *,
+        error: str | None = None,
     ) -> web.Response:
-        payload = {"replies": [render_reply(reply, t) for reply in replies]}
+        payload: dict[str, Any] = {"replies": [render_reply(reply, t) for reply in replies]}
+        if error is not None:
+            payload["error"] = error
         response = web.json_response(payload, status=status, dumps=dumps)
         self._set_cookie(response, token)
         return response
 
-    def _error(
-        self, status: int, text: str, token: str, detail: str | None = None
-    ) -> web.Response:
-        payload: dict[str, Any] = {
-            "replies": [Reply(text).to_json()],
-            "error": detail or text,
+    def _error(self, refusal: Refusal, t: Translator, token: str | None = None) -> web.Response:
+        """The learner's friendly sentence in `replies`, the English `error` for developers."""
+        payload = {
+            "replies": [Reply(t.gettext(refusal.message)).to_json()],
+            "error": refusal.error,
         }
-        response = web.json_response(payload, status=status, dumps=dumps)
-        self._set_cookie(response, token)
+        headers = {"Allow": refusal.allow} if refusal.allow else None
+        response = web.json_response(payload, status=refusal.status, dumps=dumps, headers=headers)
+        if token is not None:
+            self._set_cookie(response, token)
         return response
 
     @staticmethod

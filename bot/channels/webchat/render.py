@@ -14,6 +14,7 @@ from bot.certificate.media import (
 )
 from bot.core import ChannelCapabilities, Reply
 from bot.i18n import Translator, translator
+from bot.invites.media import QR_OPEN, invite_code, qr_path
 
 MEDIA_PATH = "/chat/media/"
 CAPABILITIES = ChannelCapabilities(buttons=True, max_buttons=12, polls=False, max_text=4000)
@@ -22,10 +23,16 @@ CAPABILITIES = ChannelCapabilities(buttons=True, max_buttons=12, polls=False, ma
 def render_reply(reply: Reply, t: Translator | None = None) -> dict[str, object]:
     """`{"text", "choices": [{"id", "label"}], "image"?, "links"?}`; the picture as a URL of
     ours. A certificate shows its picture, with links to its PDF and its verification page
-    (labels in `t`'s language)."""
+    (labels in `t`'s language); an ambassador's invite its QR code, with a link to open it
+    full size (to print)."""
     data = reply.to_json()
     code = certificate_code(reply.image)
-    if code is not None:
+    invite = invite_code(reply.image)
+    if invite is not None:
+        t = t or translator(None)
+        data["image"] = qr_path(invite)
+        data["links"] = [{"url": qr_path(invite), "label": t.gettext(QR_OPEN)}]
+    elif code is not None:
         t = t or translator(None)
         data["image"] = png_path(code)
         data["links"] = [

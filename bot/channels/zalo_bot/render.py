@@ -4,7 +4,7 @@ so), so `layout` turns choices into a numbered menu ("1. …"); the core reads a
 
 A certificate goes out as its picture by URL (`sendPhoto`: Zalo fetches it, so only from a
 public https address) followed by the text with the links to the picture, PDF and verification
-page.
+page; an ambassador's invite likewise, with its QR code.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from bot.certificate.media import absolute, png_path
 from bot.channels.layout import EMPTY_TEXT, layout, menu
 from bot.core import ChannelCapabilities, Reply
 from bot.i18n import N_, translator
+from bot.invites.media import QR_CAPTION, invite_code, qr_path, with_qr_link
 
 MAX_TEXT = 2000  # counted in UTF-16 units, as on Zalo OA
 CAPABILITIES = ChannelCapabilities(
@@ -47,9 +48,12 @@ def render_reply(
     t = translator(locale)
     messages: list[str | Photo] = []
     code = certificate_code(reply.image)
+    invite = invite_code(reply.image)
     if code is not None and public_url.startswith("https://"):
         messages.append(Photo(absolute(public_url, png_path(code)), t.gettext(CAPTION)))
-    reply = with_links(reply, public_url, t)
+    if invite is not None and public_url.startswith("https://"):
+        messages.append(Photo(absolute(public_url, qr_path(invite)), t.gettext(QR_CAPTION)))
+    reply = with_qr_link(with_links(reply, public_url, t), public_url, t)
     messages.extend(bubble.text for bubble in layout(reply, caps))
     return messages or [EMPTY_TEXT]
 

@@ -16,6 +16,7 @@ from bot.certificate import with_links
 from bot.channels.layout import EMPTY_TEXT, Bubble, layout
 from bot.core import ChannelCapabilities, Choice, Reply
 from bot.i18n import translator
+from bot.invites import with_qr_link
 
 MAX_TEXT = 2000  # counted in UTF-16 units, the stricter reading of Zalo's limit
 MAX_BUTTONS = 5  # unconfirmed: Zalo does not publish it; community code uses 5
@@ -61,11 +62,12 @@ def render_reply(
 
     Buttons ride on the last text piece; more than `caps.max_buttons` choices continue in extra
     messages. Lesson pictures are not sent yet (they need a public URL or an upload); a
-    certificate is sent as the links to its picture, PDF and verification page on `public_url`.
+    certificate is sent as the links to its picture, PDF and verification page on `public_url`,
+    an ambassador's invite with the address of its QR code.
     """
     t = translator(locale)
     more = t.gettext("More choices:")
-    reply = with_links(reply, public_url, t)
+    reply = with_qr_link(with_links(reply, public_url, t), public_url, t)
     bubbles = layout(reply, caps, more=more) or [Bubble(EMPTY_TEXT)]
     messages: list[dict[str, Any]] = []
     for bubble in bubbles:

@@ -10,11 +10,29 @@
   document.getElementById("title").textContent = t("Học vụ số");
   input.placeholder = t("Type your answer…");
   sendButton.textContent = t("Send");
+  document.getElementById("source").textContent = t("Source code");
 
   let busy = false;
   let pending = null; // a message that failed to send, kept so nothing is lost
+  // The first bubble of the newest answer. An answer often brings two things at once (the
+  // "✅ why" and the next question): the view shows it from its top, so the first is read first.
+  let anchor = null;
+  // Focusing the text box pops the keyboard up on a phone, hiding half the answer: only after
+  // the learner typed (they are typing anyway), or on a desktop with a mouse.
+  let typedLast = false;
+  const desktop = window.matchMedia("(min-width: 768px) and (pointer: fine)");
+  // An invite link (`/?start=<payload>`) is passed on as Telegram passes its deep links.
+  const invite = new URLSearchParams(window.location.search).get("start");
+  const startCommand = invite ? "/start " + invite : "/start";
 
   function scrollDown() { log.scrollTop = log.scrollHeight; }
+
+  function showAnchor() {
+    if (!anchor || !anchor.isConnected) { scrollDown(); return; }
+    // The previous bubble ends just above the view: the row gap between bubbles.
+    const gap = parseFloat(getComputedStyle(log).rowGap) || 0;
+    log.scrollTop = anchor.offsetTop - gap;
+  }
 
   function bubble(text, who, image, links) {
     const div = document.createElement("div");
@@ -22,7 +40,8 @@
     if (image) {
       const img = document.createElement("img");
       img.src = image; img.alt = "";
-      img.addEventListener("load", scrollDown);
+      // A picture changes the height once loaded: keep the newest answer's start in view.
+      img.addEventListener("load", showAnchor);
       if (links && links.length) {
         // A document (a certificate): tapping the picture opens it full size.
         const full = document.createElement("a");
@@ -45,13 +64,34 @@
       div.appendChild(a);
     });
     log.appendChild(div);
-    scrollDown();
+    // The learner's own bubble starts a new exchange; the typing dots follow the view, unless
+    // it is held at messages shown on opening.
+    if (who === "me") anchor = null;
+    if (who !== "bot" && !anchor) scrollDown();
     return div;
   }
 
   function showReply(reply) {
     bubble(reply.text, "bot", reply.image, reply.links);
     showChoices(reply.choices);
+  }
+
+  // Bot bubbles arriving together: the view starts at the first of them.
+  function showReplies(replies) {
+    if (!replies.length) return;
+    const before = log.lastElementChild;
+    replies.forEach(showReply);
+    anchor = before ? before.nextElementSibling : log.firstElementChild;
+    showAnchor();
+  }
+
+  // A tapped button shows as the learner's own bubble, like typed text.
+  function tapped(label, body) {
+    if (busy) return;
+    typedLast = false;
+    disableOldChoices();
+    bubble(label, "me");
+    send(body);
   }
 
   function disableOldChoices() {
@@ -67,16 +107,10 @@
       b.type = "button";
       b.dataset.choice = choice.id;
       b.textContent = (i + 1) + ". " + choice.label;
-      b.addEventListener("click", () => {
-        if (busy) return;
-        disableOldChoices();
-        bubble(choice.label, "me");
-        send({ choice: choice.id });
-      });
+      b.addEventListener("click", () => tapped(choice.label, { choice: choice.id }));
       box.appendChild(b);
     });
     log.appendChild(box);
-    scrollDown();
   }
 
   function newId() {
@@ -84,7 +118,8 @@
     return String(Date.now()) + Math.random().toString(16).slice(2);
   }
 
-  async function send(body) {
+  // `keepView`: leave the view where it is (at messages shown just before, on opening).
+  async function send(body, keepView) {
     busy = true;
     // A resent message keeps its id, so the server answers it once even if it got there.
     const message = body.id ? body : Object.assign({ id: newId() }, body);
@@ -100,49 +135,62 @@
       typing.remove();
       pending = null;
       disableOldChoices();
-      (data.replies || []).forEach(showReply);
+      if (keepView) (data.replies || []).forEach(showReply);
+      else showReplies(data.replies || []);
     } catch (err) {
       typing.remove();
       pending = message;
-      bubble(t("The connection was lost. Your answer is kept: tap Send to try again."), "bot");
+      showReplies([{ text: t("The connection was lost. Your answer is kept: tap Send to try again.") }]);
     } finally {
       busy = false;
-      input.focus();
+      if (typedLast || desktop.matches) input.focus();
     }
   }
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     if (busy) return;
-    if (pending && !input.value.trim()) { const again = pending; pending = null; send(again); return; }
+    if (pending && !input.value.trim()) {
+      const again = pending;
+      pending = null;
+      typedLast = true;
+      anchor = null;
+      send(again);
+      return;
+    }
     const text = input.value;
     if (!text.trim()) return;
     input.value = "";
+    typedLast = true;
     bubble(text, "me");
     send({ text: text });
   });
 
   async function start() {
     let returning = false;
+    let queued = [];
     try {
       const r = await fetch("/chat/api/session", { credentials: "same-origin" });
       const session = await r.json();
       returning = session.returning;
-      // What the bot sent while the page was closed (announcements, reminders), shown once.
-      (session.messages || []).forEach(showReply);
-    } catch (err) { /* offline: show the greeting */ }
+      // What the bot sent while the page was closed (announcements, reminders), shown once
+      // and first: the view starts there.
+      queued = session.messages || [];
+      showReplies(queued);
+    } catch (err) { /* offline: show the first screen */ }
     if (returning) {
-      send({ text: "/start" });
+      send({ text: startCommand }, queued.length > 0);
       return;
     }
-    bubble(t("Hello! I am Học vụ số. Tap “Start learning” to begin."), "bot");
+    // The bot greets on /start: the page only says what to tap, so no one is greeted twice.
+    bubble(t("Tap “Start learning” below to begin."), "bot");
     const box = document.createElement("div");
-    box.className = "choices";
+    box.className = "choices first";
     const b = document.createElement("button");
     b.type = "button";
     b.id = "start";
     b.textContent = t("Start learning");
-    b.addEventListener("click", () => { b.disabled = true; send({ text: "/start" }); });
+    b.addEventListener("click", () => tapped(b.textContent, { text: startCommand }));
     box.appendChild(b);
     log.appendChild(box);
   }

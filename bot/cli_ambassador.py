@@ -1,0 +1,145 @@
+"""`hocvuso ambassador code`: the operator issues a code that makes its holder a digital
+ambassador of one commune (`/daisu CODE` in the chat).
+
+The code is printed once: only its hash is stored, so a lost code cannot be shown again (issue
+a new one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from bot.cli_outbox import EXIT_FAILED, _with_storage
+from bot.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from bot.places import Commune, Places
+    from storage import IssuedCode, Storage
+
+MAX_USES = 1000
+MAX_DAYS = 365
+SHOWN_MATCHES = 5
+
+
+def _commune(places: Places, given: str) -> Commune:
+    """The commune `given` names: its 5-digit code (leading zeros optional) or, when that
+    finds exactly one, its name.
+
+    Raises:
+        ConfigurationError: no such commune, or several: saying what to type instead.
+    """
+    text = given.strip()
+    if text.isdigit():
+        found = places.commune(f"{int(text):05d}")
+        if found is None:
+            raise ConfigurationError(
+                f"there is no commune with code {text} in the admin-unit data "
+                f"(version {places.version}); give the 5-digit code of a commune or ward "
+                "since July 2025, e.g. --commune 00004, or its name"
+            )
+        return found
+    search = places.search(text, limit=SHOWN_MATCHES)
+    if len(search.communes) == 1 or search.exact == 1:
+        return search.communes[0]
+    if not search.communes:
+        raise ConfigurationError(
+            f"no commune or ward is called {text!r}; check the name (add the province, e.g. "
+            "'Tân Phú, Đồng Nai') or give its 5-digit code"
+        )
+    raise ConfigurationError(
+        f"{search.total} communes match {text!r}; give the code of the one you mean:",
+        tuple(f"{commune.code}  {_label(places, commune)}" for commune in search.communes),
+    )
+
+
+def _label(places: Places, commune: Commune) -> str:
+    province = places.province(commune.province_code)
+    return f"{commune.name}, {province.name}" if province else commune.name
+
+
+def _bounded(name: str, low: int, high: int) -> argparse._ActionType:  # noqa: SLF001
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = low - 1
+        if not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"{name}: give a whole number from {low} to {high}")
+        return number
+
+    return parse
+
+
+def cmd_ambassador_code(args: argparse.Namespace) -> int:
+    """Issue an ambassador code for one commune and print it."""
+    from bot.places.data import load_places
+    from bot.service import utc_now
+    from storage import StorageError, format_code
+
+    places = load_places()
+    commune = _commune(places, args.commune)
+    now = utc_now()
+
+    async def issue(storage: Storage) -> IssuedCode:
+        return await storage.ambassadors.issue(
+            province=commune.province_code,
+            commune=commune.code,
+            now=now,
+            valid_for=timedelta(days=args.days),
+            max_uses=args.uses,
+            issued_by="cli",
+            admin_version=places.version,
+        )
+
+    try:
+        issued = _with_storage(issue)
+    except StorageError as exc:
+        print(f"hocvuso: no code was issued: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    from bot.settings import load_settings
+
+    expires = issued.expires_at.astimezone(load_settings().zone)
+    uses = "once" if issued.max_uses == 1 else f"{issued.max_uses} times"
+    print(f"ambassador code: {format_code(issued.code)}")
+    print(f"commune: {_label(places, commune)} ({commune.code})")
+    print(f"valid until: {expires:%Y-%m-%d %H:%M} ({expires.tzname()}); usable {uses}")
+    print(f"in the chat: /daisu {format_code(issued.code)}")
+    print("the code is shown only now: only its hash is stored")
+    return 0
+
+
+def add_ambassador_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """`hocvuso ambassador code`."""
+    ambassador = commands.add_parser("ambassador", help="digital ambassadors (Đại sứ số)")
+    actions = ambassador.add_subparsers(dest="ambassador_command", required=True, metavar="ACTION")
+    code = actions.add_parser(
+        "code",
+        help="issue a code that makes its holder an ambassador of one commune (/daisu CODE)",
+    )
+    code.add_argument(
+        "--commune",
+        required=True,
+        metavar="CODE",
+        help="the commune's 5-digit code (or its name, when only one commune has it)",
+    )
+    code.add_argument(
+        "--uses",
+        type=_bounded("--uses", 1, MAX_USES),
+        default=1,
+        metavar="N",
+        help="how many people may use the code (default: 1)",
+    )
+    code.add_argument(
+        "--days",
+        type=_bounded("--days", 1, MAX_DAYS),
+        default=14,
+        metavar="D",
+        help="how many days the code works (default: 14)",
+    )
+    code.set_defaults(func=cmd_ambassador_code)
+
+
+__all__ = ["add_ambassador_commands", "cmd_ambassador_code"]

@@ -1,0 +1,51 @@
+"""What the service loads from storage before the core runs, decided from the input alone.
+
+Like `link_code_typed` and `ambassador_code_typed`, these pure checks tell the service when a
+turn needs data that lives outside the learner's state: an ambassador's roster (`/danhsach`
+and its screens) and the learner's confirmed real-world skills (`/tiendo`). They may say yes
+for a turn that ends up not using the data (a wasted read), never no for one that does.
+"""
+
+from __future__ import annotations
+
+from bot.core.commands import COMMANDS, KEYWORDS
+from bot.core.messages import InboundMessage, InputKind
+from bot.core.roster_screens import ROSTER_MODES
+from bot.core.state import LearnerState, Mode
+from bot.core.typed_command import typed_command
+from bot.text import clean, fold
+
+
+def _action(message: InboundMessage) -> str | None:
+    """The action an input names outright: a button's, a command's or a keyword's."""
+    if message.kind is InputKind.CHOICE:
+        return (message.choice_id or "").partition(":")[2] or None
+    parts = typed_command(message)
+    if parts is not None:
+        return COMMANDS.get(fold(parts[0]).lstrip("/"))
+    if message.kind is InputKind.TEXT and len(message.text) <= 40:
+        return KEYWORDS.get(fold(clean(message.text)))
+    return None
+
+
+def roster_wanted(state: LearnerState, message: InboundMessage) -> bool:
+    """An ambassador asks for the roster, answers on one of its screens, or is on a detour
+    (language, reminders, erasing) that comes back to one."""
+    if state.ambassador is None or not state.consent:
+        return False
+    on_roster = state.mode in ROSTER_MODES or state.resume in ROSTER_MODES
+    return on_roster or _action(message) == "roster"
+
+
+def skills_wanted(state: LearnerState, message: InboundMessage) -> bool:
+    """The input may open the progress report (`/tiendo`, its button, or text typed at the
+    menu, which may name the button)."""
+    if not state.consent:
+        return False
+    if _action(message) == "progress":
+        return True
+    typed = message.kind is InputKind.TEXT and typed_command(message) is None
+    return typed and state.mode is Mode.MENU
+
+
+__all__ = ["roster_wanted", "skills_wanted"]
