@@ -11,8 +11,9 @@
     ├── reminders   who may be due a reminder; each fire recorded once (storage/reminders.py)
     ├── retention   deleting what is no longer needed (storage/maintenance.py)
     ├── certificates  issued certificates, read by their code (storage/certificates.py)
-    └── ambassadors   ambassador codes (hashed), ambassadors, invites, enrollments
-                      (storage/ambassadors.py)
+    ├── ambassadors   ambassador codes (hashed), ambassadors, invites, enrollments
+    │                 (storage/ambassadors.py)
+    └── assisted      villagers learning on an ambassador's phone (storage/assisted.py)
 
 Nothing outside `storage/` sees an engine, a connection or a table: callers get plain records
 back, hand `UnitOfWork` objects back in, and catch `StorageError` (mapped once, in
@@ -80,6 +81,7 @@ class Storage:
     def __init__(self, engine: AsyncEngine) -> None:
         # Imported here: each repository module imports this one for `Storage`/`UnitOfWork`.
         from storage.ambassadors import Ambassadors
+        from storage.assisted import Assisted
         from storage.certificates import Certificates
         from storage.identities import Identities
         from storage.inbox import Inbox
@@ -103,6 +105,7 @@ class Storage:
         self.certificates = Certificates(self)
         self.links = Links(self)
         self.ambassadors = Ambassadors(self)
+        self.assisted = Assisted(self)
 
     @classmethod
     def open(cls, url: str) -> Storage:

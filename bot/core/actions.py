@@ -15,6 +15,8 @@ from bot.core.ambassador_flow import (
     refuse,
     show_invite,
 )
+from bot.core.assisted_flow import assisted_action, open_desk
+from bot.core.assisted_menus import ASSISTED_PREFIX
 from bot.core.certificate_flow import issue as issue_certificate
 from bot.core.certificate_flow import open_certificate, rename, report_vneid
 from bot.core.consent import agree, decline, erase, privacy
@@ -87,7 +89,7 @@ def _handlers(turn: Turn) -> dict[str, Callable[[], None]]:
         "ambassador_code": lambda: ask_for_code(turn),
         "invite": lambda: show_invite(turn),
         "roster": lambda: not_ready(turn),
-        "assisted": lambda: not_ready(turn),
+        "assisted": lambda: open_desk(turn),
     }
 
 
@@ -106,6 +108,10 @@ def act(turn: Turn, action: str) -> Outcome:
         if action in AMBASSADOR_ACTIONS and turn.state.ambassador is None:
             return refuse(turn)
         handlers[action]()
+    elif action.startswith(ASSISTED_PREFIX):
+        if turn.state.ambassador is None:
+            return refuse(turn)
+        assisted_action(turn, action)
     elif action.startswith(PROFILE_PREFIXES):
         choose(turn, action)
     elif action.startswith("edit."):
