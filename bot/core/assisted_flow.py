@@ -127,13 +127,14 @@ def type_alias(turn: Turn, text: str) -> Outcome:
                 "no ID card or phone number is kept, for their safety."
             ),
         )
-    if fold(alias) in {fold(v.alias) for v in turn.state.villagers}:
+    same = next((v for v in turn.state.villagers if fold(v.alias) == fold(alias)), None)
+    if same is not None:
         return unchanged(
             turn,
             turn._(
                 "You already have someone called {alias}. Add something to tell them apart, "
                 "for example “{alias} xóm 2”."
-            ).format(alias=alias),
+            ).format(alias=same.alias),
         )
     turn.state.villager_draft = VillagerDraft(alias=alias)
     go(turn, Mode.ASSISTED_AGE)
