@@ -180,3 +180,38 @@ async def test_a_quiet_session_ends_and_the_next_message_is_the_ambassadors(
         assert "Bong bóng thứ nhất" in own and "Đang học cùng" not in own
         mine = await storage.learner_state(channel, me.ref)
         assert mine is not None and mine.lesson_id == "A1"
+
+
+async def test_a_villager_who_gets_a_phone_takes_their_progress_along(
+    fake_api: FakeBotApi, storage: Storage, small_catalog: Catalog
+) -> None:
+    async with running(fake_api, storage, small_catalog) as world:
+        me = await world.ambassador("webchat")
+        await me.say("/hoccung")
+        await me.tap("Thêm người mới")
+        await me.say("Bà Tư")
+        await me.tap("Bỏ qua")
+        await me.tap("Bỏ qua")
+        await me.tap("Bác ấy đã đồng ý")
+        await me.tap("Học bài: Bài thử một")
+        while any("Tiếp tục" in label for label in me.labels()):
+            await me.tap("Tiếp tục")
+        shown = await me.say("/lienket")  # in the session: Bà Tư's code, not the ambassador's
+        assert shown.startswith(BA_TU)
+        code = next(word for word in shown.split() if word.isdigit() and len(word) == 6)
+
+        phone = world.person("telegram", 7_400_001)
+        linked = await phone.say(f"/lienket {code}")
+        assert "liên kết" in linked.lower()
+        progress = await phone.say("/tiendo")
+        assert "1 ngày học liên tiếp" in progress  # the lesson read with the ambassador
+        state = await storage.learner_state("telegram", phone.ref)
+        assert state is not None and state.read == ["A1"]
+
+    [ba_tu] = await storage.rows("assisted_learner")
+    identities = await storage.rows("channel_identity", learner_id=ba_tu["learner_id"])
+    assert [(row["channel"], row["external_id"]) for row in identities] == [
+        ("telegram", "7400001")
+    ]
+    mine = await storage.learner_state("webchat", me.ref)
+    assert mine is not None and mine.read == [] and mine.link_code is None
