@@ -289,6 +289,14 @@ class ConversationService:
         /hoccung, in the turn's transaction."""
         assert turn.learner is not None
         state, learner_id = turn.learner.state, turn.learner.id
+        if state.ambassador is not None and desk_requested(message):
+            found_villagers = await self.storage.assisted.villagers(uow, learner_id)
+            return replace(
+                ctx,
+                villagers=tuple(Villager(v.public_id, v.alias) for v in found_villagers),
+            )
+        if live_session(state, ctx.now):
+            return ctx  # codes and invites are refused during learning together
         ambassadors = self.storage.ambassadors
         code = ambassador_code_typed(state, message)
         if code is not None:
@@ -296,12 +304,6 @@ class ConversationService:
                 uow, code, learner_id=learner_id, commune=state.profile.commune
             )
             return replace(ctx, ambassador_code=result)
-        if state.ambassador is not None and desk_requested(message):
-            found_villagers = await self.storage.assisted.villagers(uow, learner_id)
-            return replace(
-                ctx,
-                villagers=tuple(Villager(v.public_id, v.alias) for v in found_villagers),
-            )
         invite = invite_in_play(state, message)
         if invite is not None:
             found = await ambassadors.check_invite(uow, invite[0], learner_id=learner_id)

@@ -58,6 +58,8 @@ async def test_two_villagers_switching_each_credited_assisted_and_the_ambassador
         mid = await me.tap("Tiếp tục")
         assert "Bong bóng thứ hai" in mid
         assert all(text.startswith(BA_TU) for text in me.texts()), me.texts()
+        # /xoadulieu in a session erases nobody: not the ambassador, not Bà Tư.
+        assert "/xoadulieu tạm không dùng được" in await me.say("/xoadulieu")
 
         # Ông Năm (age band and group skipped) passes lesson A1's quiz.
         await me.say("/hoccung")
