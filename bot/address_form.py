@@ -3,8 +3,8 @@
 The interface catalog and the lessons say "bác", the respectful form for the adults most
 learners are. A deployment for pupils and students sets `HOCVUSO_ADDRESS_FORM=bạn`: outgoing
 Vietnamese text is then rewritten word for word, "bác" to "bạn" and "Bác" to "Bạn", except
-where "bác" is no address: "bác sĩ" (doctor), "uyên bác", "bác bỏ", "bác ái", and "bác"
-before a name ("bác Tư", "Bác Hồ").
+where "bác" is no address: "bác sĩ" (doctor), "uyên bác", "bác bỏ", "bác ái", "bác ấy" (an
+elder spoken about), and "bác" before a name ("bác Tư", "Bác Hồ").
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ class AddressForm(StrEnum):
 
 # "bác" as a word, in any case; what surrounds it decides whether it addresses the learner.
 _BAC = re.compile(r"(?<!\w)(bác|Bác|BÁC)(?!\w)")
-# Words after which "bác" is part of another word: "bác sĩ", "bác bỏ", "bác ái".
-_NOT_AFTER = frozenset({"sĩ", "bỏ", "ái"})
+# Words after which "bác" is part of another word ("bác sĩ", "bác bỏ", "bác ái") or someone
+# else: "bác ấy", the elder an ambassador learns together with.
+_NOT_AFTER = frozenset({"sĩ", "bỏ", "ái", "ấy"})
 _NOT_BEFORE = frozenset({"uyên"})
 _NEXT_WORD = re.compile(r" (\w+)")
 _PREVIOUS_WORD = re.compile(r"(\w+) $")

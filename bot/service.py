@@ -14,9 +14,21 @@ from zoneinfo import ZoneInfo
 from bot.address_form import AddressForm
 from bot.batching import BatchWriter
 from bot.content import Catalog
-from bot.core import Context, InboundMessage, Reply, handle
+from bot.core import Context, InboundMessage, LearnerState, Reply, handle
 from bot.core.ambassador_flow import ambassador_code_typed
-from bot.core.context import LinkResult, PublicLinks
+from bot.core.assisted_inputs import desk_requested
+from bot.core.assisted_session import (
+    SessionOutcome,
+    added_villager,
+    live_session,
+    open_session,
+    opened_with,
+    relay,
+    session_route,
+    villager_state,
+)
+from bot.core.context import Companion, LinkResult, PublicLinks
+from bot.core.events import VillagerErased
 from bot.core.invite_flow import invite_in_play
 from bot.core.link_flow import link_code_typed
 from bot.core.messages import replies_from_json
@@ -137,29 +149,46 @@ class ConversationService:
                     results[index] = Handled(_replies_from_json(turn.duplicate.response), True)
                     continue
                 assert turn.learner is not None
-                code = link_code_typed(turn.learner.state, message)
+                state = turn.learner.state
+                # No code is redeemed during learning together: such commands are refused.
+                code = None if live_session(state, ctx.now) else link_code_typed(state, message)
                 if turn.learner.id in learners or (code is not None and len(batch) > 1):
                     later.append(index)
                     continue
-                turn_ctx = ctx
-                if code is not None:
-                    turn, turn_ctx = await self._redeem(uow, turn, message, code, ctx)
+                villager_id = session_route(state, message, ctx.now)
+                if villager_id is not None:
+                    run = await self._relay(uow, turn, message, villager_id, ctx, learners)
                 else:
-                    turn_ctx = await self._ambassador_context(uow, turn, message, ctx)
-                    turn_ctx = await self._roster_context(uow, turn, message, turn_ctx)
+                    turn_ctx = ctx
+                    if code is not None:
+                        turn, turn_ctx = await self._redeem(uow, turn, message, code, ctx)
+                    else:
+                        turn_ctx = await self._ambassador_context(uow, turn, message, ctx)
+                        turn_ctx = await self._roster_context(uow, turn, message, turn_ctx)
+                    assert turn.learner is not None
+                    run = await self._own_turn(uow, turn, message, turn_ctx, learners)
+                if isinstance(run, Exception):
+                    results[index] = run
+                    continue
+                if run is None:  # the villager's turn is already in this batch
+                    later.append(index)
+                    continue
                 assert turn.learner is not None
                 learners.add(turn.learner.id)
-                try:
-                    outcome = handle(turn.learner.state, message, turn_ctx)
-                except Exception as exc:  # noqa: BLE001 - a bug for one message, not the batch
-                    log.exception("the engine failed on %r; nothing was recorded for it", message)
-                    results[index] = exc
-                    continue
+                replies = run.session.replies
                 response = None
                 if message.message_id:
-                    response = dumps_replies([reply.to_json() for reply in outcome.replies])
-                saves.append(SavedTurn(turn, outcome.state, outcome.events, response))
-                results[index] = Handled(outcome.replies, learner_public_id=turn.learner.public_id)
+                    response = dumps_replies([reply.to_json() for reply in replies])
+                own = run.session.ambassador
+                saves.append(SavedTurn(turn, own.state, own.events, response))
+                if run.villager is not None and run.session.villager is not None:
+                    assert run.villager.learner is not None
+                    learners.add(run.villager.learner.id)
+                    done = run.session.villager
+                    saves.append(
+                        SavedTurn(run.villager, done.state, done.events, None, assisted=True)
+                    )
+                results[index] = Handled(replies, learner_public_id=turn.learner.public_id)
             await self.storage.turns.save(
                 uow, saves, content_version=self.catalog.version, module_of=self._module_of
             )
@@ -169,6 +198,79 @@ class ConversationService:
             except Exception as exc:  # noqa: BLE001 - as the writer would answer it
                 results[index] = exc
         return [result for result in results if result is not None]
+
+    async def _relay(
+        self,
+        uow: UnitOfWork,
+        turn: LoadedTurn,
+        message: InboundMessage,
+        villager_id: str,
+        ctx: Context,
+        busy: set[int],
+    ) -> _Run | Exception | None:
+        """An ambassador's input during learning together, run on the villager's state.
+        None: the villager's turn is in this batch already (run it alone afterwards)."""
+        assert turn.learner is not None
+        villager = await self.storage.assisted.load(
+            uow,
+            ambassador_learner_id=turn.learner.id,
+            public_id=villager_id,
+            channel=message.channel,
+        )
+        if villager is not None and villager.learner is not None and villager.learner.id in busy:
+            return None
+        try:
+            session = relay(turn.learner.state, _state(villager), message, ctx)
+        except Exception as exc:  # noqa: BLE001 - a bug for one message, not the batch
+            log.exception("the engine failed on %r; nothing was recorded for it", message)
+            return exc
+        return _Run(session, villager)
+
+    async def _own_turn(
+        self,
+        uow: UnitOfWork,
+        turn: LoadedTurn,
+        message: InboundMessage,
+        ctx: Context,
+        busy: set[int],
+    ) -> _Run | Exception | None:
+        """A learner's own turn; for an ambassador, what it did to villagers (added,
+        deleted) and, when it opened a session, where that villager is."""
+        assert turn.learner is not None
+        try:
+            outcome = handle(turn.learner.state, message, ctx)
+        except Exception as exc:  # noqa: BLE001 - a bug for one message, not the batch
+            log.exception("the engine failed on %r; nothing was recorded for it", message)
+            return exc
+        opened = opened_with(outcome)
+        if opened is None and not any(isinstance(e, VillagerErased) for e in outcome.events):
+            return _Run(SessionOutcome(outcome), None)
+        ambassador, assisted = turn.learner.id, self.storage.assisted
+        added = added_villager(outcome)
+        villager = None
+        if opened is not None and (added is None or added.public_id != opened):
+            villager = await assisted.load(
+                uow, ambassador_learner_id=ambassador, public_id=opened, channel=message.channel
+            )
+            if villager is not None and villager.learner and villager.learner.id in busy:
+                return None
+        for event in outcome.events:
+            if isinstance(event, VillagerErased):
+                await assisted.erase(
+                    uow, ambassador_learner_id=ambassador, public_id=event.public_id
+                )
+        if added is not None and added.public_id == opened:
+            villager = await assisted.add(
+                uow,
+                ambassador_learner_id=ambassador,
+                event=added,
+                state=villager_state(added),
+                channel=message.channel,
+            )
+        if opened is None:
+            return _Run(SessionOutcome(outcome), None)
+        # Pure, after writes that must not be kept alone: a failure here fails the batch.
+        return _Run(open_session(outcome, _state(villager), message, ctx), villager)
 
     async def _redeem(
         self, uow: UnitOfWork, turn: LoadedTurn, message: InboundMessage, code: str, ctx: Context
@@ -195,9 +297,18 @@ class ConversationService:
     async def _ambassador_context(
         self, uow: UnitOfWork, turn: LoadedTurn, message: InboundMessage, ctx: Context
     ) -> Context:
-        """Check `/daisu CODE` and look up the invite in play, in the turn's transaction."""
+        """Check `/daisu CODE`, look up the invite in play, or an ambassador's villagers for
+        /hoccung, in the turn's transaction."""
         assert turn.learner is not None
         state, learner_id = turn.learner.state, turn.learner.id
+        if state.ambassador is not None and desk_requested(message):
+            found_villagers = await self.storage.assisted.villagers(uow, learner_id)
+            return replace(
+                ctx,
+                villagers=tuple(Companion(v.public_id, v.alias) for v in found_villagers),
+            )
+        if live_session(state, ctx.now):
+            return ctx  # codes and invites are refused during learning together
         ambassadors = self.storage.ambassadors
         code = ambassador_code_typed(state, message)
         if code is not None:
@@ -237,6 +348,19 @@ class ConversationService:
                 )
             ),
         )
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One message's turn: the ambassador's (or any learner's) outcome, and the villager's
+    turn to save with it when learning together."""
+
+    session: SessionOutcome
+    villager: LoadedTurn | None
+
+
+def _state(villager: LoadedTurn | None) -> LearnerState | None:
+    return villager.learner.state if villager is not None and villager.learner else None
 
 
 def _replies_from_json(raw: str | None) -> tuple[Reply, ...]:

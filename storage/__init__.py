@@ -14,6 +14,7 @@ from storage.ambassadors import (
     normalise_ambassador_code,
     normalise_invite_code,
 )
+from storage.assisted import Assisted, AssistedSplit, VillagerRecord
 from storage.certificates import CertificateRecord, Certificates, normalise_code
 from storage.identities import Identities, Reach
 from storage.inbox import MAX_ERROR, MAX_EVENT_KEY, Inbox, InboxItem
@@ -43,11 +44,14 @@ __all__ = [
     "WeeklyFire",
     "AmbassadorRecord",
     "Ambassadors",
+    "Assisted",
+    "AssistedSplit",
     "EnrollmentRecord",
     "IssuedCode",
     "format_code",
     "normalise_ambassador_code",
     "normalise_invite_code",
+    "VillagerRecord",
     "MAX_ERROR",
     "MAX_EVENT_KEY",
     "NO_EXPIRY",

@@ -63,8 +63,10 @@ async def record_milestone(
     channel: str,
     content_version: str,
     profile: Profile,
+    assisted: bool = False,
 ) -> None:
-    """Write a module or course completion, a certificate, a VNeID report or a link code."""
+    """Write a module or course completion, a certificate, a VNeID report or a link code
+    (`assisted`: completed in a learning-together session)."""
     conn, now = uow.connection, uow.now
     snapshot = profile_snapshot(profile)
 
@@ -78,6 +80,7 @@ async def record_milestone(
                 channel=channel,
                 content_version=content_version,
                 occurred_at=now,
+                assisted=assisted,
                 **snapshot,
             )
         )
@@ -147,9 +150,11 @@ async def record_progress(
     content_version: str,
     module_of: dict[str, str],
     profile: Profile | None = None,
+    assisted: bool = False,
 ) -> None:
-    """Update lesson progress and append completion events for one lesson event."""
-    snapshot = profile_snapshot(profile or Profile())
+    """Update lesson progress and append completion events for one lesson event (`assisted`:
+    in a learning-together session, counted apart in reports)."""
+    snapshot = {**profile_snapshot(profile or Profile()), "assisted": assisted}
     if isinstance(event, LessonStarted):
         await _progress(uow, learner_id, event.lesson_id, started=True)
     elif isinstance(event, LessonCompleted):

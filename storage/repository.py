@@ -13,8 +13,9 @@
     ├── certificates  issued certificates, read by their code (storage/certificates.py)
     ├── ambassadors   ambassador codes (hashed), ambassadors, invites, enrollments
     │                 (storage/ambassadors.py)
-    └── roster      an ambassador's villagers, nudges, confirmed skills, weekly summaries
+    ├── roster      an ambassador's villagers, nudges, confirmed skills, weekly summaries
                     (storage/roster.py)
+    └── assisted    villagers learning on an ambassador's phone (storage/assisted.py)
 
 Nothing outside `storage/` sees an engine, a connection or a table: callers get plain records
 back, hand `UnitOfWork` objects back in, and catch `StorageError` (mapped once, in
@@ -82,6 +83,7 @@ class Storage:
     def __init__(self, engine: AsyncEngine) -> None:
         # Imported here: each repository module imports this one for `Storage`/`UnitOfWork`.
         from storage.ambassadors import Ambassadors
+        from storage.assisted import Assisted
         from storage.certificates import Certificates
         from storage.identities import Identities
         from storage.inbox import Inbox
@@ -107,6 +109,7 @@ class Storage:
         self.links = Links(self)
         self.ambassadors = Ambassadors(self)
         self.roster = Rosters(self)
+        self.assisted = Assisted(self)
 
     @classmethod
     def open(cls, url: str) -> Storage:

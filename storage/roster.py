@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.core.events import NudgeQueued, SkillConfirmed
 from bot.core.messages import Choice, Reply, ReplyKind
 from bot.core.skills import ConfirmedSkill
-from bot.core.state import ReminderSlot
+from bot.core.state import LearnerState, ReminderSlot
 from bot.core.villagers import ASSISTED, Roster, Villager
 from storage.db import as_utc, insert_ignore
 from storage.outbox import EXPIRES_AT, outbox_row, reachable_identities
@@ -150,6 +150,7 @@ async def _villagers(
                 learner_t.c.last_seen_at,
                 learner_t.c.last_step_on,
                 learner_t.c.reminder_slot,
+                learner_t.c.state,
             ).where(learner_t.c.id.in_(ids))
         )
     }
@@ -208,6 +209,7 @@ async def _villagers(
             reach=reach.get(learner),
             skills=tuple(skills[learner]),
             nudged_on=frozenset(nudged[learner]),
+            state=LearnerState.from_json(learners[learner].state),
         )
         for number, learner in enumerate(order, 1)
     )

@@ -88,6 +88,8 @@ class SavedTurn:
     state: LearnerState
     events: tuple[DomainEvent, ...]
     response: str | None
+    # A villager's turn run on an ambassador's phone: completions are flagged assisted.
+    assisted: bool = False
 
 
 _UPDATE_LEARNER = (
@@ -376,6 +378,7 @@ async def _save_turns(
                     content_version=content_version,
                     module_of=module_of,
                     profile=save.state.profile,
+                    assisted=save.assisted,
                 )
             elif isinstance(event, Enrolled):
                 await record_enrollment(uow, learner.id, event, channel=channel)
@@ -391,6 +394,7 @@ async def _save_turns(
                     channel=channel,
                     content_version=content_version,
                     profile=save.state.profile,
+                    assisted=save.assisted,
                 )
         learner_rows.append(row)
     if answers:

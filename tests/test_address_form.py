@@ -26,7 +26,7 @@ from tests.reminders.world import TODAY, World, reply_of
 ROOT = Path(__file__).resolve().parent.parent
 BAN = AddressForm.BAN
 # "bác" that addresses nobody: the doctor ("bác sĩ"), and the same few words after it.
-NOT_ADDRESS = re.compile(r"(?<!\w)[Bb]ác(?= sĩ)")
+NOT_ADDRESS = re.compile(r"(?<!\w)[Bb]ác(?= sĩ| ấy)")
 BAC_WORD = re.compile(r"(?<!\w)(?:bác|Bác|BÁC)(?!\w)")
 # "bạn" that is a friend, not the learner: "bạn bè", "kết bạn", "người bạn", "bạn cùng lớp".
 FRIEND = re.compile(r"bạn bè|kết bạn|người bạn|bạn cùng|bạn già|bạn nước ngoài", re.IGNORECASE)
@@ -49,6 +49,7 @@ def addressed_as_bac(text: str) -> list[str]:
         ("Hỏi bác sĩ, dược sĩ trước khi dùng", "Hỏi bác sĩ, dược sĩ trước khi dùng"),
         ("Bác sĩ nói bác nên nghỉ", "Bác sĩ nói bạn nên nghỉ"),
         ("Nhờ bác Tư, hỏi Bác Hồ", "Nhờ bác Tư, hỏi Bác Hồ"),
+        ("Cảm ơn bác đã giúp bác ấy học!", "Cảm ơn bạn đã giúp bác ấy học!"),
         ("một người uyên bác; bác bỏ tin đồn", "một người uyên bác; bác bỏ tin đồn"),
         ("gọi điện báo bạn bè", "gọi điện báo bạn bè"),
         ("các bác", "các bạn"),

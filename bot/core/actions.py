@@ -15,6 +15,8 @@ from bot.core.ambassador_flow import (
     refuse,
     show_invite,
 )
+from bot.core.assisted_flow import assisted_action, open_desk
+from bot.core.assisted_menus import ASSISTED_PREFIX
 from bot.core.certificate_flow import issue as issue_certificate
 from bot.core.certificate_flow import open_certificate, rename, report_vneid
 from bot.core.consent import agree, ask_consent, decline, erase, privacy
@@ -132,7 +134,7 @@ def _handlers(turn: Turn) -> dict[str, Callable[[], None]]:
         "skill_yes": lambda: confirm_skill(turn),
         "skill_no": lambda: back_to_villager(turn),
         "villager": lambda: back_to_villager(turn),
-        "assisted": lambda: not_ready(turn),
+        "assisted": lambda: open_desk(turn),
     }
 
 
@@ -157,6 +159,10 @@ def act(turn: Turn, action: str) -> Outcome:
             open_villager(turn, action.removeprefix(VILLAGER_PREFIX))
         else:
             pick_skill(turn, action.removeprefix(SKILL_PREFIX))
+    elif action.startswith(ASSISTED_PREFIX):
+        if turn.state.ambassador is None:
+            return refuse(turn)
+        assisted_action(turn, action)
     elif action.startswith(PROFILE_PREFIXES):
         choose(turn, action)
     elif action.startswith("edit."):

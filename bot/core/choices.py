@@ -6,6 +6,7 @@ current screen shows, and a typed answer is matched against those labels.
 
 from __future__ import annotations
 
+from bot.core.assisted_menus import ASSISTED_MODES, assisted_choices
 from bot.core.catalog import bubbles
 from bot.core.messages import Choice
 from bot.core.profile_menus import PROFILE_MODES, profile_choices
@@ -30,6 +31,8 @@ def choices(turn: Turn) -> list[tuple[str, str]]:
     if mode is Mode.NEW:
         # After erasure: any input starts afresh, the button says so.
         return [("start", _("Start again"))]
+    if mode in ASSISTED_MODES:
+        return assisted_choices(turn)
     if mode is Mode.CONSENT:
         return [
             ("agree", _("I agree")),

@@ -38,6 +38,19 @@ def random_digits(length: int = 6) -> str:
     return "".join(secrets.choice("0123456789") for _ in range(length))
 
 
+def random_public_id() -> str:
+    """A new learner's public id (a villager added by an ambassador; storage makes the others)."""
+    return secrets.token_hex(8)
+
+
+@dataclass(frozen=True)
+class Companion:
+    """A villager an ambassador learns together with (storage's `assisted_learner` rows)."""
+
+    public_id: str
+    alias: str
+
+
 class LinkStatus(StrEnum):
     """What became of a link code typed on another channel (the service checks it)."""
 
@@ -142,3 +155,6 @@ class Context:
     roster: Roster | None = None
     # The learner's own confirmed real-world skills, set when the input may show `/tiendo`.
     real_skills: tuple[ConfirmedSkill, ...] | None = None
+    # Set by the service when an ambassador opens /hoccung: their villagers, oldest first.
+    villagers: tuple[Companion, ...] | None = None
+    villager_id: Callable[[], str] = random_public_id

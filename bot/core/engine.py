@@ -14,6 +14,13 @@ from bot.address_form import address
 from bot.choice_match import Ambiguous, Match, Picked, match_choice
 from bot.core.actions import act
 from bot.core.ambassador_flow import ambassador_code_typed, answer_ambassador_code
+from bot.core.assisted_flow import (
+    end_idle_session,
+    leave_when_elsewhere,
+    refuse_in_session,
+    type_alias,
+)
+from bot.core.assisted_inputs import SessionInput, session_input
 from bot.core.certificate_flow import type_name
 from bot.core.choices import choices
 from bot.core.commands import KEYWORDS, command
@@ -27,6 +34,7 @@ from bot.core.outcome import Outcome
 from bot.core.profile_flow import type_place
 from bot.core.quiz_flow import answer_short, clarify, typed_multiple
 from bot.core.review_flow import offer_at_session_start
+from bot.core.screens import prompt
 from bot.core.small_talk import Talk, answer_small_talk, small_talk
 from bot.core.state import LearnerState, Mode
 from bot.core.turn import Turn
@@ -48,6 +56,7 @@ FREE_TEXT_MODES = frozenset(
         Mode.HANDBOOK,
         Mode.HANDBOOK_ANSWER,
         Mode.LINK,
+        Mode.ASSISTED_ALIAS,
     }
 )
 # The choices that mean yes or no, so "có" and "không" can be typed for them.
@@ -62,7 +71,18 @@ YES_NO_ACTIONS = (
 def handle(state: LearnerState, message: InboundMessage, ctx: Context) -> Outcome:
     """Answer one learner input; at the start of a session, offer the review items due."""
     turn = Turn(state, message, ctx)
-    _route(turn)
+    relayed = state.mode is Mode.ASSISTING and session_input(message) is SessionInput.VILLAGER
+    if end_idle_session(turn) and relayed:
+        # Meant for the villager of a session that has ended: not acted on for the ambassador.
+        prompt(turn, full=True)
+    elif turn.state.assisting is not None and session_input(message) in (
+        SessionInput.ERASE,
+        SessionInput.REFUSED,
+    ):
+        refuse_in_session(turn, erase=session_input(message) is SessionInput.ERASE)
+    else:
+        _route(turn)
+    leave_when_elsewhere(turn)
     offer_at_session_start(turn)
     if turn.state.consent:
         # Even after bad input: the learner is here, the session goes on.
@@ -149,6 +169,8 @@ def _text(turn: Turn, raw: str) -> Outcome:
     state = turn.state
     if state.mode is Mode.CERTIFICATE_NAME and state.consent:
         return type_name(turn, text)
+    if state.mode is Mode.ASSISTED_ALIAS and state.ambassador is not None:
+        return type_alias(turn, text)
     keyword = KEYWORDS.get(fold(text))
     if keyword:
         return act(turn, keyword)

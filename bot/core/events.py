@@ -147,6 +147,45 @@ class SkillConfirmed:
 
 
 @dataclass(frozen=True)
+class VillagerAdded:
+    """An ambassador added a villager without a smartphone, attesting that they agreed to the
+    privacy notice read aloud (learning together, /hoccung).
+
+    Storage creates the villager's learner (no channel identity; consent `consent_version`,
+    given now), their `assisted_learner` row (`alias`, attested now) and their enrollment
+    ("assisted", the ambassador's channel). `bot.core.assisted_session.villager_state` is
+    the villager's first state.
+    """
+
+    public_id: str
+    alias: str
+    consent_version: str
+    # The villager's profile: the ambassador's commune, the age band and group chosen (values
+    # of `AgeBand` and `TargetGroup`, None when skipped).
+    province: str
+    commune: str
+    admin_version: str | None = None
+    age_band: str | None = None
+    group: str | None = None
+    locale: str | None = None
+
+
+@dataclass(frozen=True)
+class VillagerErased:
+    """The ambassador deleted a villager's data (theirs only: storage checks whose it is)."""
+
+    public_id: str
+
+
+@dataclass(frozen=True)
+class AssistedSessionOpened:
+    """A learning-together session (re)opened with villager `public_id` in this turn: the
+    service loads that villager and shows where they are (nothing is stored for it)."""
+
+    public_id: str
+
+
+@dataclass(frozen=True)
 class DataErased:
     """The learner asked for their personal data to be deleted."""
 
@@ -167,5 +206,8 @@ DomainEvent = (
     | Enrolled
     | NudgeQueued
     | SkillConfirmed
+    | VillagerAdded
+    | VillagerErased
+    | AssistedSessionOpened
     | DataErased
 )

@@ -21,6 +21,7 @@ from bot.core.catalog import Catalog
 from bot.core.events import NudgeQueued
 from bot.core.place_names import place_name
 from bot.core.quiet_hours import next_allowed, quiet_from
+from bot.core.resume import resume_point
 from bot.core.villagers import Villager, finished
 from bot.i18n import translator
 from bot.places.index import Places
@@ -94,8 +95,8 @@ def nudge_event(
     villager's language, from the ambassador of `commune`, with a reminder's two buttons."""
     assert plan.day is not None and plan.not_before is not None
     t = translator(villager.locale, default_locale)
-    upcoming = catalog.next_lesson(villager.lesson_id, villager.passed)
-    lesson = upcoming.title if upcoming is not None else ""
+    point = resume_point(villager.state, catalog)
+    lesson = point.lesson.title if point is not None else ""
     place = place_name(places, commune)
     if place:
         text = t.gettext(

@@ -13,6 +13,7 @@ from datetime import date
 from bot.core.events import NudgeQueued, SkillConfirmed
 from bot.core.nudges import NudgePlan, plan_nudge
 from bot.core.progress_screens import bar, short
+from bot.core.resume import resume_point
 from bot.core.skills import SKILLS, ConfirmedSkill, known
 from bot.core.state import Mode
 from bot.core.streak import local_day
@@ -242,7 +243,8 @@ def villager_texts(turn: Turn, full: bool) -> list[str]:
         turn._("Joined: {day}").format(day=joined),
         turn._("Lessons: {bar}").format(bar=progress_bar(turn, villager)),
     ]
-    upcoming = turn.ctx.catalog.next_lesson(villager.lesson_id, villager.passed)
+    point = resume_point(villager.state, turn.ctx.catalog)
+    upcoming = point.lesson if point is not None else None
     if finished(villager, ids):
         lines.append(turn._("🎓 Finished the whole course!"))
     elif upcoming is not None:

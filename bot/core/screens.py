@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from bot.core.assisted_menus import ASSISTED_MODES, assisted_texts
 from bot.core.catalog import bubbles
 from bot.core.choices import link_code_shown, rendered_choices
 from bot.core.messages import Reply
@@ -34,6 +35,8 @@ def _prompt_texts(turn: Turn, full: bool) -> tuple[list[str], str | None]:
     mode = state.mode
     if mode in PROFILE_MODES:
         return profile_texts(turn, full), None
+    if mode in ASSISTED_MODES:
+        return assisted_texts(turn, full), None
     if mode is Mode.CONSENT:
         return [
             _(

@@ -43,6 +43,17 @@ class Mode(StrEnum):
     VILLAGER = "villager"
     VILLAGER_SKILLS = "villager_skills"
     SKILL_CONFIRM = "skill_confirm"
+    # Learning together (/hoccung), the ambassador's screens (bot.core.assisted_flow).
+    ASSISTED = "assisted"  # the villagers to learn with, "add someone", "end"
+    ASSISTED_ALIAS = "assisted_alias"  # the next typed text names a new villager
+    ASSISTED_AGE = "assisted_age"
+    ASSISTED_GROUP = "assisted_group"
+    ASSISTED_ATTEST = "assisted_attest"  # the notice read aloud: did the villager agree?
+    ASSISTED_ERASE = "assisted_erase"  # whose data to delete
+    ASSISTED_ERASE_CONFIRM = "assisted_erase_confirm"
+    # A session is on: the ambassador's inputs run on the villager's state (the service relays
+    # them, bot.core.assisted_session), except /hoccung and its screens.
+    ASSISTING = "assisting"
 
 
 class TargetGroup(StrEnum):
@@ -155,6 +166,36 @@ class AmbassadorRole(BaseModel):
     invite_code: str
 
 
+class AssistedVillager(BaseModel):
+    """A villager the ambassador learns together with, as the /hoccung list shows them."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str  # the villager learner's public id
+    alias: str  # the name the ambassador chose (no real name is asked)
+
+
+class AssistedSession(BaseModel):
+    """The villager whose lessons the ambassador's inputs run on now, and since when it is
+    quiet: the session ends on its own after `bot.core.assisted_flow.SESSION_IDLE`."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    villager: str  # public id
+    alias: str
+    last_at: datetime  # the session's last input (or its start)
+
+
+class VillagerDraft(BaseModel):
+    """A villager being added: nothing is stored until the ambassador attests their consent."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    alias: str
+    age_band: AgeBand | None = None
+    group: TargetGroup | None = None
+
+
 class LearnerState(BaseModel):
     """Serialisable conversation state, stored as JSON with the learner.
 
@@ -204,6 +245,14 @@ class LearnerState(BaseModel):
     roster_page: int = 0  # the roster page on screen (0-based)
     villager: int | None = None  # the learner id of the villager whose details are on screen
     villager_skill: str | None = None  # the skill being confirmed for them
+    # Learning together (an ambassador's only): the session on, the villagers /hoccung listed
+    # (storage has the truth; this is what the numbered list showed), a villager being added,
+    # one about to be erased, and the ambassador's own screen to come back to.
+    assisting: AssistedSession | None = None
+    villagers: list[AssistedVillager] = Field(default_factory=list)
+    villager_draft: VillagerDraft | None = None
+    villager_to_erase: str | None = None
+    assisted_return: Mode | None = None
 
     def to_json(self) -> str:
         """The JSON stored in the database."""

@@ -11,11 +11,12 @@ chose. An ambassador sees only the villagers they enrolled.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.core.skills import ConfirmedSkill
+from bot.core.state import LearnerState
 
 # No completed step for this many local days: the villager needs a hand.
 STALLED_DAYS = 3
@@ -42,6 +43,8 @@ class Villager:
         reach: the app a message to them would go to now (None: none can be written to).
         skills: the real-world skills confirmed for them.
         nudged_on: the local days (today or later) a nudge to them is queued or sent for.
+        state: their conversation state, for where "continue" leads them (`bot.core.resume`):
+            the lesson a nudge names is the one its "Learn now" button opens.
     """
 
     learner_id: int
@@ -59,6 +62,7 @@ class Villager:
     reach: str | None = None
     skills: tuple[ConfirmedSkill, ...] = ()
     nudged_on: frozenset[date] = frozenset()
+    state: LearnerState = field(default_factory=LearnerState)
 
     @property
     def assisted(self) -> bool:

@@ -76,7 +76,8 @@ async def test_stalled_villagers_nudges_and_a_confirmed_skill(
         [nudge] = anna.messages[before:]
         assert nudge.text is not None
         assert nudge.text.startswith("👋 Đại sứ số của Phường Ba Đình, Hà Nội nhắc bác")
-        assert "“Bài thử hai”" in nudge.text  # the lesson "Học ngay" opens
+        # Anna read lesson one but left its quiz: "Học ngay" goes back there, so the nudge says so.
+        assert "“Bài thử một”" in nudge.text
         assert [label for label, _data in nudge.buttons] == ["Học ngay", "Đổi giờ nhắc học"]
 
         # The same day again: Anna has had hers, Chi turned reminders off.
@@ -86,8 +87,15 @@ async def test_stalled_villagers_nudges_and_a_confirmed_skill(
         assert "• Người học 1: đã được nhắc trong ngày rồi" in said
         assert (await world.drain_telegram()).handled == 0
 
-        # The nudge works: Anna reads the lesson it named, and needs no hand any more.
-        assert "Bài thử hai" in await anna.tap("Học ngay")
+        # The nudge works: Anna takes the quiz of the lesson it named, and needs no hand any more.
+        assert "Bài thử một" in await anna.tap("Học ngay")
+        await anna.tap("Làm bài kiểm tra")
+        await anna.tap("Nút nguồn")
+        await anna.tap("Sai")
+        await anna.tap("Mã OTP")
+        await anna.tap("Mật khẩu")
+        await anna.tap("Xong")
+        assert "4/4" in await anna.say("nguon")
         said = await ambassador.say("/danhsach")
         assert "⚠️ Chưa học 3 ngày: 1 người" in said and "Người học 1 · Telegram" in said
         assert "⚠️ Người học 1" not in said

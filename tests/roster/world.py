@@ -32,7 +32,9 @@ from tests.web.test_webchat_http import Learner as WebLearner
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 BA_DINH = "00004"  # a ward of Hà Nội (province 01)
-PUBLIC = "https://hocvuso.example.vn"
+# Plain http: the browser and the JSON client talk to the server directly, with no TLS proxy
+# in front, so the session cookie must not be Secure.
+PUBLIC = "http://hocvuso.example.vn"
 DAY = date(2026, 3, 10)  # a Tuesday
 
 
