@@ -26,7 +26,7 @@ from bot.core.assisted_session import (
     session_route,
     villager_state,
 )
-from bot.core.context import LinkResult, PublicLinks, Companion
+from bot.core.context import Companion, LinkResult, PublicLinks
 from bot.core.events import VillagerErased
 from bot.core.invite_flow import invite_in_play
 from bot.core.link_flow import link_code_typed

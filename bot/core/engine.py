@@ -33,8 +33,8 @@ from bot.core.profile_flow import type_place
 from bot.core.profile_menus import PROFILE_MODES
 from bot.core.quiz_flow import answer_short, clarify, typed_multiple
 from bot.core.review_flow import offer_at_session_start
-from bot.core.small_talk import Talk, answer_small_talk, small_talk
 from bot.core.screens import prompt
+from bot.core.small_talk import Talk, answer_small_talk, small_talk
 from bot.core.state import LearnerState, Mode
 from bot.core.turn import Turn
 from bot.text import clean, fold, is_meaningful, match_option, match_words
