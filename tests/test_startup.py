@@ -3,6 +3,7 @@ stderr naming the setting to fix, exit code 2, no traceback."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import free_port
+from tests.fakes.fake_bot_api import TOKEN, FakeBotApi
 
 SETPRIV = shutil.which("setpriv")
 
@@ -154,3 +156,31 @@ def test_a_well_formed_token_and_proxies_pass_the_settings(tmp_path: Path) -> No
         "HOCVUSO_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8 ::1",
     }
     assert "hocvuso db upgrade" in assert_one_line_naming(hocvuso_run(env, tmp_path), "db")
+
+
+async def test_a_token_telegram_rejects(sqlite_url: str, tmp_path: Path) -> None:
+    """Well shaped, but not this bot's (revoked, or another bot's): the fake Bot API says 401."""
+    fake = await FakeBotApi().start()
+    other = "987654321:" + "B" * 35
+    try:
+        env = {
+            "HOCVUSO_DATABASE_URL": sqlite_url,
+            "TELEGRAM_BOT_TOKEN": other,
+            "TELEGRAM_API_BASE_URL": fake.base_url,
+        }
+        result = await asyncio.to_thread(hocvuso_run, env, tmp_path)
+    finally:
+        await fake.close()
+    line = assert_one_line_naming(result, "TELEGRAM_BOT_TOKEN: ")
+    assert "bot 987654321" in line and "B" * 35 not in line  # the secret half never printed
+
+
+async def test_the_telegram_api_unreachable(sqlite_url: str, tmp_path: Path) -> None:
+    env = {
+        "HOCVUSO_DATABASE_URL": sqlite_url,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": "http://127.0.0.1:1/bot",
+    }
+    result = await asyncio.to_thread(hocvuso_run, env, tmp_path)
+    line = assert_one_line_naming(result, "TELEGRAM_API_BASE_URL: ")
+    assert TOKEN.split(":")[1] not in line
