@@ -21,22 +21,22 @@ SETPRIV = shutil.which("setpriv")
 
 
 def hocvuso_run(
-    env: dict[str, str], cwd: Path, *, drop: str | None = None
+    env: dict[str, str], cwd: Path, *, drop: str | None = None, command: str = "run"
 ) -> subprocess.CompletedProcess[str]:
     """`hocvuso run` as an operator starts it, in `cwd` (so no developer's .env is read).
 
     `drop`: a capability taken away from the process even when the tests run as root (as in
     CI), so that file permissions apply to it as to any other user.
     """
-    command = [sys.executable, "-m", "bot", "run"]
+    argv = [sys.executable, "-m", "bot", *command.split()]
     if drop and os.geteuid() == 0:
         if SETPRIV is None:
             pytest.fail("setpriv (util-linux) is needed to drop root's powers in this test")
-        command = [SETPRIV, "--bounding-set", f"-{drop}", "--", *command]
+        argv = [SETPRIV, "--bounding-set", f"-{drop}", "--", *argv]
     base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOCVUSO_HTTP_HOST": "127.0.0.1"}
     base.setdefault("HOCVUSO_HTTP_PORT", str(free_port()))
     return subprocess.run(
-        command,
+        argv,
         cwd=cwd,
         env={**base, **env},
         capture_output=True,
@@ -82,9 +82,12 @@ def test_a_host_that_is_not_this_machine(sqlite_url: str, tmp_path: Path) -> Non
     assert "not an address of this machine" in assert_one_line_naming(result, "HOCVUSO_HTTP_HOST")
 
 
-def test_the_database_server_unreachable_and_its_password_unprinted(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["run", "db upgrade", "db current", "outbox status"])
+def test_the_database_server_unreachable_and_its_password_unprinted(
+    tmp_path: Path, command: str
+) -> None:
     url = "postgresql+psycopg://hocvuso:s3cret-pw@127.0.0.1:1/hocvuso"
-    result = hocvuso_run({"HOCVUSO_DATABASE_URL": url}, tmp_path)
+    result = hocvuso_run({"HOCVUSO_DATABASE_URL": url}, tmp_path, command=command)
     line = assert_one_line_naming(result, "HOCVUSO_DATABASE_URL")
     assert "Connection refused" in line
     assert "s3cret-pw" not in line and "hocvuso:***@127.0.0.1:1" in line
