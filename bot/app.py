@@ -59,13 +59,15 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         for channel in channels:
             await channel.start()
             started.append(channel)
-            log.info("channel %s is on", channel.name)
     except BaseException:
         for channel in reversed(started):
             await channel.stop()
         await runner.cleanup()
         await storage.close()
         raise
+    # Only once all are on: a channel that cannot start leaves its one error line alone.
+    for channel in started:
+        log.info("channel %s is on", channel.name)
     scheduler = Scheduler(
         storage, zone=settings.zone, retention=retention(settings), clock=utc_now
     )

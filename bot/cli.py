@@ -45,9 +45,11 @@ def cmd_run(_args: argparse.Namespace) -> int:
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     """Apply the migrations."""
+    from bot.startup import database_revision
     from storage import current_revision, upgrade
 
     settings = _settings()
+    database_revision(settings)  # one line naming the setting if the database is out of reach
     upgrade(settings.database_url, args.revision)
     print(f"database is at revision {current_revision(settings.database_url)}")
     return 0
@@ -55,10 +57,11 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 def cmd_db_current(_args: argparse.Namespace) -> int:
     """Print the schema revision."""
-    from storage import current_revision, head_revision
+    from bot.startup import database_revision
+    from storage import head_revision
 
     settings = _settings()
-    current, head = current_revision(settings.database_url), head_revision()
+    current, head = database_revision(settings), head_revision()
     print(f"database: {current or 'empty'}; code expects: {head}")
     return 0 if current == head else 1
 

@@ -25,8 +25,9 @@ HOST = "HOCVUSO_HTTP_HOST"
 PORT = "HOCVUSO_HTTP_PORT"
 
 
-def check_database(settings: Settings) -> None:
-    """Refuse to start on a database that cannot be written, reached, or is not migrated.
+def database_revision(settings: Settings) -> str | None:
+    """The schema revision of a database that can be written (SQLite) and reached, or None
+    when it is empty (`hocvuso db upgrade` and `db current` start here too).
 
     Raises:
         ConfigurationError: naming HOCVUSO_DATABASE_URL and saying what to do.
@@ -34,7 +35,13 @@ def check_database(settings: Settings) -> None:
     path = settings.sqlite_path()
     if path is not None:
         check_sqlite_folder(path)
-    check_schema(settings)
+    try:
+        return current_revision(settings.database_url)
+    except Exception as exc:  # noqa: BLE001 - any driver error means the same to the operator
+        raise ConfigurationError(
+            f"{DATABASE}: cannot open the database {redacted(settings.database_url)} "
+            f"({_reason(exc)}); check the address and that the database server is running"
+        ) from exc
 
 
 def check_sqlite_folder(path: Path) -> None:
@@ -72,21 +79,16 @@ def check_sqlite_folder(path: Path) -> None:
             ) from exc
 
 
-def check_schema(settings: Settings) -> None:
-    """Refuse to start on a database that does not answer, or whose schema is not the code's
-    (decision 5: several workers must not race on migrations, so none migrates by itself).
+def check_database(settings: Settings) -> None:
+    """Refuse to start on a database that cannot be written or reached, or whose schema is not
+    the code's (decision 5: several workers must not race on migrations, so none migrates by
+    itself).
 
     Raises:
         ConfigurationError: naming HOCVUSO_DATABASE_URL, or the command that brings the schema
             up to date.
     """
-    try:
-        current = current_revision(settings.database_url)
-    except Exception as exc:  # noqa: BLE001 - any driver error means the same to the operator
-        raise ConfigurationError(
-            f"{DATABASE}: cannot open the database {redacted(settings.database_url)} "
-            f"({_reason(exc)}); check the address and that the database server is running"
-        ) from exc
+    current = database_revision(settings)
     head = head_revision()
     if current != head:
         raise ConfigurationError(
@@ -154,8 +156,8 @@ def _reason(exc: BaseException) -> str:
 
 __all__ = [
     "check_database",
-    "check_schema",
     "check_sqlite_folder",
+    "database_revision",
     "listen",
     "listen_problem",
     "redacted",

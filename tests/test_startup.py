@@ -3,6 +3,7 @@ stderr naming the setting to fix, exit code 2, no traceback."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
@@ -14,27 +15,28 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import free_port
+from tests.fakes.fake_bot_api import TOKEN, FakeBotApi
 
 SETPRIV = shutil.which("setpriv")
 
 
 def hocvuso_run(
-    env: dict[str, str], cwd: Path, *, drop: str | None = None
+    env: dict[str, str], cwd: Path, *, drop: str | None = None, command: str = "run"
 ) -> subprocess.CompletedProcess[str]:
     """`hocvuso run` as an operator starts it, in `cwd` (so no developer's .env is read).
 
     `drop`: a capability taken away from the process even when the tests run as root (as in
     CI), so that file permissions apply to it as to any other user.
     """
-    command = [sys.executable, "-m", "bot", "run"]
+    argv = [sys.executable, "-m", "bot", *command.split()]
     if drop and os.geteuid() == 0:
         if SETPRIV is None:
             pytest.fail("setpriv (util-linux) is needed to drop root's powers in this test")
-        command = [SETPRIV, "--bounding-set", f"-{drop}", "--", *command]
+        argv = [SETPRIV, "--bounding-set", f"-{drop}", "--", *argv]
     base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOCVUSO_HTTP_HOST": "127.0.0.1"}
     base.setdefault("HOCVUSO_HTTP_PORT", str(free_port()))
     return subprocess.run(
-        command,
+        argv,
         cwd=cwd,
         env={**base, **env},
         capture_output=True,
@@ -80,9 +82,12 @@ def test_a_host_that_is_not_this_machine(sqlite_url: str, tmp_path: Path) -> Non
     assert "not an address of this machine" in assert_one_line_naming(result, "HOCVUSO_HTTP_HOST")
 
 
-def test_the_database_server_unreachable_and_its_password_unprinted(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["run", "db upgrade", "db current", "outbox status"])
+def test_the_database_server_unreachable_and_its_password_unprinted(
+    tmp_path: Path, command: str
+) -> None:
     url = "postgresql+psycopg://hocvuso:s3cret-pw@127.0.0.1:1/hocvuso"
-    result = hocvuso_run({"HOCVUSO_DATABASE_URL": url}, tmp_path)
+    result = hocvuso_run({"HOCVUSO_DATABASE_URL": url}, tmp_path, command=command)
     line = assert_one_line_naming(result, "HOCVUSO_DATABASE_URL")
     assert "Connection refused" in line
     assert "s3cret-pw" not in line and "hocvuso:***@127.0.0.1:1" in line
@@ -154,3 +159,31 @@ def test_a_well_formed_token_and_proxies_pass_the_settings(tmp_path: Path) -> No
         "HOCVUSO_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8 ::1",
     }
     assert "hocvuso db upgrade" in assert_one_line_naming(hocvuso_run(env, tmp_path), "db")
+
+
+async def test_a_token_telegram_rejects(sqlite_url: str, tmp_path: Path) -> None:
+    """Well shaped, but not this bot's (revoked, or another bot's): the fake Bot API says 401."""
+    fake = await FakeBotApi().start()
+    other = "987654321:" + "B" * 35
+    try:
+        env = {
+            "HOCVUSO_DATABASE_URL": sqlite_url,
+            "TELEGRAM_BOT_TOKEN": other,
+            "TELEGRAM_API_BASE_URL": fake.base_url,
+        }
+        result = await asyncio.to_thread(hocvuso_run, env, tmp_path)
+    finally:
+        await fake.close()
+    line = assert_one_line_naming(result, "TELEGRAM_BOT_TOKEN: ")
+    assert "bot 987654321" in line and "B" * 35 not in line  # the secret half never printed
+
+
+async def test_the_telegram_api_unreachable(sqlite_url: str, tmp_path: Path) -> None:
+    env = {
+        "HOCVUSO_DATABASE_URL": sqlite_url,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": "http://127.0.0.1:1/bot",
+    }
+    result = await asyncio.to_thread(hocvuso_run, env, tmp_path)
+    line = assert_one_line_naming(result, "TELEGRAM_API_BASE_URL: ")
+    assert TOKEN.split(":")[1] not in line

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from bot.core.ambassador_flow import (
     AMBASSADOR_ACTIONS,
     ask_for_code,
-    not_ready,
     refuse,
     show_invite,
 )

@@ -271,15 +271,18 @@ class TelegramChannel(ProactiveSending):
         """
         try:
             await self.application.initialize()
-        except InvalidToken as exc:
-            raise ConfigurationError(
-                f"Telegram rejected TELEGRAM_BOT_TOKEN ({exc}). Copy the token again from "
-                "@BotFather (/mybots -> API Token)."
-            ) from exc
         except TelegramError as exc:
+            # The HTTP sessions were opened before Telegram answered; nothing else closes them.
+            await self.application.bot.shutdown()
+            if isinstance(exc, InvalidToken):  # PTB's message holds the whole token
+                raise ConfigurationError(
+                    f"TELEGRAM_BOT_TOKEN: Telegram rejected the token of bot {self.bot_id}; "
+                    "copy it again from @BotFather (/mybots -> API Token)"
+                ) from exc
+            reason = str(exc).replace(self.application.bot.token, "<token>")
             raise ConfigurationError(
-                f"Cannot reach the Telegram Bot API at {self.base_url} ({exc}). Check the "
-                "network and TELEGRAM_API_BASE_URL."
+                f"TELEGRAM_API_BASE_URL: cannot reach the Telegram Bot API at {self.base_url} "
+                f"({reason}); check the network and TELEGRAM_API_BASE_URL"
             ) from exc
         self._initialized = True
         self.service.set_telegram_bot(self.application.bot.username)

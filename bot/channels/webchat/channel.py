@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 COOKIE = "hocvuso_chat"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+# What a lesson's picture may be: `/chat/media/` serves these and nothing else of `lessons/`
+# (its YAML and Python are no business of a browser's).
+PICTURE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".gif"})
 
 PAGE_STRINGS = (
     N_("Học vụ số"),
@@ -72,9 +75,9 @@ class WebChatChannel:
         app.router.add_route("*", "/chat/api/send", self.wrong_method)
         app.router.add_get("/chat/api/openapi.json", self.openapi)
         app.router.add_static("/chat/static/", STATIC_DIR)
-        app.router.add_static(
-            "/chat/media/", self.service.catalog.lessons_dir, follow_symlinks=False
-        )
+        app.router.add_get("/chat/media/{path:.+}", self.media)
+        # Browsers ask for it whatever the page declares (the verify page, bookmarks).
+        app.router.add_get("/favicon.ico", self.favicon)
 
     async def start(self) -> None:
         """Nothing to start: the routes are served by the bot's web server."""
@@ -105,6 +108,16 @@ class WebChatChannel:
         """Vietnamese (the default) whenever the browser lists it at all (decision 23)."""
         languages = accepted_languages(request.headers.get("Accept-Language", ""))
         return preferred_locale(languages, self.service.default_locale)
+
+    async def media(self, request: web.Request) -> web.StreamResponse:
+        """A lesson's picture under `lessons/`; anything else there is not found."""
+        wanted = _picture(Path(self.service.catalog.lessons_dir), request.match_info["path"])
+        if wanted is None:
+            raise web.HTTPNotFound()
+        return web.FileResponse(wanted)
+
+    async def favicon(self, _request: web.Request) -> web.StreamResponse:
+        return web.FileResponse(STATIC_DIR / "favicon.png", headers={"Content-Type": "image/png"})
 
     async def page(self, request: web.Request) -> web.Response:
         """The chat page, its interface strings translated for the browser's language."""
@@ -221,3 +234,13 @@ def webchat_channel(_settings: object, service: ConversationService) -> WebChatC
 
 
 __all__ = ["COOKIE", "MAX_BODY_BYTES", "PAGE_STRINGS", "WebChatChannel", "webchat_channel"]
+
+
+def _picture(lessons_dir: Path, path: str) -> Path | None:
+    """The picture file `path` names inside `lessons_dir` (links resolved, so none leads out),
+    or None. A few stat calls on a local disk: not worth a thread hop."""
+    root = lessons_dir.resolve()
+    wanted = (root / path).resolve()
+    if wanted.suffix.lower() not in PICTURE_SUFFIXES or not wanted.is_relative_to(root):
+        return None
+    return wanted if wanted.is_file() else None
