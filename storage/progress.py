@@ -272,8 +272,13 @@ async def erase_learner(uow: UnitOfWork, learner_id: int) -> None:
     only place a name is kept), link codes, who enrolled them, the skills an ambassador
     confirmed for them and their assisted-villager row. Completion events stay, no longer
     linked, with their commune and group, so anonymous totals hold. An ambassador's row stays
-    with `learner_id` emptied: the villagers they enrolled stay attributed to it."""
+    with `learner_id` emptied: the villagers they enrolled stay attributed to it.
+
+    The villagers an ambassador learned with who have no app of their own go too: nobody else
+    could ever reach them, see their data or ask for its deletion. One who has since linked a
+    phone (/lienket) keeps everything and simply learns alone from now on."""
     conn = uow.connection
+    await _release_villagers(uow, learner_id)
     await conn.execute(
         update(completion_t).where(completion_t.c.learner_id == learner_id).values(learner_id=None)
     )
@@ -294,6 +299,24 @@ async def erase_learner(uow: UnitOfWork, learner_id: int) -> None:
     ):
         await conn.execute(delete(table).where(table.c.learner_id == learner_id))
     await conn.execute(delete(learner_t).where(learner_t.c.id == learner_id))
+
+
+async def _release_villagers(uow: UnitOfWork, ambassador_learner_id: int) -> None:
+    conn = uow.connection
+    mine = select(ambassador_t.c.id).where(ambassador_t.c.learner_id == ambassador_learner_id)
+    villagers = (
+        await conn.execute(
+            select(assisted_t.c.learner_id).where(assisted_t.c.ambassador_id.in_(mine))
+        )
+    ).scalars()
+    for villager in list(villagers):
+        has_app = await conn.scalar(
+            select(identity_t.c.id).where(identity_t.c.learner_id == villager).limit(1)
+        )
+        if has_app is None:
+            await erase_learner(uow, villager)
+        else:
+            await conn.execute(delete(assisted_t).where(assisted_t.c.learner_id == villager))
 
 
 __all__ = [

@@ -84,12 +84,20 @@ def _prompt_texts(turn: Turn, full: bool) -> tuple[list[str], str | None]:
     if mode is Mode.QUIZ_DONE:
         return [_result_text(turn)], None
     if mode is Mode.CONFIRM_ERASE:
-        return [
+        lines = [
             _(
                 "Delete all your progress and answers? This cannot be undone. Anonymous "
                 "totals (for example “one more person finished lesson A1”) are kept."
             )
-        ], None
+        ]
+        if state.ambassador is not None:
+            lines.append(
+                _(
+                    "You are a digital ambassador: the people you learned with who have no "
+                    "phone of their own are deleted too, since nobody else could reach them."
+                )
+            )
+        return lines, None
     if mode is Mode.LANGUAGE:
         return [_("Choose your language:")], None
     if mode is Mode.HANDBOOK:

@@ -116,3 +116,12 @@ def test_appointed_role_is_kept_and_moi_leaves_telegram_out_when_unknown() -> No
     assert [r.image for r in invite.replies if r.image] == ["invite/XYZ789.png"]
     with_bot = replace(CTX, links=PublicLinks("https://h.vn", "hocvuso_bot"))
     assert "https://t.me/hocvuso_bot?start=XYZ789" in said(turn(outcome.state, "/moi", with_bot))
+
+
+def test_an_ambassador_is_told_that_erasing_takes_their_phoneless_villagers_too() -> None:
+    learner = agreed()
+    asked = said(turn(learner, "/xoadulieu"))
+    assert "không có điện thoại riêng" not in asked
+    learner.ambassador = ROLE
+    asked = said(turn(learner, "/xoadulieu"))
+    assert "những người bác học cùng mà không có điện thoại riêng cũng sẽ bị xóa" in asked

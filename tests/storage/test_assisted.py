@@ -13,7 +13,8 @@ from bot.core.context import CONSENT_VERSION
 from bot.core.events import LessonCompleted, QuizFinished, VillagerAdded
 from bot.core.state import LearnerState
 from storage import AssistedSplit, SavedTurn, Storage, TurnKey
-from storage.tables import learner_t
+from storage.progress import erase_learner
+from storage.tables import identity_t, learner_t
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 BA_DINH, NGOC_HA = "00004", "00008"  # two wards of Hà Nội (province 01)
@@ -175,3 +176,27 @@ async def test_an_ambassador_erases_their_own_villager_only(storage: Storage) ->
     assert await storage.assisted.completions(BA_DINH) == {
         "lesson_completed": AssistedSplit(own=0, assisted=1)
     }
+
+
+async def test_erasing_an_ambassador_erases_the_villagers_only_they_could_reach(
+    storage: Storage,
+) -> None:
+    """Nobody else could see or delete a phone-less villager's data once their ambassador is
+    gone; one who linked a phone of their own keeps everything and learns alone."""
+    mine, theirs = await ambassador(storage, "amb"), await ambassador(storage, "other", NGOC_HA)
+    ba_tu = await add(storage, mine, villager("v1", "Bà Tư"))
+    ong_ba = await add(storage, mine, villager("v2", "Ông Ba"))
+    co_hai = await add(storage, theirs, villager("v3", "Cô Hai", NGOC_HA))
+    async with storage.unit_of_work(NOW) as uow:
+        await uow.connection.execute(
+            insert(identity_t).values(
+                channel="telegram", external_id="42", learner_id=ong_ba, created_at=NOW
+            )
+        )
+    async with storage.unit_of_work(NOW) as uow:
+        await erase_learner(uow, mine)
+    assert await storage.rows("learner", id=ba_tu) == []
+    assert await storage.rows("learner", id=ong_ba) != []
+    assert [row["learner_id"] for row in await storage.rows("assisted_learner")] == [co_hai]
+    [ambassador_row] = await storage.rows("ambassador", commune_code=BA_DINH)
+    assert ambassador_row["learner_id"] is None

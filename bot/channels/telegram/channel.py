@@ -35,7 +35,7 @@ from datetime import datetime
 from typing import Any
 
 from aiohttp import web
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, BaseRateLimiter, CallbackContext, TypeHandler
 
@@ -57,47 +57,20 @@ from bot.channels.telegram.adapter import (
 )
 from bot.channels.telegram.client import ChannelBot
 from bot.channels.telegram.inbox import InboxWriter
+from bot.channels.telegram.menu import publish_commands
 from bot.channels.telegram.outbound import ProactiveSending
 from bot.channels.telegram.ratelimit import ChatRateLimiter
 from bot.channels.telegram.receive import WEBHOOK_PATH, Receiver
 from bot.channels.telegram.render import CAPABILITIES
 from bot.channels.telegram.request import AiohttpRequest
 from bot.channels.telegram.send import Sender
-from bot.core import COMMANDS as CORE_COMMANDS
 from bot.errors import ConfigurationError, StorageError
-from bot.i18n import N_, translator
 from bot.retry import Backoff
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
 from storage import InboxItem
 
 log = logging.getLogger(__name__)
-
-# The command menu (setMyCommands), per language. Only names the core knows are published.
-COMMAND_MENUS: dict[str, tuple[tuple[str, str], ...]] = {
-    "vi": (
-        ("start", N_("Start learning")),
-        ("menu", N_("Menu")),
-        ("tiendo", N_("My progress")),
-        ("sotay", N_("Handbook: questions and answers")),
-        ("ngonngu", N_("Change language")),
-        ("trogiup", N_("Help")),
-        ("lienket", N_("Link your other apps")),
-        ("thamgia", N_("Join through an ambassador's invite")),
-        ("xoadulieu", N_("Delete my data")),
-    ),
-    "en": (
-        ("start", N_("Start learning")),
-        ("menu", N_("Menu")),
-        ("progress", N_("My progress")),
-        ("handbook", N_("Handbook: questions and answers")),
-        ("language", N_("Change language")),
-        ("help", N_("Help")),
-        ("link", N_("Link your other apps")),
-        ("join", N_("Join through an ambassador's invite")),
-        ("delete", N_("Delete my data")),
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -287,7 +260,7 @@ class TelegramChannel(ProactiveSending):
         self._initialized = True
         self.service.set_telegram_bot(self.application.bot.username)
         try:
-            await self._publish_commands()
+            await publish_commands(self.application.bot, self.service.default_locale)
             if self.webhook_url:
                 await self.pipeline.start()  # takes updates before Telegram sends the first
                 await self._set_webhook(self.webhook_url)
@@ -336,22 +309,6 @@ class TelegramChannel(ProactiveSending):
                 f"Telegram refused the webhook {url} ({exc}). TELEGRAM_WEBHOOK_URL must be a "
                 "public https:// URL on port 443, 80, 88 or 8443 reaching /telegram/webhook."
             ) from exc
-
-    async def _publish_commands(self) -> None:
-        """The "/" menu in each language; clients pick it by the user's language_code."""
-        bot = self.application.bot
-        for language in (None, "vi", "en"):
-            locale = language or self.service.default_locale
-            t = translator(locale, self.service.default_locale)
-            commands = [
-                BotCommand(name, t.gettext(description))
-                for name, description in COMMAND_MENUS[t.locale]
-                if name in CORE_COMMANDS
-            ]
-            try:
-                await bot.set_my_commands(commands, language_code=language)
-            except TelegramError as exc:
-                log.warning("telegram: could not publish the %s command menu: %s", locale, exc)
 
     # -- receiving -------------------------------------------------------------------------------
 
