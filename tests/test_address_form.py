@@ -85,6 +85,20 @@ def test_the_vietnamese_interface_never_calls_the_learner_ban() -> None:
     assert found == []
 
 
+def test_the_bot_calls_itself_minh_in_either_form() -> None:
+    """ "cháu" would pair with "bác" but not with "bạn" (which the rewrite may put in its
+    place): the bot is "mình" in both. "con cháu" (grandchildren) is no self-reference."""
+    with (LOCALES_DIR / "vi" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale="vi")
+    found = []
+    for message in catalog:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in strings:
+            if re.search(r"(?i)\bcháu\b", re.sub(r"(?i)con cháu", "", text or "")):
+                found.append(text)
+    assert found == []
+
+
 def test_no_ban_in_the_code_or_the_web_chat_page() -> None:
     # The setting and the rewrite name both forms; the matcher and small talk read "bạn" in
     # what learners type.

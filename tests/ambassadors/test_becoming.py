@@ -48,7 +48,7 @@ async def test_codes_valid_reused_expired_wrong_commune_and_mistyped(
         await newcomer(first)
         typo = code[:7] + ("3" if code[7] == "2" else "2")
         said = await first.say(f"/daisu {typo}")
-        assert "Cháu không tìm thấy mã này nên chưa có gì thay đổi" in said
+        assert "Mình không tìm thấy mã này nên chưa có gì thay đổi" in said
         assert await roles(storage) == []
 
         said = await first.say(f"/daisu {code[:4].lower()}-{code[4:]}")

@@ -101,7 +101,7 @@ async def test_invites_enroll_on_telegram_and_the_web_chat_after_consent(
 
         # Mistyped and own codes.
         said = await neighbour.say("/thamgia QQQQQQ")
-        assert "Cháu không tìm thấy mã mời QQQQQQ" in said
+        assert "Mình không tìm thấy mã mời QQQQQQ" in said
         said = await web_ambassador.say(f"/thamgia {code}")
         assert "Đây là mã mời của chính bác" in said
         await tg_ambassador.say(f"/start {other}")

@@ -203,7 +203,7 @@ def test_a_villagers_details_and_a_nudge_in_their_language(catalog: Catalog) -> 
     ]
 
     said = amb.tap("Nhắc học")
-    assert "📨 Cháu đã lên lịch nhắc Người học 1." in said
+    assert "📨 Mình đã lên lịch nhắc Người học 1." in said
     [nudge] = amb.events
     assert isinstance(nudge, NudgeQueued)
     assert (nudge.learner_id, nudge.day, nudge.not_before) == (101, DAY, local(DAY, 10))
@@ -228,12 +228,12 @@ def test_nudge_rules_one_a_day_off_no_app_done_today_and_quiet_hours(catalog: Ca
     amb = Ambassador(catalog, Roster(7, (nudged, off, assisted, blocked, fine, web)))
     amb.command("danhsach")
     said = amb.tap("Nhắc 6 người cần giúp")
-    assert "📨 Cháu đã lên lịch nhắc 2 người: Người học 5, Người học 6." in said
+    assert "📨 Mình đã lên lịch nhắc 2 người: Người học 5, Người học 6." in said
     assert "Không nhắc:\n" in said
     assert "• Người học 1: đã được nhắc trong ngày rồi" in said
     assert "• Người học 2: đã tắt nhắc học" in said
     assert "• Bà Tư: học cùng bác trên điện thoại của bác, không có ứng dụng riêng" in said
-    assert "• Người học 4: cháu không liên lạc được" in said
+    assert "• Người học 4: mình không liên lạc được" in said
     assert "Ai dùng trang web sẽ thấy lời nhắc khi mở lại trang." in said
     assert [e.learner_id for e in amb.events if isinstance(e, NudgeQueued)] == [105, 106]
     assert amb.state.mode is Mode.ROSTER
@@ -243,12 +243,12 @@ def test_nudge_rules_one_a_day_off_no_app_done_today_and_quiet_hours(catalog: Ca
         7, tuple(replace(v, nudged_on=frozenset({DAY})) for v in amb.roster.villagers)
     )
     said = amb.tap("Nhắc 6 người cần giúp")
-    assert "Cháu chưa gửi lời nhắc nào." in said and amb.events == ()
+    assert "Mình chưa gửi lời nhắc nào." in said and amb.events == ()
 
     # One villager alone: reminders off is said, no button to nudge them.
     amb.command("danhsach")
     said = amb.tap("Người học 2")
-    assert "🔕 Bà con đã tắt nhắc học, nên cháu không gửi lời nhắc." in said
+    assert "🔕 Bà con đã tắt nhắc học, nên mình không gửi lời nhắc." in said
     assert "📨 Nhắc học" not in amb.labels
 
     # A villager who already learned today gets none.

@@ -68,7 +68,7 @@ async def test_stalled_villagers_nudges_and_a_confirmed_skill(
             "Menu",
         ]
         said = await ambassador.tap("Nhắc 2 người cần giúp")
-        assert "📨 Cháu đã lên lịch nhắc 1 người: Người học 1." in said
+        assert "📨 Mình đã lên lịch nhắc 1 người: Người học 1." in said
         assert "• Người học 3: đã tắt nhắc học" in said
 
         before = len(anna.messages)
@@ -83,7 +83,7 @@ async def test_stalled_villagers_nudges_and_a_confirmed_skill(
         # The same day again: Anna has had hers, Chi turned reminders off.
         await ambassador.say("/danhsach")
         said = await ambassador.tap("Nhắc 2 người cần giúp")
-        assert "Cháu chưa gửi lời nhắc nào." in said
+        assert "Mình chưa gửi lời nhắc nào." in said
         assert "• Người học 1: đã được nhắc trong ngày rồi" in said
         assert (await world.drain_telegram()).handled == 0
 
@@ -104,7 +104,7 @@ async def test_stalled_villagers_nudges_and_a_confirmed_skill(
         said = await ambassador.tap("Người học 2")
         assert "Hoạt động gần nhất: hôm qua" in said
         said = await ambassador.tap("Nhắc học")
-        assert "📨 Cháu đã lên lịch nhắc Người học 2." in said
+        assert "📨 Mình đã lên lịch nhắc Người học 2." in said
         assert "Bà con dùng trang web, nên sẽ thấy lời nhắc khi mở lại trang." in said
         [shown] = await binh.opens_the_page()
         assert str(shown["text"]).startswith("👋 Đại sứ số của Phường Ba Đình")

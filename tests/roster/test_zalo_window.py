@@ -51,7 +51,7 @@ async def test_a_nudge_outside_the_7_day_window_is_skipped_not_sent(
         await ambassador.say("/danhsach")
         assert "⚠️ Chưa học 3 ngày: 2 người" in ambassador.said
         await ambassador.choose("📨 Nhắc 2 người cần giúp")
-        assert "📨 Cháu đã lên lịch nhắc 2 người: Người học 1, Người học 2." in ambassador.said
+        assert "📨 Mình đã lên lịch nhắc 2 người: Người học 1, Người học 2." in ambassador.said
 
         before = {user: len(fake.messages_to(user)) for user in (BINH, CUONG)}
         assert (await oa.drain_outbox()).outcomes == {"sent": 1, "skipped": 1}
