@@ -333,6 +333,84 @@ class SkillConfirmation(SQLModel, table=True):
     target_group: str | None = Field(default=None, max_length=24)
 
 
+class Official(SQLModel, table=True):
+    """A commune or province official, or an administrator: who may see which numbers.
+
+    `role` is commune | province | admin; the area is the commune (with its province) for a
+    commune official, the province for a province official, none for an administrator. An
+    official who also chats with the bot is linked to their learner (`/canbo CODE`); one made
+    by `hocvuso admin grant` may have no learner at all and sign in by a one-time link.
+    """
+
+    __tablename__ = "official"
+
+    id: int | None = Field(default=None, primary_key=True)
+    public_id: str = Field(max_length=32, unique=True)
+    learner_id: int | None = Field(default=None, foreign_key="learner.id", unique=True)
+    role: str = Field(max_length=16)
+    province_code: str | None = Field(default=None, max_length=2)
+    commune_code: str | None = Field(default=None, max_length=5)
+    # How the dashboard greets them ("Cán bộ UBND xã Tân Phú"): a role title, not a person's name.
+    label: str = Field(default="", max_length=80)
+    granted_by: str = Field(max_length=64)  # "cli", or the granting official's public id
+    created_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+    revoked_at: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
+
+
+class OfficialCode(SQLModel, table=True):
+    """A one-time (or limited-use) code that makes its typist an official (`/canbo CODE`);
+    only the SHA-256 is stored, like ambassador codes."""
+
+    __tablename__ = "official_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    role: str = Field(max_length=16)
+    province_code: str | None = Field(default=None, max_length=2)
+    commune_code: str | None = Field(default=None, max_length=5)
+    max_uses: int = 1
+    uses: int = 0
+    issued_by: str = Field(max_length=64)
+    created_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+    expires_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+
+
+class OfficialSecret(SQLModel, table=True):
+    """A hashed secret an official signs in or calls the API with: a one-time dashboard login
+    link (`kind` login: short-lived, single use) or a bearer token for the pull API (`kind` api:
+    until revoked). Scoped like its owner, checked on the server for every request."""
+
+    __tablename__ = "official_secret"
+
+    id: int | None = Field(default=None, primary_key=True)
+    official_id: int = Field(foreign_key="official.id", index=True)
+    kind: str = Field(max_length=8)  # login | api
+    secret_hash: str = Field(max_length=64, unique=True)
+    label: str = Field(default="", max_length=80)
+    created_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+    expires_at: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
+    used_at: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
+    revoked_at: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
+
+
+class Target(SQLModel, table=True):
+    """A commune's target for one group and year: the population (denominator) and the share
+    of it the provincial plan asks to reach (`hocvuso targets import`)."""
+
+    __tablename__ = "target"
+    __table_args__ = (UniqueConstraint("year", "commune_code", "target_group", name="uq_target"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int
+    province_code: str = Field(max_length=2, index=True)
+    commune_code: str = Field(max_length=5)
+    target_group: str = Field(max_length=24)
+    population: int
+    target_percent: float
+    source: str = Field(default="", max_length=120)  # the imported file's name
+    imported_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+
+
 # Core-level handles of the tables, for the statements inside `storage/` (never outside it).
 learner_t: Table = Learner.__table__  # type: ignore[attr-defined]
 identity_t: Table = ChannelIdentity.__table__  # type: ignore[attr-defined]
@@ -351,3 +429,7 @@ ambassador_t: Table = Ambassador.__table__  # type: ignore[attr-defined]
 assisted_t: Table = AssistedLearner.__table__  # type: ignore[attr-defined]
 enrollment_t: Table = Enrollment.__table__  # type: ignore[attr-defined]
 skill_t: Table = SkillConfirmation.__table__  # type: ignore[attr-defined]
+official_t: Table = Official.__table__  # type: ignore[attr-defined]
+official_code_t: Table = OfficialCode.__table__  # type: ignore[attr-defined]
+official_secret_t: Table = OfficialSecret.__table__  # type: ignore[attr-defined]
+target_t: Table = Target.__table__  # type: ignore[attr-defined]
