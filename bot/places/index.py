@@ -217,9 +217,11 @@ class Places:
             if alias is not None:
                 yield strip_lead(first), alias.code, True
             yield strip_lead(first), here, False
-        yield parsed.body, here, False
         if parsed.lead_kind and not parsed.sure:
+            # A unit word typed without accents may begin a name ("quan chu": Xã Quân Chu, not
+            # "quận Chu"): the whole text first, so its exact name wins a tie with the rest's.
             yield parsed.words, here, False
+        yield parsed.body, here, False
         for words, code in self._splits(parsed.body):
             yield words, code, True
             cut = words.cut(_SPLIT_WORDS)

@@ -64,7 +64,12 @@ class Words:
         they were typed with the unit word's accents, so that they cannot be part of a name."""
         for size in range(_LONGEST_WORD, 0, -1):
             if len(self) > size and " ".join(self.folded[:size]) in kinds:
-                return size, " ".join(self.exact[:size]) in ACCENTED_WORDS
+                typed = " ".join(self.exact[:size])
+                if typed in ACCENTED_WORDS:
+                    return size, True
+                if typed != " ".join(self.folded[:size]):
+                    return 0, False  # another word's accents: a name ("Quân Chu", not "quận")
+                return size, False
         return 0, False
 
     def trail(self, kinds: frozenset[str]) -> Words:
