@@ -39,8 +39,8 @@ def cmd_targets_import(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     except UnicodeDecodeError as exc:
         print(
-            f"hocvuso: {source} is not UTF-8 text (byte {exc.start}); save it from the spreadsheet "
-            "as 'CSV UTF-8'. Nothing was imported.",
+            f"hocvuso: {source} is not UTF-8 text (byte {exc.start}); save it from the "
+            "spreadsheet as 'CSV UTF-8'. Nothing was imported.",
             file=sys.stderr,
         )
         return EXIT_REFUSED
@@ -87,7 +87,12 @@ def cmd_targets_import(args: argparse.Namespace) -> int:
 
 def _commune_code(places: Places, given: str) -> str:
     text = given.strip()
-    if text.isdigit() and len(text) <= 5 and places.commune(f"{int(text):05d}") is not None:
+    if (
+        text.isascii()
+        and text.isdigit()
+        and len(text) <= 5
+        and places.commune(f"{int(text):05d}") is not None
+    ):
         return f"{int(text):05d}"
     raise ConfigurationError(
         f"there is no commune with code {text} in the admin-unit data (version {places.version}); "
@@ -126,22 +131,28 @@ def cmd_targets_show(args: argparse.Namespace) -> int:
             f"{row.target_percent:>5g}%  {record.source} "
             f"({_commune_label(places, row.commune_code)})"
         )
-    if records:
+    if records and commune is None:
         return 0
-    year = args.year if args.year is not None else utc_now().year
-    where = f"commune {commune} ({_commune_label(places, commune)})" if commune else "any commune"
-    print(f"no targets imported for {where} in {year}; the provincial plan's defaults apply:")
-    for group in TargetGroup:
-        percent = default_target_percent(group, year)
-        shown = "none" if percent is None else f"{percent:g}%"
-        print(f"{year}  {commune or '*':<7}  {group.value:<18}  {'unknown':>10}  {shown:>6}  plan")
+    # One commune, or nothing loaded at all: the groups no file gave follow the plan.
+    years = [args.year] if args.year is not None else sorted({r.row.year for r in records})
+    loaded = {(r.row.year, r.row.group) for r in records}
+    for year in years or [utc_now().year]:
+        for group in TargetGroup:
+            if (year, group) in loaded:
+                continue
+            percent = default_target_percent(group, year)
+            shown = "none" if percent is None else f"{percent:g}%"
+            print(
+                f"{year}  {commune or '*':<7}  {group.value:<18}  {'unknown':>10}  {shown:>6}  "
+                "provincial plan (no file)"
+            )
     return 0
 
 
 def _year(value: str) -> int:
     from bot.targets.csv_file import MAX_YEAR, MIN_YEAR
 
-    if not value.isdigit() or not MIN_YEAR <= int(value) <= MAX_YEAR:
+    if not (value.isascii() and value.isdigit()) or not MIN_YEAR <= int(value) <= MAX_YEAR:
         raise argparse.ArgumentTypeError(f"--year: give a year from {MIN_YEAR} to {MAX_YEAR}")
     return int(value)
 

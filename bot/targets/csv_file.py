@@ -31,8 +31,10 @@ MAX_POPULATION = 10_000_000
 # A file with more problems than this is not worth reading line by line.
 MAX_PROBLEMS = 200
 
-_POPULATION = re.compile(r"\d+|\d{1,3}(?:([.,\s])\d{3})(?:\1\d{3})*")
-_PERCENT = re.compile(r"(\d{1,3})(?:[.,](\d+))?\s*%?")
+# ASCII digits only: `str.isdigit` and `\d` also take "²" and other scripts' digits.
+_DIGITS = re.compile(r"[0-9]+")
+_POPULATION = re.compile(r"[0-9]+|[0-9]{1,3}(?:([., ])[0-9]{3})(?:\1[0-9]{3})*")
+_PERCENT = re.compile(r"([0-9]{1,3})(?:[.,]([0-9]+))?\s*%?")
 
 
 @dataclass(frozen=True)
@@ -127,15 +129,17 @@ class _Reader:
         self.problems.append(f"{self.source}:{line}: {message}")
 
     def year(self, line: int, raw: str) -> int | None:
-        if not raw.isdigit() or not MIN_YEAR <= int(raw) <= MAX_YEAR:
+        if not _DIGITS.fullmatch(raw) or not MIN_YEAR <= int(raw) <= MAX_YEAR:
             self.problem(line, f"year {raw!r}: give a year from {MIN_YEAR} to {MAX_YEAR}")
             return None
         return int(raw)
 
     def commune(self, line: int, raw: str) -> tuple[str, str] | None:
         # Excel turns 00004 into 4: the leading zeros are put back.
-        if not raw.isdigit() or len(raw) > 5:
-            self.problem(line, f"commune_code {raw!r}: give the commune's 5-digit code, e.g. 00004")
+        if not _DIGITS.fullmatch(raw) or len(raw) > 5:
+            self.problem(
+                line, f"commune_code {raw!r}: give the commune's 5-digit code, e.g. 00004"
+            )
             return None
         found = self.places.commune(f"{int(raw):05d}")
         if found is None:
@@ -251,7 +255,9 @@ def parse_targets(text: str, source: str, places: Places) -> ParsedTargets:
     return ParsedTargets(tuple(lines), ())
 
 
-def _row(reader: _Reader, line: int, cells: list[str], columns: dict[str, int]) -> TargetLine | None:
+def _row(
+    reader: _Reader, line: int, cells: list[str], columns: dict[str, int]
+) -> TargetLine | None:
     year = reader.year(line, cells[columns["year"]])
     place = reader.commune(line, cells[columns["commune_code"]])
     group = reader.group(line, cells[columns["target_group"]])
