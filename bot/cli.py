@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot.cli_ambassador import add_ambassador_commands
 from bot.cli_outbox import add_outbox_commands
+from bot.cli_targets import add_targets_commands
 from bot.errors import ConfigurationError, ContentError
 
 if TYPE_CHECKING:
@@ -275,6 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_outbox_commands(commands)
     add_ambassador_commands(commands)
+    add_targets_commands(commands)
     return parser
 
 

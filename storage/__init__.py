@@ -34,10 +34,15 @@ from storage.reminders import (
 )
 from storage.repository import Storage, UnitOfWork, dumps_replies
 from storage.roster import Rosters, WeekActivity, WeeklyCandidate, WeeklyFire
+from storage.targets import Replaced, TargetRecord, TargetRow, Targets
 from storage.tokens import NO_EXPIRY, Claim, RefreshJournal, TokenPair, TokenStore
 from storage.turns import Duplicate, LearnerRecord, LoadedTurn, SavedTurn, TurnKey
 
 __all__ = [
+    "Replaced",
+    "TargetRecord",
+    "TargetRow",
+    "Targets",
     "Rosters",
     "WeekActivity",
     "WeeklyCandidate",

@@ -15,7 +15,8 @@
     │                 (storage/ambassadors.py)
     ├── roster      an ambassador's villagers, nudges, confirmed skills, weekly summaries
                     (storage/roster.py)
-    └── assisted    villagers learning on an ambassador's phone (storage/assisted.py)
+    ├── assisted    villagers learning on an ambassador's phone (storage/assisted.py)
+    └── targets     population and target share per commune, group and year (storage/targets.py)
 
 Nothing outside `storage/` sees an engine, a connection or a table: callers get plain records
 back, hand `UnitOfWork` objects back in, and catch `StorageError` (mapped once, in
@@ -93,6 +94,7 @@ class Storage:
         from storage.outbox import Outbox
         from storage.reminders import Reminders
         from storage.roster import Rosters
+        from storage.targets import Targets
         from storage.tokens import Tokens
         from storage.turns import Turns
 
@@ -110,6 +112,7 @@ class Storage:
         self.ambassadors = Ambassadors(self)
         self.roster = Rosters(self)
         self.assisted = Assisted(self)
+        self.targets = Targets(self)
 
     @classmethod
     def open(cls, url: str) -> Storage:
