@@ -13,6 +13,7 @@
     ├── certificates  issued certificates, read by their code (storage/certificates.py)
     ├── ambassadors   ambassador codes (hashed), ambassadors, invites, enrollments
     │                 (storage/ambassadors.py)
+    ├── officials   commune/province officials and admins, their /canbo codes
     ├── roster      an ambassador's villagers, nudges, confirmed skills, weekly summaries
                     (storage/roster.py)
     └── assisted    villagers learning on an ambassador's phone (storage/assisted.py)
@@ -49,6 +50,8 @@ from storage.tables import (
     inbox_t,
     learner_t,
     link_t,
+    official_code_t,
+    official_t,
     outbox_t,
     processed_t,
     progress_t,
@@ -90,6 +93,7 @@ class Storage:
         from storage.leader import Locks
         from storage.links import Links
         from storage.maintenance import RetentionRepository
+        from storage.officials import Officials
         from storage.outbox import Outbox
         from storage.reminders import Reminders
         from storage.roster import Rosters
@@ -110,6 +114,7 @@ class Storage:
         self.ambassadors = Ambassadors(self)
         self.roster = Rosters(self)
         self.assisted = Assisted(self)
+        self.officials = Officials(self)
 
     @classmethod
     def open(cls, url: str) -> Storage:
@@ -207,6 +212,8 @@ class Storage:
                 assisted_t,
                 enrollment_t,
                 skill_t,
+                official_t,
+                official_code_t,
             )
         }
         chosen = tables[table]
