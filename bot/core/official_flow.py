@@ -150,25 +150,25 @@ def answer_official_code(turn: Turn, result: OfficialCodeResult | None) -> Outco
     return unchanged(turn, why)
 
 
+def _refusal(turn: Turn) -> str:
+    return turn._(
+        "This command is for commune and province officials; if you were given an "
+        "official code, type /canbo followed by the code."
+    )
+
+
 def refuse(turn: Turn) -> Outcome:
     """An official command from someone who is not one: one sentence, no change."""
-    return unchanged(
-        turn,
-        turn._(
-            "This command is for commune and province officials; if you were given an "
-            "official code, type /canbo followed by the code."
-        ),
-    )
+    return unchanged(turn, _refusal(turn))
 
 
 def answer_issue(turn: Turn, request: IssueRequest, result: AmbassadorIssue | None) -> Outcome:
     """Answer `/madaisu` from the service's check (None: unchecked, so only bad arguments or
     someone with no role in the state get here without one)."""
     if result is None or result.status is IssueStatus.NOT_OFFICIAL:
-        turn.state.official = None  # a revoked role leaves the mirror too
-        return refuse(turn)
-    turn.state.official = result.role
+        return _unchanged_but_role(turn, _refusal(turn), None)  # a revoked role leaves too
     if result.status is IssueStatus.ISSUED and result.code is not None:
+        turn.state.official = result.role
         where = place_name(turn.ctx.places, result.commune) or result.commune or ""
         expires = result.expires_at.astimezone(turn.ctx.zone) if result.expires_at else None
         turn.say(
@@ -203,7 +203,14 @@ def answer_issue(turn: Turn, request: IssueRequest, result: AmbassadorIssue | No
         why = turn._("That commune is outside your area ({area}), so no code was made.").format(
             area=_area(turn, result.role) if result.role else ""
         )
-    return unchanged(turn, why)
+    return _unchanged_but_role(turn, why, result.role)
+
+
+def _unchanged_but_role(turn: Turn, text: str, role: OfficialRole | None) -> Outcome:
+    """Like `unchanged`, with the role mirrored as storage has it now."""
+    unchanged(turn, text)
+    turn.state.official = role
+    return turn.outcome()
 
 
 def bad_request(turn: Turn) -> Outcome:
