@@ -12,6 +12,7 @@ import pytest
 from bot.core.context import OfficialStatus
 from bot.core.state import OfficialKind
 from storage import Storage, format_code
+from storage.progress import erase_learner
 from tests.storage.test_ambassadors import BA_DINH, NOW, new_learner
 
 
@@ -141,3 +142,16 @@ async def test_an_ambassador_code_issued_in_a_turn_rolls_back_with_it(storage: S
         )
     [row] = await storage.rows("ambassador_code")
     assert row["issued_by"] == "abc"
+
+
+async def test_erasure_unlinks_the_official_and_keeps_the_row(storage: Storage) -> None:
+    learner = await new_learner(storage, "a")
+    issued = await storage.officials.issue(
+        kind=OfficialKind.ADMIN, now=NOW, valid_for=timedelta(days=1)
+    )
+    assert await redeem(storage, issued.code, learner) is OfficialStatus.APPOINTED
+    async with storage.unit_of_work(NOW) as uow:
+        await erase_learner(uow, learner)
+    [row] = await storage.rows("official")
+    assert row["learner_id"] is None and row["role"] == "admin"
+    assert await storage.rows("learner") == []
