@@ -36,6 +36,7 @@ from bot.core.needs import roster_wanted, skills_wanted
 from bot.core.streak import local_day
 from bot.errors import StorageError
 from bot.i18n import Translator, translator
+from bot.officials.chat import official_context
 from bot.places import Places
 from storage import LoadedTurn, SavedTurn, Storage, TurnKey, UnitOfWork, dumps_replies
 
@@ -309,6 +310,9 @@ class ConversationService:
             )
         if live_session(state, ctx.now):
             return ctx  # codes and invites are refused during learning together
+        ctx = await official_context(
+            self.storage, self.places, uow, state, learner_id, message, ctx
+        )
         ambassadors = self.storage.ambassadors
         code = ambassador_code_typed(state, message)
         if code is not None:

@@ -22,6 +22,7 @@ from storage.leader import LeaderLock
 from storage.links import Links, Redemption
 from storage.maintenance import Pruned, Retention
 from storage.migrate import current_revision, head_revision, upgrade
+from storage.officials import IssuedOfficialCode, OfficialRecord, Officials
 from storage.outbox import EXPIRES_AT as OUTBOX_EXPIRES_AT
 from storage.outbox import STATUSES as OUTBOX_STATUSES
 from storage.outbox import Outbox, OutboxItem
@@ -53,6 +54,9 @@ __all__ = [
     "AssistedSplit",
     "EnrollmentRecord",
     "IssuedCode",
+    "IssuedOfficialCode",
+    "OfficialRecord",
+    "Officials",
     "format_code",
     "normalise_ambassador_code",
     "normalise_invite_code",

@@ -132,6 +132,41 @@ async def _ambassador_where(conn: AsyncConnection, *where: object) -> Ambassador
     return None if row is None else _record(row)
 
 
+async def _insert_code(
+    conn: AsyncConnection,
+    province: str,
+    commune: str,
+    expires_at: datetime,
+    max_uses: int,
+    issued_by: str,
+    admin_version: str | None,
+    now: datetime,
+) -> IssuedCode:
+    for _ in range(_DRAWS):
+        code = random_code(AMBASSADOR_CODE_LENGTH)
+        taken = await conn.scalar(
+            select(ambassador_code_t.c.id).where(ambassador_code_t.c.code_hash == hash_code(code))
+        )
+        if taken is None:
+            break
+    else:  # pragma: no cover - 31**8 codes
+        raise RuntimeError("no free ambassador code found")
+    await conn.execute(
+        insert(ambassador_code_t).values(
+            code_hash=hash_code(code),
+            province_code=province,
+            commune_code=commune,
+            admin_version=admin_version,
+            max_uses=max_uses,
+            uses=0,
+            issued_by=issued_by[:64],
+            created_at=now,
+            expires_at=expires_at,
+        )
+    )
+    return IssuedCode(code, province, commune, max_uses, expires_at)
+
+
 class Ambassadors:
     """Ambassador codes, ambassadors and enrollments (`Storage.ambassadors`)."""
 
@@ -148,9 +183,11 @@ class Ambassadors:
         max_uses: int = 1,
         issued_by: str = "cli",
         admin_version: str | None = None,
+        uow: UnitOfWork | None = None,
     ) -> IssuedCode:
         """Issue a code that appoints up to `max_uses` ambassadors of `commune` (in `province`)
-        until `now + valid_for`. The caller checks the commune against the admin-unit data.
+        until `now + valid_for`, in `uow` when given (else a transaction of its own). The
+        caller checks the commune against the admin-unit data.
 
         Raises:
             ValueError: `max_uses` below 1 or a validity that is not positive.
@@ -158,34 +195,28 @@ class Ambassadors:
         """
         if max_uses < 1 or valid_for <= timedelta(0):
             raise ValueError("a code needs at least one use and a positive validity")
-        expires_at = now + valid_for
-        async with self._storage.unit_of_work(now) as uow:
-            conn = uow.connection
-            for _ in range(_DRAWS):
-                code = random_code(AMBASSADOR_CODE_LENGTH)
-                taken = await conn.scalar(
-                    select(ambassador_code_t.c.id).where(
-                        ambassador_code_t.c.code_hash == hash_code(code)
-                    )
-                )
-                if taken is None:
-                    break
-            else:  # pragma: no cover - 31**8 codes
-                raise RuntimeError("no free ambassador code found")
-            await conn.execute(
-                insert(ambassador_code_t).values(
-                    code_hash=hash_code(code),
-                    province_code=province,
-                    commune_code=commune,
-                    admin_version=admin_version,
-                    max_uses=max_uses,
-                    uses=0,
-                    issued_by=issued_by[:64],
-                    created_at=now,
-                    expires_at=expires_at,
-                )
+        if uow is not None:  # an official's `/madaisu`: part of their turn's transaction
+            return await _insert_code(
+                uow.connection,
+                province,
+                commune,
+                now + valid_for,
+                max_uses,
+                issued_by,
+                admin_version,
+                now,
             )
-        return IssuedCode(code, province, commune, max_uses, expires_at)
+        async with self._storage.unit_of_work(now) as own:
+            return await _insert_code(
+                own.connection,
+                province,
+                commune,
+                now + valid_for,
+                max_uses,
+                issued_by,
+                admin_version,
+                now,
+            )
 
     async def redeem(
         self, uow: UnitOfWork, code: str, *, learner_id: int, commune: str | None

@@ -44,6 +44,7 @@ from storage.tables import (
     identity_t,
     learner_t,
     link_t,
+    official_t,
     outbox_t,
     progress_t,
     skill_t,
@@ -211,15 +212,14 @@ async def _move_the_rest(uow: UnitOfWork, keep: int, drop: int) -> None:
 async def _move_ambassador_rows(uow: UnitOfWork, keep: int, drop: int) -> None:
     """Roles, enrollments, confirmed skills and assisted rows: one each, the owner's first."""
     conn = uow.connection
-    for table in (ambassador_t, enrollment_t, assisted_t):
+    for table in (ambassador_t, official_t, enrollment_t, assisted_t):
         owned = await conn.scalar(select(func.count()).where(table.c.learner_id == keep))
         if not owned:
             await conn.execute(
                 update(table).where(table.c.learner_id == drop).values(learner_id=keep)
             )
-    await conn.execute(
-        update(ambassador_t).where(ambassador_t.c.learner_id == drop).values(learner_id=None)
-    )
+    for table in (ambassador_t, official_t):
+        await conn.execute(update(table).where(table.c.learner_id == drop).values(learner_id=None))
     for table in (enrollment_t, assisted_t):
         await conn.execute(delete(table).where(table.c.learner_id == drop))
     owners = aliased(skill_t)

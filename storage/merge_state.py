@@ -36,6 +36,7 @@ def merged_state(keep: LearnerState, drop: LearnerState) -> LearnerState:
     )
     # As `storage/merge.py` moves the rows: the owner's role, else the other's.
     state.ambassador = keep.ambassador or drop.ambassador
+    state.official = keep.official or drop.official
     state.last_passed_at = _latest(keep.last_passed_at, drop.last_passed_at)
     state.last_input_at = _latest(keep.last_input_at, drop.last_input_at)
     state.review_offered_on = _latest(keep.review_offered_on, drop.review_offered_on)

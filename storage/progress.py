@@ -31,6 +31,7 @@ from storage.tables import (
     identity_t,
     learner_t,
     link_t,
+    official_t,
     outbox_t,
     progress_t,
     skill_t,
@@ -282,9 +283,11 @@ async def erase_learner(uow: UnitOfWork, learner_id: int) -> None:
     await conn.execute(
         update(completion_t).where(completion_t.c.learner_id == learner_id).values(learner_id=None)
     )
-    await conn.execute(
-        update(ambassador_t).where(ambassador_t.c.learner_id == learner_id).values(learner_id=None)
-    )
+    # An official's row stays too (who granted what), no longer linked to anyone.
+    for linked in (ambassador_t, official_t):
+        await conn.execute(
+            update(linked).where(linked.c.learner_id == learner_id).values(learner_id=None)
+        )
     for table in (
         answer_t,
         progress_t,

@@ -13,6 +13,7 @@
     ├── certificates  issued certificates, read by their code (storage/certificates.py)
     ├── ambassadors   ambassador codes (hashed), ambassadors, invites, enrollments
     │                 (storage/ambassadors.py)
+    ├── officials   commune/province officials and admins, their /canbo codes
     ├── roster      an ambassador's villagers, nudges, confirmed skills, weekly summaries
                     (storage/roster.py)
     ├── assisted    villagers learning on an ambassador's phone (storage/assisted.py)
@@ -50,6 +51,8 @@ from storage.tables import (
     inbox_t,
     learner_t,
     link_t,
+    official_code_t,
+    official_t,
     outbox_t,
     processed_t,
     progress_t,
@@ -91,6 +94,7 @@ class Storage:
         from storage.leader import Locks
         from storage.links import Links
         from storage.maintenance import RetentionRepository
+        from storage.officials import Officials
         from storage.outbox import Outbox
         from storage.reminders import Reminders
         from storage.roster import Rosters
@@ -113,6 +117,7 @@ class Storage:
         self.roster = Rosters(self)
         self.assisted = Assisted(self)
         self.targets = Targets(self)
+        self.officials = Officials(self)
 
     @classmethod
     def open(cls, url: str) -> Storage:
@@ -210,6 +215,8 @@ class Storage:
                 assisted_t,
                 enrollment_t,
                 skill_t,
+                official_t,
+                official_code_t,
             )
         }
         chosen = tables[table]

@@ -24,6 +24,8 @@ from bot.core.help_and_progress import show_help, show_progress
 from bot.core.lesson_flow import continue_lesson, next_lesson, open_lesson
 from bot.core.link_flow import enter_code, show_link
 from bot.core.navigation import back_from_detour, detour, go
+from bot.core.official_flow import ask_for_code as ask_for_official_code
+from bot.core.official_flow import refuse as refuse_official
 from bot.core.outcome import Outcome
 from bot.core.profile_flow import (
     choose,
@@ -122,6 +124,7 @@ def _handlers(turn: Turn) -> dict[str, Callable[[], None]]:
         "link_enter": lambda: enter_code(turn),
         # `/daisu` alone (with a code, the engine answers before any action).
         "ambassador_code": lambda: ask_for_code(turn),
+        "official_code": lambda: ask_for_official_code(turn),
         "invite": lambda: show_invite(turn),
         "roster": lambda: open_roster(turn),
         "roster_back": lambda: back_to_roster(turn),
@@ -147,6 +150,9 @@ def act(turn: Turn, action: str) -> Outcome:
         ask_consent(turn)
         return turn.outcome()
     handlers = _handlers(turn)
+    if action == "issue_ambassador_code":
+        # The engine answers `/madaisu` typed with consent; any other way in is refused.
+        return refuse_official(turn)
     if action in handlers:
         if action in AMBASSADOR_ACTIONS | ROSTER_ACTIONS and turn.state.ambassador is None:
             return refuse(turn)

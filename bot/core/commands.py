@@ -13,6 +13,7 @@ from bot.core.handbook_flow import ask_handbook
 from bot.core.invite_flow import JOIN_COMMANDS, invite_typed, join, start_with_invite
 from bot.core.link_flow import LINK_COMMANDS
 from bot.core.navigation import unchanged
+from bot.core.official_flow import ISSUE_COMMANDS, OFFICIAL_COMMANDS
 from bot.core.outcome import Outcome
 from bot.core.turn import Turn
 from bot.text import clean, fold
@@ -50,6 +51,9 @@ COMMANDS = {
     # Digital ambassadors (bot.core.ambassador_flow, bot.core.invite_flow).
     **dict.fromkeys(AMBASSADOR_COMMANDS, "ambassador_code"),
     **dict.fromkeys(JOIN_COMMANDS, "join"),
+    # Officials (bot.core.official_flow): with a code or arguments the engine answers first.
+    **dict.fromkeys(OFFICIAL_COMMANDS, "official_code"),
+    **dict.fromkeys(ISSUE_COMMANDS, "issue_ambassador_code"),
     "moi": "invite",
     "invite": "invite",
     "danhsach": "roster",

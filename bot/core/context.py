@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.address_form import AddressForm
 from bot.core.catalog import Catalog
 from bot.core.skills import ConfirmedSkill
-from bot.core.state import AmbassadorRole
+from bot.core.state import AmbassadorRole, OfficialRole
 from bot.core.villagers import Roster
 from bot.places.index import Places
 
@@ -93,6 +93,47 @@ class AmbassadorCodeResult:
     commune: str | None = None
 
 
+class OfficialStatus(StrEnum):
+    """What became of an official code typed with `/canbo CODE` (the service checks it)."""
+
+    APPOINTED = "appointed"
+    UNKNOWN = "unknown"
+    USED_UP = "used_up"
+    EXPIRED = "expired"
+    ALREADY = "already"  # an official already: nothing changed, the code is not used
+
+
+@dataclass(frozen=True)
+class OfficialCodeResult:
+    """The service's answer to `/canbo CODE`; `role` is the learner's (new or kept)."""
+
+    status: OfficialStatus
+    role: OfficialRole | None = None
+
+
+class IssueStatus(StrEnum):
+    """What became of an official's `/madaisu` (an ambassador code for a commune)."""
+
+    ISSUED = "issued"
+    NOT_OFFICIAL = "not_official"  # no active official row (never, or revoked)
+    NEED_COMMUNE = "need_commune"  # a province official or admin must name the commune
+    UNKNOWN_COMMUNE = "unknown_commune"  # no commune with that code
+    OUT_OF_SCOPE = "out_of_scope"  # a commune outside the official's area
+
+
+@dataclass(frozen=True)
+class AmbassadorIssue:
+    """The service's answer to `/madaisu`: the new code (plain, shown once) when ISSUED.
+    `role` is the official's role as storage has it (None: none any more)."""
+
+    status: IssueStatus
+    role: OfficialRole | None = None
+    commune: str | None = None
+    code: str | None = None
+    max_uses: int = 1
+    expires_at: datetime | None = None
+
+
 class InviteStatus(StrEnum):
     """Whose invite code a learner came with (a /start payload or `/thamgia CODE`)."""
 
@@ -148,6 +189,9 @@ class Context:
     link: LinkResult | None = None
     # Set by the service for a turn in which `/daisu CODE` was typed.
     ambassador_code: AmbassadorCodeResult | None = None
+    # Set by the service for a turn in which `/canbo CODE` or `/madaisu` was typed.
+    official_code: OfficialCodeResult | None = None
+    ambassador_issue: AmbassadorIssue | None = None
     # Set by the service when an invite code is in play (typed, a payload, or kept till consent).
     invite: InviteResult | None = None
     links: PublicLinks = field(default_factory=PublicLinks)

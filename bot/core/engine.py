@@ -30,6 +30,13 @@ from bot.core.handbook_flow import HANDBOOK_HITS, ask_handbook
 from bot.core.link_flow import answer_link, link_code_typed, not_a_code
 from bot.core.messages import InboundMessage, InputKind
 from bot.core.navigation import ask_which, unchanged
+from bot.core.official_flow import (
+    answer_issue,
+    answer_official_code,
+    bad_request,
+    madaisu_typed,
+    official_code_typed,
+)
 from bot.core.outcome import Outcome
 from bot.core.profile_flow import type_place
 from bot.core.quiz_flow import answer_short, clarify, typed_multiple
@@ -101,6 +108,13 @@ def _route(turn: Turn) -> Outcome:
         or ambassador_code_typed(turn.before, message) is not None
     ):
         return answer_ambassador_code(turn, turn.ctx.ambassador_code)
+    if turn.ctx.official_code is not None or official_code_typed(turn.before, message):
+        return answer_official_code(turn, turn.ctx.official_code)
+    request = madaisu_typed(turn.before, message)
+    if request is not None:
+        if not request.valid and turn.state.official is not None:
+            return bad_request(turn)
+        return answer_issue(turn, request, turn.ctx.ambassador_issue)
     if turn.state.mode is Mode.NEW:
         return first_contact(turn)
     if kind is InputKind.UNSUPPORTED:

@@ -166,6 +166,27 @@ class AmbassadorRole(BaseModel):
     invite_code: str
 
 
+class OfficialKind(StrEnum):
+    """An official's role: which area's numbers they may see (`bot.core.scope`)."""
+
+    COMMUNE = "commune"
+    PROVINCE = "province"
+    ADMIN = "admin"
+
+
+class OfficialRole(BaseModel):
+    """The learner is an official (`/canbo CODE`): mirrors their `official` row
+    (storage/officials.py) so the core can answer without a database. The service checks the
+    row itself before any official action; a revoked role is dropped from the state then."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    public_id: str
+    kind: OfficialKind
+    province: str | None = None  # two-digit code: a commune or province official's
+    commune: str | None = None  # five-digit code: a commune official's
+
+
 class AssistedVillager(BaseModel):
     """A villager the ambassador learns together with, as the /hoccung list shows them."""
 
@@ -242,6 +263,7 @@ class LearnerState(BaseModel):
     link_code: str | None = None  # the code /lienket showed, while it is valid
     link_expires_at: datetime | None = None
     ambassador: AmbassadorRole | None = None  # set while the learner is a digital ambassador
+    official: OfficialRole | None = None  # set while the learner is an official (/canbo)
     roster_page: int = 0  # the roster page on screen (0-based)
     villager: int | None = None  # the learner id of the villager whose details are on screen
     villager_skill: str | None = None  # the skill being confirmed for them

@@ -1,0 +1,1 @@
+"""Officials outside the core: what the service checks for their chat commands."""
