@@ -19,7 +19,7 @@ from bot.scheduler import Scheduler
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
 from bot.startup import check_database, listen
-from bot.web import build_app
+from bot.web import Readiness, build_app
 from storage import Storage
 
 log = logging.getLogger(__name__)
@@ -40,11 +40,13 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         public_url=settings.public_url,
     )
     channels = build_channels(settings, service)
+    readiness = Readiness(ready=False)
     app = build_app(
         service,
         channels,
         public_url=settings.public_url,
         trusted_proxies=settings.trusted_proxies,
+        readiness=readiness,
     )
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
@@ -91,6 +93,7 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
     )
     scheduler.add_jobs([reminders.periodic(), weekly.periodic()])
     scheduler.start()
+    readiness.started()
     # Content, settings and libraries loaded at start-up live as long as the process: moving
     # them out of the collector's reach saved about a fifth of the CPU per update
     # (docs/performance.md).

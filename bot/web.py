@@ -23,6 +23,21 @@ from bot.service import ConversationService
 log = logging.getLogger(__name__)
 
 SERVICE_KEY = web.AppKey("service", ConversationService)
+
+
+class Readiness:
+    """Whether start-up is over: channels on, scheduler running. The port opens before (the
+    webhooks must be reachable while channels register them), so /readyz says "starting" until
+    `hocvuso run` calls `started()`; an app built without one is ready at once."""
+
+    def __init__(self, ready: bool = True) -> None:
+        self.ready = ready
+
+    def started(self) -> None:
+        self.ready = True
+
+
+READINESS_KEY = web.AppKey("readiness", Readiness)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_PARTS = (
     "bot",
@@ -70,8 +85,10 @@ async def healthz(_request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    """The process can serve learners: the database answers."""
+    """The process can serve learners: start-up is over and the database answers."""
     service = request.app[SERVICE_KEY]
+    if not request.app[READINESS_KEY].ready:
+        return web.json_response({"status": "starting"}, status=503)
     if await service.storage.ping():
         return web.json_response({"status": "ok", "content_version": service.catalog.version})
     return web.json_response({"status": "database unavailable"}, status=503)
@@ -83,6 +100,7 @@ def build_app(
     *,
     public_url: str | None = None,
     trusted_proxies: Iterable[Network] = (),
+    readiness: Readiness | None = None,
 ) -> web.Application:
     """Assemble the web application around a conversation service and its channels.
 
@@ -93,6 +111,7 @@ def build_app(
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     Security(public_url, trusted_proxies).install(app)
     app[SERVICE_KEY] = service
+    app[READINESS_KEY] = readiness or Readiness()
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/source.tar.gz", source)

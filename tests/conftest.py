@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
@@ -172,12 +173,16 @@ class BotProcess:
                 output = self.proc.stdout.read().decode() if self.proc.stdout else ""
                 raise RuntimeError(f"hocvuso run exited with {self.proc.returncode}:\n{output}")
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return self
-            except OSError:
-                time.sleep(0.1)
+                # Ready once start-up is over (channels on, scheduler running), not merely
+                # when the port opens.
+                with urllib.request.urlopen(f"{self.base_url}/readyz", timeout=0.5) as answer:
+                    if answer.status == 200:
+                        return self
+            except OSError:  # refused, 503 "starting" (HTTPError), timeout
+                pass
+            time.sleep(0.1)
         self.stop()
-        raise RuntimeError("hocvuso run did not open its port in time")
+        raise RuntimeError("hocvuso run was not ready in time")
 
     def stop(self) -> str:
         """Stop with SIGTERM (as systemd would) and return what it printed."""

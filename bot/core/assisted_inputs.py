@@ -6,7 +6,8 @@ quizzes, /tiendo, /hoso, /lienket to show a code for their own phone later), exc
 - /xoadulieu: refused (it must not erase the ambassador, nor the villager, by surprise:
   /hoccung deletes a villager's data, and the ambassador's own after the session);
 - commands about the ambassador or that would attach the villager elsewhere (/daisu, /moi,
-  /danhsach, /thamgia, /lienket CODE): refused, with how to end the session first.
+  /danhsach, /thamgia, /lienket CODE, and the officials' /canbo and /madaisu): refused, with
+  how to end the session first.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from bot.core.typed_command import typed_command
 from bot.text import fold
 
 # Command actions refused during a session (besides "erase", which has its own answer).
-REFUSED_ACTIONS = frozenset({"ambassador_code", "invite", "roster", "join"})
+REFUSED_ACTIONS = frozenset(
+    {"ambassador_code", "invite", "roster", "join", "official_code", "issue_ambassador_code"}
+)
 
 
 class SessionInput(StrEnum):

@@ -53,6 +53,8 @@ def tap(choice_id: str) -> InboundMessage:
         (text("/daisu ABCD-EFGH"), SessionInput.REFUSED),
         (text("/thamgia ABC234"), SessionInput.REFUSED),
         (text("/lienket 123456"), SessionInput.REFUSED),
+        (text("/canbo MFZ4-Z9AQ"), SessionInput.REFUSED),  # never makes the villager an official
+        (text("/madaisu 00004 3"), SessionInput.REFUSED),
         (text("/lienket"), SessionInput.VILLAGER),  # a code for the villager's own phone
         (text("/tiendo"), SessionInput.VILLAGER),
         (text("tiep tuc"), SessionInput.VILLAGER),
