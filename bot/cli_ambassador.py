@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.cli_outbox import EXIT_FAILED, _with_storage
@@ -73,6 +73,22 @@ def _bounded(name: str, low: int, high: int) -> argparse._ActionType:  # noqa: S
     return parse
 
 
+def print_issued_code(
+    title: str, area: str, expires_at: datetime, max_uses: int, typed: str
+) -> None:
+    """What the operator needs of a code just issued (ambassador or official): it is shown
+    only this once, since only its hash is stored."""
+    from bot.settings import load_settings
+
+    expires = expires_at.astimezone(load_settings().zone)
+    uses = "once" if max_uses == 1 else f"{max_uses} times"
+    print(title)
+    print(area)
+    print(f"valid until: {expires:%Y-%m-%d %H:%M} ({expires.tzname()}); usable {uses}")
+    print(f"in the chat: {typed}")
+    print("the code is shown only now: only its hash is stored")
+
+
 def cmd_ambassador_code(args: argparse.Namespace) -> int:
     """Issue an ambassador code for one commune and print it."""
     from bot.places.data import load_places
@@ -99,15 +115,13 @@ def cmd_ambassador_code(args: argparse.Namespace) -> int:
     except StorageError as exc:
         print(f"hocvuso: no code was issued: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    from bot.settings import load_settings
-
-    expires = issued.expires_at.astimezone(load_settings().zone)
-    uses = "once" if issued.max_uses == 1 else f"{issued.max_uses} times"
-    print(f"ambassador code: {format_code(issued.code)}")
-    print(f"commune: {_label(places, commune)} ({commune.code})")
-    print(f"valid until: {expires:%Y-%m-%d %H:%M} ({expires.tzname()}); usable {uses}")
-    print(f"in the chat: /daisu {format_code(issued.code)}")
-    print("the code is shown only now: only its hash is stored")
+    print_issued_code(
+        f"ambassador code: {format_code(issued.code)}",
+        f"commune: {_label(places, commune)} ({commune.code})",
+        issued.expires_at,
+        issued.max_uses,
+        f"/daisu {format_code(issued.code)}",
+    )
     return 0
 
 

@@ -15,7 +15,14 @@ import sys
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.cli_ambassador import MAX_DAYS, MAX_USES, _bounded, _commune, _label
+from bot.cli_ambassador import (
+    MAX_DAYS,
+    MAX_USES,
+    _bounded,
+    _commune,
+    _label,
+    print_issued_code,
+)
 from bot.cli_outbox import EXIT_FAILED, _with_storage
 from bot.core.state import OfficialKind
 from bot.errors import ConfigurationError
@@ -108,7 +115,6 @@ def cmd_admin_code(args: argparse.Namespace) -> int:
     """Issue a `/canbo` code and print it."""
     from bot.places.data import load_places
     from bot.service import utc_now
-    from bot.settings import load_settings
     from storage import StorageError, format_code
 
     places = load_places()
@@ -129,13 +135,13 @@ def cmd_admin_code(args: argparse.Namespace) -> int:
     except StorageError as exc:
         print(f"hocvuso: no code was issued: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    expires = issued.expires_at.astimezone(load_settings().zone)
-    uses = "once" if issued.max_uses == 1 else f"{issued.max_uses} times"
-    print(f"official code: {format_code(issued.code)}")
-    print(f"role: {issued.kind.value}; area: {where}")
-    print(f"valid until: {expires:%Y-%m-%d %H:%M} ({expires.tzname()}); usable {uses}")
-    print(f"in the chat: /canbo {format_code(issued.code)}")
-    print("the code is shown only now: only its hash is stored")
+    print_issued_code(
+        f"official code: {format_code(issued.code)}",
+        f"role: {issued.kind.value}; area: {where}",
+        issued.expires_at,
+        issued.max_uses,
+        f"/canbo {format_code(issued.code)}",
+    )
     return 0
 
 

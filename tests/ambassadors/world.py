@@ -83,6 +83,9 @@ class WebChat:
     def labels(self) -> list[str]:
         return [c["label"] for reply in self.learner.replies for c in reply["choices"]]
 
+    def texts(self) -> list[str]:
+        return [str(reply["text"]) for reply in self.learner.replies]
+
     @property
     def ref(self) -> str:
         """The learner's id on the web chat (its cookie)."""
@@ -112,10 +115,18 @@ class Telegram:
     def labels(self) -> list[str]:
         return [label for m in self.last for label, _data in m.buttons]
 
+    def texts(self) -> list[str]:
+        return [m.text or "" for m in self.last]
+
     @property
     def ref(self) -> str:
         """The learner's id on Telegram."""
         return str(self.learner.user_id)
+
+    @property
+    def messages(self) -> list[Sent]:
+        """Everything the bot sent this learner (replies and pushed messages)."""
+        return self.learner.messages
 
 
 Person = WebChat | Telegram

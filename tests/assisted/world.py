@@ -20,10 +20,11 @@ from bot.service import ConversationService
 from bot.settings import Settings
 from bot.web import build_app
 from storage import Storage
+from tests.ambassadors.world import Telegram
+from tests.ambassadors.world import WebChat as BaseWebChat
 from tests.conftest import free_port
-from tests.fakes.fake_bot_api import FakeBotApi, Sent
+from tests.fakes.fake_bot_api import FakeBotApi
 from tests.telegram.conftest import Harness, fast_limiter, fast_options
-from tests.telegram.conftest import Learner as TelegramLearner
 from tests.web.test_webchat_http import Learner as WebLearner
 
 BA_DINH = "00004"  # Phường Ba Đình, Hà Nội (province 01)
@@ -69,17 +70,8 @@ class World:
         return person
 
 
-class WebChat:
-    """A learner on the web chat (its JSON API over HTTP)."""
-
-    channel = "webchat"
-
-    def __init__(self, learner: WebLearner) -> None:
-        self.learner = learner
-
-    async def say(self, text: str) -> str:
-        await self.learner.say(text)
-        return self.learner.said
+class WebChat(BaseWebChat):
+    """A learner on the web chat; a tap picks the newest choice containing the label."""
 
     async def tap(self, label: str) -> str:
         """Tap the newest choice whose label contains `label` (as on Telegram)."""
@@ -93,44 +85,6 @@ class WebChat:
         assert len(found) == 1, f"{label!r} is not exactly one of {self.labels()}"
         await self.learner.post({"choice": found[0]})
         return self.learner.said
-
-    def labels(self) -> list[str]:
-        return [c["label"] for reply in self.learner.replies for c in reply["choices"]]
-
-    def texts(self) -> list[str]:
-        return [str(reply["text"]) for reply in self.learner.replies]
-
-    @property
-    def ref(self) -> str:
-        return next(iter(self.learner.jar)).value
-
-
-class Telegram:
-    """A learner in a private Telegram chat with the bot."""
-
-    channel = "telegram"
-
-    def __init__(self, learner: TelegramLearner) -> None:
-        self.learner = learner
-        self.last: list[Sent] = []
-
-    async def say(self, text: str) -> str:
-        self.last = await self.learner.say(text)
-        return "\n".join(m.text or "" for m in self.last)
-
-    async def tap(self, label: str) -> str:
-        self.last = await self.learner.tap(label)
-        return "\n".join(m.text or "" for m in self.last)
-
-    def labels(self) -> list[str]:
-        return [label for m in self.last for label, _data in m.buttons]
-
-    def texts(self) -> list[str]:
-        return [m.text or "" for m in self.last]
-
-    @property
-    def ref(self) -> str:
-        return str(self.learner.user_id)
 
 
 Person = WebChat | Telegram

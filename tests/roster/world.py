@@ -24,10 +24,11 @@ from bot.service import ConversationService
 from bot.settings import Settings
 from bot.web import build_app
 from storage import Storage
+from tests.ambassadors.world import Telegram
+from tests.ambassadors.world import WebChat as BaseWebChat
 from tests.conftest import free_port
-from tests.fakes.fake_bot_api import FakeBotApi, Sent
+from tests.fakes.fake_bot_api import FakeBotApi
 from tests.telegram.conftest import Harness, fast_limiter, fast_options
-from tests.telegram.conftest import Learner as TelegramLearner
 from tests.web.test_webchat_http import Learner as WebLearner
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -56,31 +57,15 @@ class Clock:
         self.now = local(day, hour, minute)
 
 
-class WebChat:
-    """A person on the web chat (its JSON API over HTTP)."""
+class WebChat(BaseWebChat):
+    """A person on the web chat; a tap picks the one choice containing the label."""
 
-    channel = "webchat"
-
-    def __init__(self, learner: WebLearner) -> None:
-        self.learner = learner
-
-    async def say(self, text: str) -> str:
-        await self.learner.say(text)
-        return self.learner.said
-
-    async def tap(self, label_part: str) -> str:
-        """Tap the one choice whose label contains `label_part` (like the Telegram learner)."""
-        found = [label for label in self.labels() if label_part in label]
-        assert len(found) == 1, f"{label_part!r} is not exactly one of {self.labels()}"
+    async def tap(self, label: str) -> str:
+        """Tap the one choice whose label contains `label` (like the Telegram learner)."""
+        found = [shown for shown in self.labels() if label in shown]
+        assert len(found) == 1, f"{label!r} is not exactly one of {self.labels()}"
         await self.learner.tap(found[0])
         return self.learner.said
-
-    def labels(self) -> list[str]:
-        return [c["label"] for reply in self.learner.replies for c in reply["choices"]]
-
-    @property
-    def ref(self) -> str:
-        return next(iter(self.learner.jar)).value
 
     async def opens_the_page(self) -> list[dict[str, Any]]:
         """What `GET /chat/api/session` hands out when the page opens (queued messages)."""
@@ -90,35 +75,6 @@ class WebChat:
         ):
             body = await response.json()
         return list(body["messages"])
-
-
-class Telegram:
-    """A person in a private Telegram chat with the bot."""
-
-    channel = "telegram"
-
-    def __init__(self, learner: TelegramLearner) -> None:
-        self.learner = learner
-        self.last: list[Sent] = []
-
-    async def say(self, text: str) -> str:
-        self.last = await self.learner.say(text)
-        return "\n".join(m.text or "" for m in self.last)
-
-    async def tap(self, label: str) -> str:
-        self.last = await self.learner.tap(label)
-        return "\n".join(m.text or "" for m in self.last)
-
-    def labels(self) -> list[str]:
-        return [label for m in self.last for label, _data in m.buttons]
-
-    @property
-    def ref(self) -> str:
-        return str(self.learner.user_id)
-
-    @property
-    def messages(self) -> list[Sent]:
-        return self.learner.messages
 
 
 Person = WebChat | Telegram
