@@ -21,12 +21,11 @@ longer enrolls anyone.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.context import (
@@ -39,35 +38,25 @@ from bot.core.context import (
 )
 from bot.core.events import Enrolled
 from bot.core.state import AmbassadorRole
+from storage.codes import CODE_LENGTH, claim_use, find_code, free_code, hash_code, normalise_code
 from storage.db import as_utc, insert_ignore
 from storage.repository import Storage, UnitOfWork
 from storage.tables import ambassador_code_t, ambassador_t, enrollment_t
 
-AMBASSADOR_CODE_LENGTH = 8
+AMBASSADOR_CODE_LENGTH = CODE_LENGTH
 INVITE_CODE_LENGTH = 6
 # Typed codes: whatever the case, with spaces, dots or dashes between the characters.
 _SEPARATORS = re.compile(r"[\s.\-_]+")
-_AMBASSADOR_CODE = re.compile(rf"[{CODE_ALPHABET}]{{{AMBASSADOR_CODE_LENGTH}}}")
 _INVITE_CODE = re.compile(rf"[{CODE_ALPHABET}]{{{INVITE_CODE_LENGTH}}}")
-# A fresh random code that is taken already is drawn again, this many times at most.
+# A fresh random invite code that is taken already is drawn again, this many times at most.
 _DRAWS = 20
-
-
-def normalise_ambassador_code(raw: str) -> str | None:
-    """The code as issued (upper case, no separators), or None when `raw` cannot be one."""
-    code = _SEPARATORS.sub("", raw).upper()
-    return code if _AMBASSADOR_CODE.fullmatch(code) else None
+normalise_ambassador_code = normalise_code
 
 
 def normalise_invite_code(raw: str) -> str | None:
     """An invite code as stored, or None when `raw` cannot be one (another /start payload)."""
     code = _SEPARATORS.sub("", raw).upper()
     return code if _INVITE_CODE.fullmatch(code) else None
-
-
-def hash_code(code: str) -> str:
-    """The stored form of a normalised ambassador code (SHA-256, hex)."""
-    return hashlib.sha256(code.encode("ascii")).hexdigest()
 
 
 def format_code(code: str) -> str:
@@ -142,15 +131,7 @@ async def _insert_code(
     admin_version: str | None,
     now: datetime,
 ) -> IssuedCode:
-    for _ in range(_DRAWS):
-        code = random_code(AMBASSADOR_CODE_LENGTH)
-        taken = await conn.scalar(
-            select(ambassador_code_t.c.id).where(ambassador_code_t.c.code_hash == hash_code(code))
-        )
-        if taken is None:
-            break
-    else:  # pragma: no cover - 31**8 codes
-        raise RuntimeError("no free ambassador code found")
+    code = await free_code(conn, ambassador_code_t)
     await conn.execute(
         insert(ambassador_code_t).values(
             code_hash=hash_code(code),
@@ -231,16 +212,7 @@ class Ambassadors:
         appointed).
         """
         conn, now = uow.connection, uow.now
-        normal = normalise_ambassador_code(code)
-        row = None
-        if normal is not None:
-            row = (
-                await conn.execute(
-                    select(ambassador_code_t).where(
-                        ambassador_code_t.c.code_hash == hash_code(normal)
-                    )
-                )
-            ).first()
+        row = await find_code(conn, ambassador_code_t, code)
         if row is None:
             return AmbassadorCodeResult(AmbassadorStatus.UNKNOWN)
         current = await _ambassador_where(conn, ambassador_t.c.learner_id == learner_id)
@@ -257,15 +229,7 @@ class Ambassadors:
             return AmbassadorCodeResult(AmbassadorStatus.USED_UP, commune=row.commune_code)
         if commune is not None and commune != row.commune_code:
             return AmbassadorCodeResult(AmbassadorStatus.WRONG_COMMUNE, commune=row.commune_code)
-        claimed = await conn.execute(
-            update(ambassador_code_t)
-            .where(
-                ambassador_code_t.c.id == row.id,
-                ambassador_code_t.c.uses < ambassador_code_t.c.max_uses,
-            )
-            .values(uses=ambassador_code_t.c.uses + 1)
-        )
-        if claimed.rowcount != 1:
+        if not await claim_use(conn, ambassador_code_t, row.id):
             return AmbassadorCodeResult(AmbassadorStatus.USED_UP, commune=row.commune_code)
         record = await self.appoint(
             uow,

@@ -19,15 +19,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.core.context import OfficialCodeResult, OfficialStatus, random_code
+from bot.core.context import OfficialCodeResult, OfficialStatus
 from bot.core.scope import Scope
 from bot.core.state import OfficialKind, OfficialRole
-from storage.ambassadors import AMBASSADOR_CODE_LENGTH, hash_code, normalise_ambassador_code
+from storage.codes import claim_use, find_code, free_code, hash_code
 from storage.db import as_utc
 from storage.repository import Storage, UnitOfWork
 from storage.tables import official_code_t, official_t
-
-_DRAWS = 20
 
 
 @dataclass(frozen=True)
@@ -201,17 +199,7 @@ class Officials:
         expires_at = now + valid_for
         async with self._storage.unit_of_work(now) as uow:
             conn = uow.connection
-            for _ in range(_DRAWS):
-                code = random_code(AMBASSADOR_CODE_LENGTH)
-                taken = await conn.scalar(
-                    select(official_code_t.c.id).where(
-                        official_code_t.c.code_hash == hash_code(code)
-                    )
-                )
-                if taken is None:
-                    break
-            else:  # pragma: no cover - 31**8 codes
-                raise RuntimeError("no free official code found")
+            code = await free_code(conn, official_code_t)
             await conn.execute(
                 insert(official_code_t).values(
                     code_hash=hash_code(code),
@@ -236,14 +224,7 @@ class Officials:
         one is appointed).
         """
         conn, now = uow.connection, uow.now
-        normal = normalise_ambassador_code(code)
-        row = None
-        if normal is not None:
-            row = (
-                await conn.execute(
-                    select(official_code_t).where(official_code_t.c.code_hash == hash_code(normal))
-                )
-            ).first()
+        row = await find_code(conn, official_code_t, code)
         if row is None:
             return OfficialCodeResult(OfficialStatus.UNKNOWN)
         current = await self.by_learner(learner_id, uow)
@@ -251,15 +232,7 @@ class Officials:
             return OfficialCodeResult(OfficialStatus.ALREADY, current.role)
         if as_utc(row.expires_at) <= now:
             return OfficialCodeResult(OfficialStatus.EXPIRED)
-        claimed = await conn.execute(
-            update(official_code_t)
-            .where(
-                official_code_t.c.id == row.id,
-                official_code_t.c.uses < official_code_t.c.max_uses,
-            )
-            .values(uses=official_code_t.c.uses + 1)
-        )
-        if claimed.rowcount != 1:
+        if not await claim_use(conn, official_code_t, row.id):
             return OfficialCodeResult(OfficialStatus.USED_UP)
         record = await _insert(
             conn,
