@@ -73,6 +73,24 @@ def _bounded(name: str, low: int, high: int) -> argparse._ActionType:  # noqa: S
     return parse
 
 
+def add_code_limits(parser: argparse.ArgumentParser, *, days: int) -> None:
+    """`--uses N` and `--days D` of a command that issues a code."""
+    parser.add_argument(
+        "--uses",
+        type=_bounded("--uses", 1, MAX_USES),
+        default=1,
+        metavar="N",
+        help="how many people may use the code (default: 1)",
+    )
+    parser.add_argument(
+        "--days",
+        type=_bounded("--days", 1, MAX_DAYS),
+        default=days,
+        metavar="D",
+        help=f"how many days the code works (default: {days})",
+    )
+
+
 def print_issued_code(
     title: str, area: str, expires_at: datetime, max_uses: int, typed: str
 ) -> None:
@@ -139,20 +157,7 @@ def add_ambassador_commands(commands: argparse._SubParsersAction) -> None:  # ty
         metavar="CODE",
         help="the commune's 5-digit code (or its name, when only one commune has it)",
     )
-    code.add_argument(
-        "--uses",
-        type=_bounded("--uses", 1, MAX_USES),
-        default=1,
-        metavar="N",
-        help="how many people may use the code (default: 1)",
-    )
-    code.add_argument(
-        "--days",
-        type=_bounded("--days", 1, MAX_DAYS),
-        default=14,
-        metavar="D",
-        help="how many days the code works (default: 14)",
-    )
+    add_code_limits(code, days=14)
     code.set_defaults(func=cmd_ambassador_code)
 
 

@@ -16,11 +16,9 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.cli_ambassador import (
-    MAX_DAYS,
-    MAX_USES,
-    _bounded,
     _commune,
     _label,
+    add_code_limits,
     print_issued_code,
 )
 from bot.cli_outbox import EXIT_FAILED, _with_storage
@@ -214,20 +212,7 @@ def add_admin_commands(commands: argparse._SubParsersAction) -> None:  # type: i
     grant.set_defaults(func=cmd_admin_grant)
     code = actions.add_parser("code", help="issue a code for /canbo CODE in the chat")
     _area_options(code)
-    code.add_argument(
-        "--uses",
-        type=_bounded("--uses", 1, MAX_USES),
-        default=1,
-        metavar="N",
-        help="how many people may use the code (default: 1)",
-    )
-    code.add_argument(
-        "--days",
-        type=_bounded("--days", 1, MAX_DAYS),
-        default=7,
-        metavar="D",
-        help="how many days the code works (default: 7)",
-    )
+    add_code_limits(code, days=7)
     code.set_defaults(func=cmd_admin_code)
     actions.add_parser("list", help="every official, revoked ones too").set_defaults(
         func=cmd_admin_list

@@ -81,6 +81,22 @@ def reminder_key(learner_id: int, day: date) -> str:
     return f"{KIND}:{learner_id}:{day.isoformat()}"
 
 
+async def record_fires(
+    uow: UnitOfWork, kind: str, fires: Sequence[tuple[int, date]]
+) -> set[tuple[int, date]]:
+    """Record (learner id, local day) fires of `kind`; the ones recorded now (not by an earlier
+    run, a restart or another worker), which alone may be sent. Callers pass them in learner
+    order, so two workers recording the same fires never deadlock."""
+    result = await uow.connection.execute(
+        insert_ignore(uow.dialect, fire_t).returning(fire_t.c.learner_id, fire_t.c.day),
+        [
+            {"learner_id": learner, "kind": kind, "day": day, "created_at": uow.now}
+            for learner, day in fires
+        ],
+    )
+    return {(row.learner_id, row.day) for row in result}
+
+
 class Reminders:
     """Reminder fires (`Storage.reminders`)."""
 
@@ -174,14 +190,7 @@ class Reminders:
         conn, now = uow.connection, uow.now
         # In learner order, so two workers recording the same fires never deadlock.
         ordered = sorted(fires, key=lambda fire: (fire.learner_id, fire.day))
-        result = await conn.execute(
-            insert_ignore(uow.dialect, fire_t).returning(fire_t.c.learner_id, fire_t.c.day),
-            [
-                {"learner_id": f.learner_id, "kind": KIND, "day": f.day, "created_at": now}
-                for f in ordered
-            ],
-        )
-        recorded = {(row.learner_id, row.day) for row in result}
+        recorded = await record_fires(uow, KIND, [(f.learner_id, f.day) for f in ordered])
         queued = [f for f in ordered if (f.learner_id, f.day) in recorded]
         if queued:
             await conn.execute(

@@ -35,6 +35,7 @@ from bot.core.state import LearnerState, ReminderSlot
 from bot.core.villagers import ASSISTED, Roster, Villager
 from storage.db import as_utc, insert_ignore
 from storage.outbox import EXPIRES_AT, outbox_row, reachable_identities
+from storage.reminders import record_fires
 from storage.repository import Storage, UnitOfWork
 from storage.tables import (
     ambassador_t,
@@ -362,14 +363,7 @@ class Rosters:
         conn, now = uow.connection, uow.now
         # In learner order, so two workers recording the same fires never deadlock.
         ordered = sorted(fires, key=lambda fire: (fire.learner_id, fire.monday))
-        result = await conn.execute(
-            insert_ignore(uow.dialect, fire_t).returning(fire_t.c.learner_id, fire_t.c.day),
-            [
-                {"learner_id": f.learner_id, "kind": WEEKLY, "day": f.monday, "created_at": now}
-                for f in ordered
-            ],
-        )
-        recorded = {(row.learner_id, row.day) for row in result}
+        recorded = await record_fires(uow, WEEKLY, [(f.learner_id, f.monday) for f in ordered])
         queued = [
             f
             for f in ordered
