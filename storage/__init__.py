@@ -35,12 +35,18 @@ from storage.reminders import (
 )
 from storage.repository import Storage, UnitOfWork, dumps_replies
 from storage.roster import Rosters, WeekActivity, WeeklyCandidate, WeeklyFire
+from storage.secrets import IssuedSecret, SecretKind, SecretRecord, Secrets, hash_secret
 from storage.targets import Replaced, TargetRecord, TargetRow, Targets
 from storage.tokens import NO_EXPIRY, Claim, RefreshJournal, TokenPair, TokenStore
 from storage.turns import Duplicate, LearnerRecord, LoadedTurn, SavedTurn, TurnKey
 
 __all__ = [
     "Replaced",
+    "IssuedSecret",
+    "SecretKind",
+    "SecretRecord",
+    "Secrets",
+    "hash_secret",
     "TargetRecord",
     "TargetRow",
     "Targets",

@@ -14,6 +14,8 @@
     ├── ambassadors   ambassador codes (hashed), ambassadors, invites, enrollments
     │                 (storage/ambassadors.py)
     ├── officials   commune/province officials and admins, their /canbo codes
+    ├── secrets     officials' login links, dashboard sessions, API tokens (hashed)
+    ├── reports     rollups of the completion log; summaries; reconcile (storage/reports.py)
     ├── roster      an ambassador's villagers, nudges, confirmed skills, weekly summaries
                     (storage/roster.py)
     ├── assisted    villagers learning on an ambassador's phone (storage/assisted.py)
@@ -98,6 +100,7 @@ class Storage:
         from storage.outbox import Outbox
         from storage.reminders import Reminders
         from storage.roster import Rosters
+        from storage.secrets import Secrets
         from storage.targets import Targets
         from storage.tokens import Tokens
         from storage.turns import Turns
@@ -118,6 +121,7 @@ class Storage:
         self.assisted = Assisted(self)
         self.targets = Targets(self)
         self.officials = Officials(self)
+        self.secrets = Secrets(self)
 
     @classmethod
     def open(cls, url: str) -> Storage:
