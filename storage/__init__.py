@@ -33,7 +33,9 @@ from storage.reminders import (
     Reminders,
     reminder_key,
 )
+from storage.reports import Active, Area, Cell, CellKey, Reports
 from storage.repository import Storage, UnitOfWork, dumps_replies
+from storage.rollups import Difference as RollupDifference
 from storage.roster import Rosters, WeekActivity, WeeklyCandidate, WeeklyFire
 from storage.secrets import IssuedSecret, SecretKind, SecretRecord, Secrets, hash_secret
 from storage.targets import Replaced, TargetRecord, TargetRow, Targets
@@ -41,6 +43,12 @@ from storage.tokens import NO_EXPIRY, Claim, RefreshJournal, TokenPair, TokenSto
 from storage.turns import Duplicate, LearnerRecord, LoadedTurn, SavedTurn, TurnKey
 
 __all__ = [
+    "Active",
+    "Area",
+    "Cell",
+    "CellKey",
+    "Reports",
+    "RollupDifference",
     "Replaced",
     "IssuedSecret",
     "SecretKind",

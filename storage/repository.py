@@ -41,6 +41,7 @@ from bot.core.state import LearnerState
 from storage.db import create_engine_for
 from storage.errors import mapped
 from storage.tables import (
+    active_t,
     ambassador_code_t,
     ambassador_t,
     answer_t,
@@ -58,7 +59,9 @@ from storage.tables import (
     outbox_t,
     processed_t,
     progress_t,
+    rollup_t,
     skill_t,
+    tally_t,
 )
 
 
@@ -99,6 +102,7 @@ class Storage:
         from storage.officials import Officials
         from storage.outbox import Outbox
         from storage.reminders import Reminders
+        from storage.reports import Reports
         from storage.roster import Rosters
         from storage.secrets import Secrets
         from storage.targets import Targets
@@ -122,6 +126,7 @@ class Storage:
         self.targets = Targets(self)
         self.officials = Officials(self)
         self.secrets = Secrets(self)
+        self.reports = Reports(self)
 
     @classmethod
     def open(cls, url: str) -> Storage:
@@ -221,6 +226,9 @@ class Storage:
                 skill_t,
                 official_t,
                 official_code_t,
+                tally_t,
+                rollup_t,
+                active_t,
             )
         }
         chosen = tables[table]
