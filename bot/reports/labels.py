@@ -114,6 +114,7 @@ CHART_TARGET = N_("Target (100%)")
 CHART_NO_TARGET = N_("no target")
 CHART_WEEKLY = N_("Per week")
 CHART_HIDDEN = N_("<5 (hidden)")
+CHART_MORE = N_("… and {count} more rows: the XLSX file has them all")
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ __all__ = [
     "ALL_MODULES",
     "CHART_COURSE",
     "CHART_HIDDEN",
+    "CHART_MORE",
     "CHART_NO_TARGET",
     "CHART_TARGET",
     "CHART_WEEKLY",
