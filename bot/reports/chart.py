@@ -94,6 +94,12 @@ def _font(size: float, *, bold: bool = False) -> FontProperties:
     return font
 
 
+def _plain(text: str) -> str:
+    # Matplotlib reads "$...$" as mathematics: a name or title with two dollar signs would be
+    # typeset, or fail to draw.
+    return text.replace("$", r"\$")
+
+
 def _hidden_patch(say: Words) -> Patch:
     return Patch(facecolor=HIDDEN_FILL, edgecolor=GREY, hatch="///", label=say(CHART_HIDDEN))
 
@@ -156,7 +162,8 @@ def _draw_bars(ax: Axes, bars: Sequence[Bar], percent: bool, say: Words, more: i
             ax.text(
                 bar.value + right * 0.01, y, shown, va="center", color=INK, fontproperties=small
             )
-    ax.set_yticks(positions, [textwrap.shorten(bar.label, 26, placeholder="…") for bar in bars])
+    names = [_plain(textwrap.shorten(bar.label, 26, placeholder="…")) for bar in bars]
+    ax.set_yticks(positions, names)
     for label in ax.get_yticklabels():
         label.set_fontproperties(small)
     ax.set_ylim(len(bars) - 0.5, -0.5)  # the document's first row at the top
@@ -243,7 +250,9 @@ def chart_figure(
     say = words(locale)
     figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
-    figure.suptitle(textwrap.fill(title, 48), fontproperties=_font(12, bold=True), color=INK)
+    figure.suptitle(
+        _plain(textwrap.fill(title, 48)), fontproperties=_font(12, bold=True), color=INK
+    )
     bars, percent = _bars(doc, say, places)
     weekly = doc.get("weekly") or []
     grid = figure.add_gridspec(2 if weekly else 1, 1, height_ratios=[3, 1.3] if weekly else [1])

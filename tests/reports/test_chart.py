@@ -114,3 +114,12 @@ def test_hidden_weekly_counts_are_marks_not_heights() -> None:
     figure = chart_figure(doc(), "Tỉnh Tuyên Quang")
     weekly_texts = [t.get_text() for ax in figure.axes[1:] for t in ax.texts]
     assert weekly_texts == ["<5"]  # the first week's 2 course completions
+
+
+def test_dollar_signs_are_text_not_mathematics() -> None:
+    # Read as mathematics, "$\\frac{$" cannot be drawn at all.
+    def places(_province: str | None, commune: str | None) -> str:
+        return f"Xã $\\frac{{$ {commune}"
+
+    data = chart_png(doc(), "Chi phí $\\frac{$", places=places)
+    assert size(data) == (900, 1100)
