@@ -66,6 +66,7 @@ GREY = "#9e9e9e"
 INK = "#1b1b1b"
 RED = "#b03a2e"
 HIDDEN_FILL = "#e0e0e0"
+HEADROOM = 1.6  # the weekly panel's top part is the legend's
 NOTE_HEIGHT = 0.035  # of the figure, kept free at the bottom for the "<5" note
 
 
@@ -201,7 +202,7 @@ def _draw_weekly(ax: Axes, weekly: Sequence[Mapping[str, Any]], say: Words) -> N
         else:  # "<5": a hatched stub and the mark, not a height
             ax.bar(x, lesson_top * 0.04, color=HIDDEN_FILL, edgecolor=GREY, hatch="///", width=0.7)
             ax.text(x, lesson_top * 0.06, SUPPRESSED, ha="center", color=GREY, fontproperties=tiny)
-    ax.set_ylim(0, lesson_top * 1.2)
+    ax.set_ylim(0, lesson_top * HEADROOM)
     twin = ax.twinx()
     done_top = max([v for v in done if isinstance(v, int)] + [5])
     shown = [float(v) if isinstance(v, int) else float("nan") for v in done]
@@ -213,7 +214,7 @@ def _draw_weekly(ax: Axes, weekly: Sequence[Mapping[str, Any]], say: Words) -> N
             low = done_top * 0.06
             twin.plot([x], [low], marker="o", markersize=4, color=GREY, fillstyle="none")
             twin.text(x + 0.08, low, SUPPRESSED, va="center", color=GREEN, fontproperties=tiny)
-    twin.set_ylim(0, done_top * 1.3)
+    twin.set_ylim(0, done_top * HEADROOM)
     step = max(1, len(xs) // 8)  # at most about eight dates under a phone-wide panel
     ax.set_xticks(
         xs[::step], [date.fromisoformat(p["week_start"]).strftime("%d/%m") for p in weekly][::step]
@@ -222,15 +223,19 @@ def _draw_weekly(ax: Axes, weekly: Sequence[Mapping[str, Any]], say: Words) -> N
         axis.set_yticks(axis.get_yticks(), [say.tr.number(t) for t in axis.get_yticks()])
         for label in (*axis.get_xticklabels(), *axis.get_yticklabels()):
             label.set_fontproperties(tiny)
-    ax.set_ylim(0, lesson_top * 1.2)
-    twin.set_ylim(0, done_top * 1.3)
+    ax.set_ylim(0, lesson_top * HEADROOM)
+    twin.set_ylim(0, done_top * HEADROOM)
     ax.set_title(say(CHART_WEEKLY), fontproperties=small, loc="left")
     handles: list[Artist] = [
         Patch(color=LIGHT_GREEN, label=say.long("lessons_completed")),
         Line2D([], [], color=GREEN, marker="o", markersize=3, label=say.long("course_completed")),
     ]
-    if any(value == SUPPRESSED for value in (*lessons, *done)):
+    if SUPPRESSED in lessons:
         handles.append(_hidden_patch(say))
+    if SUPPRESSED in done:
+        hidden = Line2D([], [], color=GREY, marker="o", fillstyle="none", linestyle="none")
+        hidden.set_label(say(CHART_HIDDEN))
+        handles.append(hidden)
     ax.legend(handles=handles, prop=tiny, loc="upper left", frameon=False)
     ax.spines[["top"]].set_visible(False)
     twin.spines[["top"]].set_visible(False)
