@@ -112,7 +112,8 @@ def _has_target(row: Mapping[str, Any]) -> bool:
 
 def _bars(doc: Mapping[str, Any], say: Words, places: PlaceName | None) -> tuple[list[Bar], bool]:
     """The bars and whether they are percentages of target (else course completions)."""
-    rows = [row for row in doc["rows"] if row.get("module") is None]
+    # A document filtered to one module may carry that module's rows only.
+    rows = [row for row in doc["rows"] if row.get("module") is None] or list(doc["rows"])
     percent = any(_has_target(row) for row in rows)
     communes = [row.get("commune_code") for row in rows]
     one_commune = len(set(communes)) <= 1

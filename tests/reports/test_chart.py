@@ -123,3 +123,10 @@ def test_dollar_signs_are_text_not_mathematics() -> None:
 
     data = chart_png(doc(), "Chi phí $\\frac{$", places=places)
     assert size(data) == (900, 1100)
+
+
+def test_a_document_of_module_rows_only_draws_them() -> None:
+    rows = (SummaryRow("01", BA_DINH, "pupils", "B", LARGE, Target(2000, 50.0), 250),)
+    only_b = document(replace(summary(weekly=False), rows=rows), None)
+    figure = chart_figure(only_b, "Học phần B")
+    assert "25%" in texts(figure) and "Chưa có số liệu" not in texts(figure)
