@@ -36,7 +36,7 @@ def cmd_report_summary(args: argparse.Namespace) -> int:
     """Print (or write to -o FILE) a summary of an area and period."""
     from bot.core.scope import Scope
     from bot.core.state import OfficialKind
-    from bot.reports import export
+    from bot.reports.export import to_csv, to_table, to_xlsx
     from bot.reports.build import OutOfScope, ReportContext, build_summary
     from bot.reports.model import Filters, document
     from bot.service import utc_now
@@ -74,11 +74,11 @@ def cmd_report_summary(args: argparse.Namespace) -> int:
     if args.format == "json":
         body = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
     elif args.format == "csv":
-        body = export.to_csv(doc)
+        body = to_csv(doc)
     elif args.format == "xlsx":
-        body = export.to_xlsx(doc)
+        body = to_xlsx(doc, places=context.label)
     else:
-        body = export.to_table(doc, context.label).encode()
+        body = to_table(doc, context.label).encode()
     if args.output is None:
         sys.stdout.buffer.write(body)
         sys.stdout.flush()
