@@ -15,38 +15,15 @@ import sys
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.cli_ambassador import (
-    _commune,
-    _label,
-    add_code_limits,
-    print_issued_code,
-)
+from bot.cli_ambassador import add_code_limits, print_issued_code
 from bot.cli_outbox import EXIT_FAILED, _with_storage
+from bot.cli_places import commune_label, commune_named, province_named
 from bot.core.state import OfficialKind
 from bot.errors import ConfigurationError
 
 if TYPE_CHECKING:
-    from bot.places import Places, Province
+    from bot.places import Places
     from storage import IssuedOfficialCode, OfficialRecord, Storage
-
-
-def _province(places: Places, given: str) -> Province:
-    """The province `given` names: its 2-digit code or its name.
-
-    Raises:
-        ConfigurationError: no such province.
-    """
-    text = given.strip()
-    found = places.province(f"{int(text):02d}") if text.isdigit() else None
-    if found is None and not text.isdigit():
-        search = places.search(text)
-        found = search.province if search.named else None
-    if found is None:
-        raise ConfigurationError(
-            f"there is no province {text!r} in the admin-unit data (version {places.version}); "
-            "give its 2-digit code since July 2025, e.g. --province 01, or its name"
-        )
-    return found
 
 
 def _area(places: Places, args: argparse.Namespace) -> tuple[str | None, str | None, str]:
@@ -59,12 +36,13 @@ def _area(places: Places, args: argparse.Namespace) -> tuple[str | None, str | N
     if kind is OfficialKind.COMMUNE:
         if args.commune is None or args.province is not None:
             raise ConfigurationError("--role commune needs --commune (and no --province)")
-        commune = _commune(places, args.commune)
-        return commune.province_code, commune.code, f"{_label(places, commune)} ({commune.code})"
+        commune = commune_named(places, args.commune)
+        where = f"{commune_label(places, commune)} ({commune.code})"
+        return commune.province_code, commune.code, where
     if kind is OfficialKind.PROVINCE:
         if args.province is None or args.commune is not None:
             raise ConfigurationError("--role province needs --province (and no --commune)")
-        province = _province(places, args.province)
+        province = province_named(places, args.province)
         return province.code, None, f"{province.name} ({province.code})"
     if args.province is not None or args.commune is not None:
         raise ConfigurationError("--role admin has no area: leave out --commune and --province")
@@ -74,7 +52,7 @@ def _area(places: Places, args: argparse.Namespace) -> tuple[str | None, str | N
 def _describe(places: Places, official: OfficialRecord) -> str:
     if official.commune is not None:
         commune = places.commune(official.commune)
-        return _label(places, commune) if commune else official.commune
+        return commune_label(places, commune) if commune else official.commune
     if official.province is not None:
         province = places.province(official.province)
         return province.name if province else official.province

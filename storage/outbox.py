@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 
+from bot.core.state import TargetGroup
 from storage.db import as_utc, insert_ignore
 from storage.repository import Storage, UnitOfWork
 from storage.tables import identity_t, learner_t, outbox_t
@@ -132,6 +133,31 @@ def reachable_identities(*conditions: ColumnElement[bool]) -> Select[tuple[int, 
     )
 
 
+def audience(
+    *,
+    channel: str | None = None,
+    exclude_channels: Sequence[str] = (),
+    province: str | None = None,
+    commune: str | None = None,
+    group: TargetGroup | None = None,
+) -> list[ColumnElement[bool]]:
+    """The `reachable_identities` conditions of a broadcast's filters. A learner who did not
+    say their place or group is outside every area or group: an official's message is only
+    for the people of their area."""
+    conditions: list[ColumnElement[bool]] = []
+    if channel is not None:
+        conditions.append(identity_t.c.channel == channel)
+    if exclude_channels:
+        conditions.append(identity_t.c.channel.not_in(list(exclude_channels)))
+    if province is not None:
+        conditions.append(learner_t.c.province_code == province)
+    if commune is not None:
+        conditions.append(learner_t.c.commune_code == commune)
+    if group is not None:
+        conditions.append(learner_t.c.target_group == group.value)
+    return conditions
+
+
 class Outbox:
     """Messages to send (`Storage.outbox`)."""
 
@@ -205,9 +231,13 @@ class Outbox:
         kind: str = "announcement",
         channel: str | None = None,
         exclude_channels: Sequence[str] = (),
+        province: str | None = None,
+        commune: str | None = None,
+        group: TargetGroup | None = None,
     ) -> int:
         """One message to every learner who has consented and can be reached: one row per
-        learner, on the channel they were last seen on (optionally only `channel`).
+        learner, on the channel they were last seen on (optionally only `channel`), and only
+        those whose profile names `province`, `commune` and `group` when given.
 
         `key` names the broadcast: queueing it again adds nobody twice. Returns the number of
         rows queued.
@@ -215,11 +245,13 @@ class Outbox:
         Raises:
             StorageError: nothing was queued.
         """
-        conditions: list[ColumnElement[bool]] = []
-        if channel is not None:
-            conditions.append(identity_t.c.channel == channel)
-        if exclude_channels:
-            conditions.append(identity_t.c.channel.not_in(list(exclude_channels)))
+        conditions = audience(
+            channel=channel,
+            exclude_channels=exclude_channels,
+            province=province,
+            commune=commune,
+            group=group,
+        )
         chosen = reachable_identities(*conditions).subquery()
         query = select(chosen.c.learner_id, chosen.c.channel, chosen.c.external_id)
         async with self._storage.unit_of_work(now) as uow:
@@ -243,6 +275,25 @@ class Outbox:
                 insert_ignore(uow.dialect, outbox_t).returning(outbox_t.c.id), rows
             )
             return len(result.all())
+
+    async def reach(
+        self,
+        *,
+        channel: str | None = None,
+        province: str | None = None,
+        commune: str | None = None,
+        group: TargetGroup | None = None,
+    ) -> int:
+        """How many learners a `broadcast` with these filters would write to now (read only:
+        the operator's dry run).
+
+        Raises:
+            StorageError: the database could not be read.
+        """
+        conditions = audience(channel=channel, province=province, commune=commune, group=group)
+        chosen = reachable_identities(*conditions).subquery()
+        async with self._storage.reading() as conn:
+            return int((await conn.execute(select(func.count()).select_from(chosen))).scalar_one())
 
     # -- draining --------------------------------------------------------------------------------
 
@@ -405,4 +456,12 @@ class Outbox:
         return int(result.rowcount)
 
 
-__all__ = ["EXPIRES_AT", "STATUSES", "Outbox", "OutboxItem", "outbox_row", "reachable_identities"]
+__all__ = [
+    "EXPIRES_AT",
+    "STATUSES",
+    "Outbox",
+    "OutboxItem",
+    "audience",
+    "outbox_row",
+    "reachable_identities",
+]
