@@ -36,8 +36,8 @@ def cmd_report_summary(args: argparse.Namespace) -> int:
     """Print (or write to -o FILE) a summary of an area and period."""
     from bot.core.scope import Scope
     from bot.core.state import OfficialKind
-    from bot.reports.export import to_csv, to_table, to_xlsx
     from bot.reports.build import OutOfScope, ReportContext, build_summary
+    from bot.reports.export import to_csv, to_table, to_xlsx
     from bot.reports.model import Filters, document
     from bot.service import utc_now
     from bot.settings import load_settings

@@ -6,6 +6,8 @@
     hourly()     the period's sums per hour, for the weekly trend
     reconcile()  the rollups against a recomputation from the log (`hocvuso report reconcile`)
 
+Each read takes an optional unit of work: inside a chat turn's transaction it reads there.
+
 An area filter is a set of provinces and/or communes (the caller adds a commune's former
 codes) and a group; "" stands for a part of the profile the learner did not give.
 """
@@ -21,7 +23,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 
 from storage import rollups
 from storage.db import as_utc
-from storage.repository import Storage
+from storage.repository import Storage, UnitOfWork
 from storage.tables import active_t, rollup_t
 
 # Summed over the period; `enrolled` and the completions "to date" are summed up to its end.
@@ -84,7 +86,9 @@ class Reports:
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
 
-    async def cells(self, area: Area, start: datetime, end: datetime) -> dict[CellKey, Cell]:
+    async def cells(
+        self, area: Area, start: datetime, end: datetime, uow: UnitOfWork | None = None
+    ) -> dict[CellKey, Cell]:
         """The rollups of `area` summed per cell: over [start, end) and up to `end`."""
         keys = (*_AREA, rollup_t.c.module_id)
 
@@ -96,7 +100,7 @@ class Reports:
             )
 
         found: dict[CellKey, Cell] = {}
-        async with self._storage.reading() as conn:
+        async with self._storage.reading_in(uow) as conn:
             for row in await conn.execute(
                 summed(PERIOD_COLUMNS, rollup_t.c.hour >= as_utc(start))
             ):
@@ -107,7 +111,9 @@ class Reports:
                 cell.to_date = {name: int(getattr(row, name) or 0) for name in TO_DATE_COLUMNS}
         return found
 
-    async def active(self, area: Area, start: datetime, end: datetime) -> Active:
+    async def active(
+        self, area: Area, start: datetime, end: datetime, uow: UnitOfWork | None = None
+    ) -> Active:
         """Distinct learners with a lesson or quiz in [start, end) in `area`."""
         where = (
             active_t.c.hour >= as_utc(start),
@@ -116,7 +122,7 @@ class Reports:
         )
         place = (active_t.c.province_code, active_t.c.commune_code, active_t.c.target_group)
         distinct = func.count(func.distinct(active_t.c.actor))
-        async with self._storage.reading() as conn:
+        async with self._storage.reading_in(uow) as conn:
             by_area = {
                 tuple(row[:3]): int(row[3])
                 for row in await conn.execute(
@@ -135,7 +141,12 @@ class Reports:
         return Active(by_area, by_cell, overall)
 
     async def hourly(
-        self, area: Area, start: datetime, end: datetime, columns: tuple[str, ...]
+        self,
+        area: Area,
+        start: datetime,
+        end: datetime,
+        columns: tuple[str, ...],
+        uow: UnitOfWork | None = None,
     ) -> list[tuple[datetime, dict[str, int]]]:
         """`area`'s sums of `columns` per hour of [start, end) that has any row."""
         query = (
@@ -148,7 +159,7 @@ class Reports:
             .group_by(rollup_t.c.hour)
             .order_by(rollup_t.c.hour)
         )
-        async with self._storage.reading() as conn:
+        async with self._storage.reading_in(uow) as conn:
             return [
                 (as_utc(row.hour), {name: int(getattr(row, name) or 0) for name in columns})
                 for row in await conn.execute(query)

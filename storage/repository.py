@@ -55,6 +55,7 @@ from storage.tables import (
     learner_t,
     link_t,
     official_code_t,
+    official_secret_t,
     official_t,
     outbox_t,
     processed_t,
@@ -169,6 +170,16 @@ class Storage:
             async with self._engine.connect() as conn:
                 yield conn
 
+    @asynccontextmanager
+    async def reading_in(self, uow: UnitOfWork | None) -> AsyncIterator[AsyncConnection]:
+        """`uow`'s connection when a transaction is open (a chat turn's: on SQLite a second
+        connection would wait for it), else a connection for reads."""
+        if uow is not None:
+            yield uow.connection
+            return
+        async with self.reading() as conn:
+            yield conn
+
     async def ping(self) -> bool:
         """Whether the database answers."""
         try:
@@ -229,6 +240,7 @@ class Storage:
                 tally_t,
                 rollup_t,
                 active_t,
+                official_secret_t,
             )
         }
         chosen = tables[table]

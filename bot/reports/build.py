@@ -23,7 +23,7 @@ from bot.core.state import OfficialKind, TargetGroup
 from bot.places import Places, Successors
 from bot.reports.model import COUNTERS, Filters, Summary, SummaryRow, Target, WeekPoint
 from bot.targets import default_target_percent
-from storage import Area, Cell, Storage
+from storage import Area, Cell, Storage, UnitOfWork
 
 ACTIVE_WINDOW = timedelta(days=7)
 # Counted on a lesson's module; summed over the modules for an area's all-modules row.
@@ -99,9 +99,15 @@ def local_midnight(day: date, zone: ZoneInfo) -> datetime:
 
 
 async def build_summary(
-    storage: Storage, context: ReportContext, scope: Scope, filters: Filters, now: datetime
+    storage: Storage,
+    context: ReportContext,
+    scope: Scope,
+    filters: Filters,
+    now: datetime,
+    uow: UnitOfWork | None = None,
 ) -> Summary:
-    """The summary of `filters` within `scope` at `now` (timezone-aware).
+    """The summary of `filters` within `scope` at `now` (timezone-aware), read in `uow` when
+    given (a chat turn's transaction).
 
     Raises:
         OutOfScope: the filters ask for an area outside the scope.
@@ -121,15 +127,15 @@ async def build_summary(
         communes=communes,
         group=filters.group,
     )
-    cells = _current(await storage.reports.cells(area, start_at, end_at), context)
-    active = await storage.reports.active(area, end_at - ACTIVE_WINDOW, end_at)
+    cells = _current(await storage.reports.cells(area, start_at, end_at, uow), context)
+    active = await storage.reports.active(area, end_at - ACTIVE_WINDOW, end_at, uow)
     active_by_area: dict[tuple[str, str, str], int] = defaultdict(int)
     for key, value in active.by_area.items():
         active_by_area[_current_area(key, context)] += value
     active_by_cell: dict[tuple[str, str, str, str], int] = defaultdict(int)
     for (province, commune, group, module), value in active.by_cell.items():
         active_by_cell[(*_current_area((province, commune, group), context), module)] += value
-    targets = await _targets(storage, filters, end.year)
+    targets = await _targets(storage, filters, end.year, uow)
 
     areas = sorted({key[:3] for key in cells} | set(active_by_area) | _target_areas(targets))
     rows: list[SummaryRow] = []
@@ -172,7 +178,7 @@ async def build_summary(
     totals = {name: sum(row.counts[name] for row in headline) for name in COUNTERS}
     if filters.module is None:
         totals["active_7d"] = active.overall
-    weekly = await _weekly(storage, area, start, end, context.zone)
+    weekly = await _weekly(storage, area, start, end, context.zone, uow)
     return Summary(
         generated_at=now.astimezone(UTC),
         admin_data_version=context.places.version,
@@ -216,9 +222,11 @@ def _current(
 Targets = dict[tuple[str, str, str], tuple[int, float]]
 
 
-async def _targets(storage: Storage, filters: Filters, year: int) -> Targets:
+async def _targets(
+    storage: Storage, filters: Filters, year: int, uow: UnitOfWork | None
+) -> Targets:
     records = await storage.targets.rows(
-        year=year, province=filters.province, commune=filters.commune
+        year=year, province=filters.province, commune=filters.commune, uow=uow
     )
     return {
         (record.row.province_code, record.row.commune_code, record.row.group.value): (
@@ -280,7 +288,7 @@ def _row(
 
 
 async def _weekly(
-    storage: Storage, area: Area, start: date, end: date, zone: ZoneInfo
+    storage: Storage, area: Area, start: date, end: date, zone: ZoneInfo, uow: UnitOfWork | None
 ) -> tuple[WeekPoint, ...]:
     """The period's weeks (Monday to Sunday, local): new enrolments (net), lessons and course
     completions in each."""
@@ -290,6 +298,7 @@ async def _weekly(
         local_midnight(start, zone),
         local_midnight(end + timedelta(days=1), zone),
         ("enrolled", "lessons_completed", "course_completed"),
+        uow,
     )
     weeks: dict[date, dict[str, int]] = {}
     week = first
