@@ -5,4 +5,9 @@ suppressed (`model.document`).
 Modules:
     model: the summary, its rows, the `hocvuso.summary/1` document and suppression (pure).
     build: `build_summary`, a summary for an official's scope and filters.
+    labels: the column titles, group names and notes officials read (gettext, Vietnamese).
+    export: the document as CSV (machine names, UTF-8 with BOM), XLSX (openpyxl) and a
+        fixed-width terminal table; text cells defused against formula injection.
+    chart: the document as a PNG bar chart (percent of target) with a weekly trend
+        (matplotlib, object API, the shipped DejaVu font).
 """
