@@ -4,6 +4,8 @@
     code     a code that makes its typist such an official in the chat (`/canbo CODE`)
     list     every official, revoked ones too
     revoke   end an official's role
+    login, token, tokens, untoken   the dashboard's sign-in links and the API's tokens
+                                    (`bot.cli_dashboard`)
 
 Communes and provinces are checked against the admin-unit data (bot/places), by code or name.
 """
@@ -16,6 +18,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.cli_ambassador import add_code_limits, print_issued_code
+from bot.cli_dashboard import add_dashboard_commands
 from bot.cli_outbox import EXIT_FAILED, _with_storage
 from bot.cli_places import commune_label, commune_named, province_named
 from bot.core.state import OfficialKind
@@ -179,7 +182,7 @@ def _area_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_admin_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """`hocvuso admin grant|code|list|revoke`."""
+    """`hocvuso admin grant|code|list|revoke` and the dashboard's `login|token|tokens|untoken`."""
     admin = commands.add_parser("admin", help="officials: roles and who sees which area")
     actions = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
     grant = actions.add_parser("grant", help="grant an official's role; prints their public id")
@@ -198,6 +201,7 @@ def add_admin_commands(commands: argparse._SubParsersAction) -> None:  # type: i
     revoke = actions.add_parser("revoke", help="end an official's role")
     revoke.add_argument("public_id", metavar="PUBLIC_ID", help="as hocvuso admin list shows it")
     revoke.set_defaults(func=cmd_admin_revoke)
+    add_dashboard_commands(actions)
 
 
 __all__ = ["add_admin_commands"]
