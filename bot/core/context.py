@@ -136,6 +136,7 @@ class OfficialReport:
     login_url: str | None = None
     login_hours: int = 0
     chart_url: str | None = None
+    chart_image: str | None = None  # the reply picture channels draw (`bot.reports.media`)
 
 
 @dataclass(frozen=True)

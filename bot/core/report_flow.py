@@ -79,7 +79,10 @@ def answer_report(turn: Turn, report: OfficialReport | None) -> Outcome:
         lines.append(turn._('"<5" means 1 to 4 people: hidden to protect their privacy.'))
     turn.say("\n".join(lines))
     if report.chart_url:
-        turn.say(turn._("📈 The chart of these numbers:\n{url}").format(url=report.chart_url))
+        turn.say(
+            turn._("📈 The chart of these numbers:\n{url}").format(url=report.chart_url),
+            image=report.chart_image,
+        )
     if report.login_url:
         turn.say(
             turn._(

@@ -10,6 +10,7 @@ from functools import cache
 from bot.core.context import Context, OfficialReport
 from bot.places import Places, Successors
 from bot.reports.build import ReportContext, build_summary
+from bot.reports.media import chart_image, chart_path
 from bot.reports.model import Filters, document
 from storage import SecretKind, Storage, UnitOfWork
 
@@ -20,11 +21,6 @@ CHART_VALID = timedelta(hours=24)
 def login_path(secret: str) -> str:
     """Where a one-time dashboard link signs in (`bot.dashboard`)."""
     return f"/dashboard/login/{secret}"
-
-
-def chart_path(secret: str) -> str:
-    """Where `/baocao`'s chart is drawn for the secret's official (`bot.reports.web`)."""
-    return f"/report/chart/{secret}.png"
 
 
 @cache
@@ -51,7 +47,7 @@ async def official_report(
     doc = document(summary, viewer=scope)
     totals = {name: value for name, value in doc["totals"].items() if name != "target_percent"}
     base = ctx.links.web.rstrip("/")
-    login_url = chart_url = None
+    login_url = chart_url = image = None
     if base:
         login = await storage.secrets.issue(
             official, SecretKind.LOGIN, now=uow.now, valid_for=LOGIN_VALID, label="/baocao",
@@ -62,6 +58,7 @@ async def official_report(
             uow=uow,
         )  # fmt: skip
         login_url, chart_url = base + login_path(login.secret), base + chart_path(chart.secret)
+        image = chart_image(chart.secret)
     return OfficialReport(
         role=official.role,
         area=context.label(scope.province, scope.commune) if scope.province else "",
@@ -72,13 +69,13 @@ async def official_report(
         login_url=login_url,
         login_hours=int(LOGIN_VALID.total_seconds() // 3600),
         chart_url=chart_url,
+        chart_image=image,
     )
 
 
 __all__ = [
     "CHART_VALID",
     "LOGIN_VALID",
-    "chart_path",
     "login_path",
     "official_report",
     "report_context",

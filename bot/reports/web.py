@@ -24,8 +24,8 @@ NOT_FOUND = (
 )
 
 
-class ReportChartRoutes:
-    """The chart route, on a storage and the summaries' context."""
+class ReportCharts:
+    """`/baocao`'s charts drawn for the official a chart secret belongs to."""
 
     def __init__(
         self,
@@ -35,21 +35,37 @@ class ReportChartRoutes:
     ) -> None:
         self.storage, self.context, self.clock = storage, context, clock
 
+    async def png(self, secret: str) -> bytes | None:
+        """The chart, or None when the secret is unknown, expired or its official revoked.
+
+        Raises:
+            StorageError: the database could not be read.
+        """
+        now = self.clock()
+        official = await self.storage.secrets.authenticate(secret, SecretKind.CHART, now=now)
+        if official is None:
+            return None
+        context, scope = self.context(), official.scope
+        summary = await build_summary(self.storage, context, scope, Filters(), now)
+        title = context.label(scope.province, scope.commune) if scope.province else "Toàn quốc"
+        return await asyncio.to_thread(
+            chart_png, document(summary, viewer=scope), title, places=context.label
+        )
+
+
+class ReportChartRoutes:
+    """The chart route (`GET /report/chart/<secret>.png`)."""
+
+    def __init__(self, charts: ReportCharts) -> None:
+        self.charts = charts
+
     def add_routes(self, app: web.Application) -> None:
         app.router.add_get("/report/chart/{secret}.png", self.chart)
 
     async def chart(self, request: web.Request) -> web.Response:
-        now = self.clock()
         headers = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
         try:
-            official = await self.storage.secrets.authenticate(
-                request.match_info["secret"], SecretKind.CHART, now=now
-            )
-            if official is None:
-                return web.Response(status=404, text=NOT_FOUND, headers=headers)
-            context = self.context()
-            scope = official.scope
-            summary = await build_summary(self.storage, context, scope, Filters(), now)
+            png = await self.charts.png(request.match_info["secret"])
         except StorageError:
             log.exception("the report chart could not be read")
             return web.Response(
@@ -57,11 +73,9 @@ class ReportChartRoutes:
                 text="Hệ thống đang bận, xin thử lại sau ít phút.",
                 headers={**headers, "Retry-After": "60"},
             )
-        title = context.label(scope.province, scope.commune) if scope.province else "Toàn quốc"
-        png = await asyncio.to_thread(
-            chart_png, document(summary, viewer=scope), title, places=context.label
-        )
+        if png is None:
+            return web.Response(status=404, text=NOT_FOUND, headers=headers)
         return web.Response(body=png, content_type="image/png", headers=headers)
 
 
-__all__ = ["ReportChartRoutes"]
+__all__ = ["ReportChartRoutes", "ReportCharts"]

@@ -54,6 +54,12 @@ async def test_baocao_for_commune_and_province_officials(
         paths = LINK.findall(said)
         chart = next(path for path in paths if path.startswith("/report/chart/"))
         login = next(path for path in paths if path.startswith("/dashboard/login/"))
+        if channel == "webchat":
+            assert commune_official.images() == [chart]  # type: ignore[attr-defined]
+        else:
+            photos = [sent for sent in commune_official.last if sent.method == "sendPhoto"]  # type: ignore[attr-defined]
+            assert len(photos) == 1
+            assert photos[0].params["photo"]["content"].startswith(b"\x89PNG")
         kinds = {row["kind"] for row in await storage.rows("official_secret")}
         assert kinds == {SecretKind.LOGIN.value, SecretKind.CHART.value}
 
