@@ -152,8 +152,12 @@ async def build_summary(
             "skills_confirmed": course.period["skills_confirmed"],
             "vneid_reported": course.period["vneid_reported"],
         }
+        to_date = course.to_date["course_completed"]
+        if not any(counts.values()) and not to_date and place not in targets and not modules:
+            # Only moves through it (a profile answered step by step): nothing to report.
+            continue
         if filters.module is None:
-            rows.append(_row(place, None, counts, target, course.to_date["course_completed"]))
+            rows.append(_row(place, None, counts, target, to_date))
         for module, cell in sorted(modules.items()):
             if filters.module is not None and module != filters.module:
                 continue
