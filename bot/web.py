@@ -1,6 +1,6 @@
 """The one aiohttp application: health checks, the source download, the certificates'
-verification page and files, and every channel's routes (the web chat page and API, the
-platforms' webhooks)."""
+verification page and files, the officials' dashboard and pull API, and every channel's routes
+(the web chat page and API, the platforms' webhooks)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ from aiohttp import web
 from bot.certificate import CertificateFiles, CertificateRoutes
 from bot.channels.base import Channel
 from bot.channels.webchat.channel import MAX_BODY_BYTES
+from bot.dashboard import SummaryFunction
+from bot.dashboard.wiring import mount, no_numbers_yet
 from bot.invites import InviteQr, InviteRoutes
 from bot.security import Network, Security
-from bot.service import ConversationService
+from bot.service import ConversationService, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -101,12 +103,15 @@ def build_app(
     public_url: str | None = None,
     trusted_proxies: Iterable[Network] = (),
     readiness: Readiness | None = None,
+    summaries: SummaryFunction | None = None,
 ) -> web.Application:
     """Assemble the web application around a conversation service and its channels.
 
     `public_url` is the server's address from outside (`HOCVUSO_PUBLIC_URL`), for the QR codes
     on certificates; without it, the address each request came to. It and `trusted_proxies`
     (`HOCVUSO_TRUSTED_PROXIES`) tell whether learners reach us over HTTPS (`bot.security`).
+    `summaries` gives the officials' dashboard and pull API their numbers
+    (`bot.dashboard.SummaryFunction`); without it they show empty summaries.
     """
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     Security(public_url, trusted_proxies).install(app)
@@ -120,6 +125,20 @@ def build_app(
         files, public_url=public_url, default_locale=service.default_locale
     ).add_routes(app)
     InviteRoutes(InviteQr(service.storage), public_url=public_url).add_routes(app)
+    mount(
+        app,
+        service.storage,
+        summaries
+        or no_numbers_yet(
+            admin_data_version=service.places.version, content_version=service.catalog.version
+        ),
+        places=service.places,
+        modules={module.id: module.title for module in service.catalog.modules},
+        zone=service.zone,
+        locale=service.default_locale,
+        public_url=public_url,
+        clock=utc_now,
+    )
     for channel in channels:
         channel.add_routes(app)
     return app
