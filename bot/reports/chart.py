@@ -66,6 +66,7 @@ GREY = "#9e9e9e"
 INK = "#1b1b1b"
 RED = "#b03a2e"
 HIDDEN_FILL = "#e0e0e0"
+HEADROOM = 1.6  # the weekly panel's top part is the legend's
 NOTE_HEIGHT = 0.035  # of the figure, kept free at the bottom for the "<5" note
 
 
@@ -94,6 +95,12 @@ def _font(size: float, *, bold: bool = False) -> FontProperties:
     return font
 
 
+def _plain(text: str) -> str:
+    # Matplotlib reads "$...$" as mathematics: a name or title with two dollar signs would be
+    # typeset, or fail to draw.
+    return text.replace("$", r"\$")
+
+
 def _hidden_patch(say: Words) -> Patch:
     return Patch(facecolor=HIDDEN_FILL, edgecolor=GREY, hatch="///", label=say(CHART_HIDDEN))
 
@@ -105,7 +112,8 @@ def _has_target(row: Mapping[str, Any]) -> bool:
 
 def _bars(doc: Mapping[str, Any], say: Words, places: PlaceName | None) -> tuple[list[Bar], bool]:
     """The bars and whether they are percentages of target (else course completions)."""
-    rows = [row for row in doc["rows"] if row.get("module") is None]
+    # A document filtered to one module may carry that module's rows only.
+    rows = [row for row in doc["rows"] if row.get("module") is None] or list(doc["rows"])
     percent = any(_has_target(row) for row in rows)
     communes = [row.get("commune_code") for row in rows]
     one_commune = len(set(communes)) <= 1
@@ -156,7 +164,8 @@ def _draw_bars(ax: Axes, bars: Sequence[Bar], percent: bool, say: Words, more: i
             ax.text(
                 bar.value + right * 0.01, y, shown, va="center", color=INK, fontproperties=small
             )
-    ax.set_yticks(positions, [textwrap.shorten(bar.label, 26, placeholder="…") for bar in bars])
+    names = [_plain(textwrap.shorten(bar.label, 26, placeholder="…")) for bar in bars]
+    ax.set_yticks(positions, names)
     for label in ax.get_yticklabels():
         label.set_fontproperties(small)
     ax.set_ylim(len(bars) - 0.5, -0.5)  # the document's first row at the top
@@ -194,7 +203,7 @@ def _draw_weekly(ax: Axes, weekly: Sequence[Mapping[str, Any]], say: Words) -> N
         else:  # "<5": a hatched stub and the mark, not a height
             ax.bar(x, lesson_top * 0.04, color=HIDDEN_FILL, edgecolor=GREY, hatch="///", width=0.7)
             ax.text(x, lesson_top * 0.06, SUPPRESSED, ha="center", color=GREY, fontproperties=tiny)
-    ax.set_ylim(0, lesson_top * 1.2)
+    ax.set_ylim(0, lesson_top * HEADROOM)
     twin = ax.twinx()
     done_top = max([v for v in done if isinstance(v, int)] + [5])
     shown = [float(v) if isinstance(v, int) else float("nan") for v in done]
@@ -206,7 +215,7 @@ def _draw_weekly(ax: Axes, weekly: Sequence[Mapping[str, Any]], say: Words) -> N
             low = done_top * 0.06
             twin.plot([x], [low], marker="o", markersize=4, color=GREY, fillstyle="none")
             twin.text(x + 0.08, low, SUPPRESSED, va="center", color=GREEN, fontproperties=tiny)
-    twin.set_ylim(0, done_top * 1.3)
+    twin.set_ylim(0, done_top * HEADROOM)
     step = max(1, len(xs) // 8)  # at most about eight dates under a phone-wide panel
     ax.set_xticks(
         xs[::step], [date.fromisoformat(p["week_start"]).strftime("%d/%m") for p in weekly][::step]
@@ -215,15 +224,19 @@ def _draw_weekly(ax: Axes, weekly: Sequence[Mapping[str, Any]], say: Words) -> N
         axis.set_yticks(axis.get_yticks(), [say.tr.number(t) for t in axis.get_yticks()])
         for label in (*axis.get_xticklabels(), *axis.get_yticklabels()):
             label.set_fontproperties(tiny)
-    ax.set_ylim(0, lesson_top * 1.2)
-    twin.set_ylim(0, done_top * 1.3)
+    ax.set_ylim(0, lesson_top * HEADROOM)
+    twin.set_ylim(0, done_top * HEADROOM)
     ax.set_title(say(CHART_WEEKLY), fontproperties=small, loc="left")
     handles: list[Artist] = [
         Patch(color=LIGHT_GREEN, label=say.long("lessons_completed")),
         Line2D([], [], color=GREEN, marker="o", markersize=3, label=say.long("course_completed")),
     ]
-    if any(value == SUPPRESSED for value in (*lessons, *done)):
+    if SUPPRESSED in lessons:
         handles.append(_hidden_patch(say))
+    if SUPPRESSED in done:
+        hidden = Line2D([], [], color=GREY, marker="o", fillstyle="none", linestyle="none")
+        hidden.set_label(say(CHART_HIDDEN))
+        handles.append(hidden)
     ax.legend(handles=handles, prop=tiny, loc="upper left", frameon=False)
     ax.spines[["top"]].set_visible(False)
     twin.spines[["top"]].set_visible(False)
@@ -243,7 +256,9 @@ def chart_figure(
     say = words(locale)
     figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
-    figure.suptitle(textwrap.fill(title, 48), fontproperties=_font(12, bold=True), color=INK)
+    figure.suptitle(
+        _plain(textwrap.fill(title, 48)), fontproperties=_font(12, bold=True), color=INK
+    )
     bars, percent = _bars(doc, say, places)
     weekly = doc.get("weekly") or []
     grid = figure.add_gridspec(2 if weekly else 1, 1, height_ratios=[3, 1.3] if weekly else [1])

@@ -123,7 +123,8 @@ def _place_cells(row: Mapping[str, Any], say: Words, places: PlaceName | None) -
     if places is not None:
         cells.append(_text(places(province, commune)) if commune else say(NO_COMMUNE))
     module = row.get("module")
-    cells += [say.group(row.get("group")), _text(module) if module else say(ALL_MODULES)]
+    # A group code this version does not know is shown as it is: defused like any text.
+    cells += [_text(say.group(row.get("group"))), _text(module) if module else say(ALL_MODULES)]
     return cells
 
 
@@ -257,10 +258,13 @@ def to_xlsx(
 
 PLACE_WIDTH = 24  # a commune's name beyond this is cut with "…"
 GROUP_WIDTH = 14
+MODULE_WIDTH = 8
 LINE_WIDTH = 120  # the legend and the note wrap here
 
 
 def _fit(text: str, width: int) -> str:
+    # Control characters (an escape sequence in a typed module id) would drive the terminal.
+    text = "".join(c for c in text if not unicodedata.category(c).startswith("C"))
     text = unicodedata.normalize("NFC", text)  # one character a letter, however it was typed
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -289,7 +293,7 @@ def _table_rows(
         yield [
             _fit(place, PLACE_WIDTH),
             _fit(say.group(row.get("group"), short=True), GROUP_WIDTH),
-            row.get("module") or "*",
+            _fit(row.get("module") or "*", MODULE_WIDTH),
             *[_table_value(row.get(name), name, say) for name in NUMBER_COLUMNS],
         ]
 

@@ -24,11 +24,12 @@ LARGE = {name: 1200 + index for index, name in enumerate(COUNTERS)}
 
 def summary(*, hostile: bool = False, weekly: bool = True) -> Summary:
     """Three communes' rows: Tân Phú small (suppressed), Ba Đình large, one without a commune;
-    `hostile` puts a formula where a module id and a filter value go."""
+    `hostile` puts formulas where a module id, a group code and a filter value go."""
     module = HOSTILE if hostile else "A"
+    group = "@SUM(1+1)*cmd|' /C calc'!A0" if hostile else "residents"
     rows = (
         SummaryRow("01", TAN_PHU, "residents", None, SMALL, Target(200, 70.0), 3),
-        SummaryRow("01", TAN_PHU, "residents", module, {**SMALL, "course_completed": 0}),
+        SummaryRow("01", TAN_PHU, group, module, {**SMALL, "course_completed": 0}),
         SummaryRow("01", BA_DINH, "pupils", None, LARGE, Target(2000, 100.0), 1204),
         SummaryRow("01", BA_DINH, None, None, LARGE, Target(None, None), 0),
         SummaryRow("01", None, "residents", None, LARGE),

@@ -114,3 +114,19 @@ def test_hidden_weekly_counts_are_marks_not_heights() -> None:
     figure = chart_figure(doc(), "Tỉnh Tuyên Quang")
     weekly_texts = [t.get_text() for ax in figure.axes[1:] for t in ax.texts]
     assert weekly_texts == ["<5"]  # the first week's 2 course completions
+
+
+def test_dollar_signs_are_text_not_mathematics() -> None:
+    # Read as mathematics, "$\\frac{$" cannot be drawn at all.
+    def places(_province: str | None, commune: str | None) -> str:
+        return f"Xã $\\frac{{$ {commune}"
+
+    data = chart_png(doc(), "Chi phí $\\frac{$", places=places)
+    assert size(data) == (900, 1100)
+
+
+def test_a_document_of_module_rows_only_draws_them() -> None:
+    rows = (SummaryRow("01", BA_DINH, "pupils", "B", LARGE, Target(2000, 50.0), 250),)
+    only_b = document(replace(summary(weekly=False), rows=rows), None)
+    figure = chart_figure(only_b, "Học phần B")
+    assert "25%" in texts(figure) and "Chưa có số liệu" not in texts(figure)

@@ -85,6 +85,7 @@ def test_csv_defuses_a_hostile_module_id() -> None:
     lines = read_csv(to_csv(doc(hostile=True)))
     cells = [cell for line in lines for cell in line]
     assert "'" + HOSTILE in cells
+    assert "'@SUM(1+1)*cmd|' /C calc'!A0" in cells
     assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in cells)
 
 
@@ -152,7 +153,8 @@ def test_xlsx_never_stores_a_formula() -> None:
     values = [v for sheet in book.worksheets for v in cells_of(sheet)]
     texts = [v for v in values if isinstance(v, str)]
     assert "'" + HOSTILE in texts
-    assert not any(text.startswith("=") for text in texts)
+    assert "'@SUM(1+1)*cmd|' /C calc'!A0" in texts  # an unknown group code, shown as it is
+    assert not any(text.startswith(("=", "+", "-", "@")) for text in texts)
     assert all(
         cell.data_type != "f"
         for sheet in book.worksheets
@@ -193,3 +195,10 @@ def test_table_of_an_empty_document_still_has_header_and_totals() -> None:
     lines = to_table(empty_doc(), locale="en").splitlines()
     assert lines[1].startswith("Commune")
     assert any(line.startswith("Total") for line in lines)
+
+
+def test_table_keeps_control_characters_away_from_the_terminal() -> None:
+    names = {TAN_PHU: "Xã \x1b[2J\x1b]0;pwned\x07Tân Phú"}
+    text = to_table(doc(), lambda _province, commune: names.get(commune or "", "x"))
+    assert "\x1b" not in text and "\x07" not in text
+    assert "Xã [2J]0;pwnedTân Phú" in text
