@@ -12,6 +12,8 @@ from aiohttp import web
 
 from bot.channels.registry import build_channels
 from bot.content import load_catalog
+from bot.dashboard.first_run import first_run
+from bot.errors import StorageError
 from bot.maintenance import retention
 from bot.places.data import load_places
 from bot.reminders import ReminderJob, WeeklySummaryJob
@@ -23,6 +25,20 @@ from bot.web import Readiness, build_app
 from storage import Storage
 
 log = logging.getLogger(__name__)
+
+
+async def tell_about_dashboard(storage: Storage, settings: Settings) -> None:
+    """On a database with no administrator, create one and print its one-time sign-in link;
+    otherwise, when no administrator has a way in, print how to get one (bot.dashboard)."""
+    try:
+        lines = await first_run(storage, public_url=settings.public_url, now=utc_now())
+    except StorageError:
+        log.exception("the officials' dashboard: could not check for an administrator")
+        return
+    if lines:
+        # The link goes to standard output only: logs may be kept or shipped elsewhere.
+        log.info("the officials' dashboard: see the lines printed below")
+        print("\n".join(lines), flush=True)
 
 
 async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
@@ -93,6 +109,8 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
     )
     scheduler.add_jobs([reminders.periodic(), weekly.periodic()])
     scheduler.start()
+    # Before ready: whoever waits for /readyz (an operator, a test) finds the link printed.
+    await tell_about_dashboard(storage, settings)
     readiness.started()
     # Content, settings and libraries loaded at start-up live as long as the process: moving
     # them out of the collector's reach saved about a fifth of the CPU per update

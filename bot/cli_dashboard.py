@@ -17,17 +17,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.cli_outbox import _with_storage
+from bot.dashboard.auth import login_url
 from bot.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from storage import IssuedSecret, OfficialRecord, SecretRecord, Storage
 
 LOGIN_HOURS = 24
-
-
-def login_url(public_url: str, secret: str) -> str:
-    """The dashboard sign-in link of a login secret."""
-    return f"{public_url.rstrip('/')}/dashboard/login/{secret}"
 
 
 async def _active(storage: Storage, public_id: str) -> OfficialRecord:
@@ -170,4 +166,4 @@ def add_dashboard_commands(actions: argparse._SubParsersAction) -> None:  # type
     untoken.set_defaults(func=cmd_admin_untoken)
 
 
-__all__ = ["add_dashboard_commands", "login_url"]
+__all__ = ["add_dashboard_commands"]

@@ -1,6 +1,6 @@
 """The one aiohttp application: health checks, the source download, the certificates'
-verification page and files, and every channel's routes (the web chat page and API, the
-platforms' webhooks)."""
+verification page and files, the officials' dashboard and pull API, and every channel's routes
+(the web chat page and API, the platforms' webhooks)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import io
 import logging
 import tarfile
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
@@ -16,10 +17,15 @@ from aiohttp import web
 from bot.certificate import CertificateFiles, CertificateRoutes
 from bot.channels.base import Channel
 from bot.channels.webchat.channel import MAX_BODY_BYTES
+from bot.core.scope import Scope
+from bot.dashboard import SummaryFunction
+from bot.dashboard.wiring import mount
 from bot.invites import InviteQr, InviteRoutes
+from bot.reports.build import build_summary
+from bot.reports.model import Filters, Summary
 from bot.reports.web import ReportChartRoutes, ReportCharts
 from bot.security import Network, Security
-from bot.service import ConversationService
+from bot.service import ConversationService, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +101,15 @@ async def readyz(request: web.Request) -> web.Response:
     return web.json_response({"status": "database unavailable"}, status=503)
 
 
+def service_summaries(service: ConversationService) -> SummaryFunction:
+    """The officials' summaries from the service's storage, places, zone and content."""
+
+    async def summaries(scope: Scope, filters: Filters, now: datetime) -> Summary:
+        return await build_summary(service.storage, service.report_context(), scope, filters, now)
+
+    return summaries
+
+
 def build_app(
     service: ConversationService,
     channels: Sequence[Channel] = (),
@@ -102,12 +117,15 @@ def build_app(
     public_url: str | None = None,
     trusted_proxies: Iterable[Network] = (),
     readiness: Readiness | None = None,
+    summaries: SummaryFunction | None = None,
 ) -> web.Application:
     """Assemble the web application around a conversation service and its channels.
 
     `public_url` is the server's address from outside (`HOCVUSO_PUBLIC_URL`), for the QR codes
     on certificates; without it, the address each request came to. It and `trusted_proxies`
     (`HOCVUSO_TRUSTED_PROXIES`) tell whether learners reach us over HTTPS (`bot.security`).
+    `summaries` gives the officials' dashboard and pull API their numbers
+    (`bot.dashboard.SummaryFunction`); by default the service's (`service_summaries`).
     """
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     Security(public_url, trusted_proxies).install(app)
@@ -123,6 +141,17 @@ def build_app(
     InviteRoutes(InviteQr(service.storage), public_url=public_url).add_routes(app)
     charts = ReportCharts(service.storage, service.report_context, service.clock)
     ReportChartRoutes(charts).add_routes(app)
+    mount(
+        app,
+        service.storage,
+        summaries or service_summaries(service),
+        places=service.places,
+        modules={module.id: module.title for module in service.catalog.modules},
+        zone=service.zone,
+        locale=service.default_locale,
+        public_url=public_url,
+        clock=utc_now,
+    )
     for channel in channels:
         channel.add_routes(app)
     return app

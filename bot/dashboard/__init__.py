@@ -7,6 +7,7 @@ area on the server and drawn from the suppressed summary document (decision 34).
     routes       the summary page, chart and downloads (`DashboardRoutes`, `Numbers`, `Files`)
     api          `GET /api/v1/summary` and its OpenAPI document (`openapi`)
     pages, summary_page   the HTML; headers: no-store, no framing, no script
+    wiring       `mount()` for `bot.web.build_app`; first_run: the first administrator's link
 """
 
 from bot.dashboard.api import ApiRoutes

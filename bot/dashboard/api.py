@@ -19,7 +19,7 @@ from datetime import datetime
 from aiohttp import web
 
 from bot.dashboard import headers
-from bot.dashboard.filters import FilterProblem, read_filters
+from bot.dashboard.filters import PARAMETERS, FilterProblem, read_filters
 from bot.dashboard.openapi import openapi_document
 from bot.dashboard.routes import Numbers
 from bot.errors import StorageError
@@ -30,7 +30,22 @@ from storage import SecretKind, Storage
 log = logging.getLogger(__name__)
 
 NO_TOKEN = N_("A valid API token is needed: ask the administrator for one.")
+UNKNOWN_PARAMETER = N_(
+    "Unknown or repeated filter: use province, commune, group, module, from and to, each once."
+)
 UNAVAILABLE = N_("The database did not answer. Please try again later.")
+
+
+def _known_parameters(request: web.Request) -> None:
+    """A misspelt filter (`comune=`) would silently give the whole area: refused instead, as
+    is a filter given twice.
+
+    Raises:
+        FilterProblem: 400 naming no value (the message is for people).
+    """
+    for name in request.query:
+        if name not in PARAMETERS or len(request.query.getall(name)) > 1:
+            raise FilterProblem(400, "unknown_parameter", UNKNOWN_PARAMETER)
 
 
 def _error(status: int, code: str, message: str, **extra: str) -> web.Response:
@@ -56,6 +71,7 @@ class ApiRoutes:
         clock: Callable[[], datetime],
     ) -> None:
         self.storage, self.numbers, self.t, self.clock = storage, numbers, t, clock
+        self.document = openapi_document(tuple(numbers.modules))
 
     def add_routes(self, app: web.Application) -> None:
         """Register the API's routes and its headers."""
@@ -65,7 +81,7 @@ class ApiRoutes:
 
     async def openapi(self, _request: web.Request) -> web.Response:
         """The API's OpenAPI document."""
-        return web.json_response(openapi_document(tuple(self.numbers.modules)))
+        return web.json_response(self.document)
 
     async def summary(self, request: web.Request) -> web.Response:
         """The summary of the token's area."""
@@ -88,12 +104,14 @@ class ApiRoutes:
                     **{"WWW-Authenticate": challenge},
                 )
             scope = official.scope
+            _known_parameters(request)
             asked = read_filters(
                 request.query,
                 scope,
                 places=self.numbers.places,
                 modules=self.numbers.modules,
                 today=now.astimezone(self.numbers.zone).date(),
+                form=False,
             )
             summary = await self.numbers.summaries(scope, asked.filters, now)
         except FilterProblem as problem:

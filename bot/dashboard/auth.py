@@ -64,6 +64,11 @@ def html(text: str, status: int = 200) -> web.Response:
     return web.Response(text=text, status=status, content_type="text/html", charset="utf-8")
 
 
+def login_url(public_url: str, secret: str) -> str:
+    """The sign-in link of a login secret, as the CLI and the first start print it."""
+    return f"{public_url.rstrip('/')}/dashboard/login/{secret}"
+
+
 def redirect(location: str) -> web.Response:
     """303 See Other: after a POST, the browser GETs `location`. Returned, not raised, so the
     cookie flags of `bot.security` apply to the cookie it sets."""

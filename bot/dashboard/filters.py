@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core.scope import Scope
-from bot.core.state import OfficialKind, TargetGroup
+from bot.core.state import TargetGroup
 from bot.i18n import N_
 from bot.places import Places
 from bot.reports.model import Filters
@@ -60,9 +60,12 @@ class Asked:
     end: date
 
 
-def _text(query: Mapping[str, str], name: str) -> str | None:
-    value = query.get(name, "").strip()
-    return value or None  # an empty select ("all") is no filter
+def _text(query: Mapping[str, str], name: str, form: bool) -> str | None:
+    if name not in query:
+        return None
+    if form:
+        return query[name].strip() or None  # an empty select ("all") is no filter
+    return query[name]  # a program sends what it means: "" is refused like any unknown value
 
 
 def _day(value: str | None, name: str) -> date | None:
@@ -79,9 +82,9 @@ def _day(value: str | None, name: str) -> date | None:
     return day
 
 
-def _area(query: Mapping[str, str], places: Places) -> tuple[str | None, str | None]:
+def _area(query: Mapping[str, str], places: Places, form: bool) -> tuple[str | None, str | None]:
     """(province, commune) as asked, both known and consistent."""
-    province, commune = _text(query, "province"), _text(query, "commune")
+    province, commune = _text(query, "province", form), _text(query, "commune", form)
     if commune is not None:
         # Excel and people drop leading zeros: 4 is 00004.
         found = places.commune(commune.zfill(5)) if _CODE.match(commune) else None
@@ -105,28 +108,30 @@ def read_filters(
     places: Places,
     modules: Collection[str],
     today: date,
+    form: bool = True,
 ) -> Asked:
     """The filters `query` asks for, within `scope`'s area.
 
     Nothing asked means the whole area: a commune official's commune, a province official's
-    province, everything for an administrator.
+    province, everything for an administrator. From a `form` (the dashboard's), an empty value
+    is no filter; from the API, it is refused like any unknown value.
 
     Raises:
         FilterProblem: 400 for a malformed or unknown value, 403 for an area outside the scope.
     """
-    province, commune = _area(query, places)
+    province, commune = _area(query, places, form)
     if province is None and commune is None:
         province, commune = scope.province, scope.commune
     if not scope.allows(province, commune):
         raise FilterProblem(403, "out_of_scope", OUT_OF_SCOPE)
-    group = _text(query, "group")
+    group = _text(query, "group", form)
     if group is not None and group not in set(TargetGroup):
         raise FilterProblem(400, "unknown_group", UNKNOWN_GROUP)
-    module = _text(query, "module")
+    module = _text(query, "module", form)
     if module is not None and module not in modules:
         raise FilterProblem(400, "unknown_module", UNKNOWN_MODULE)
-    start = _day(_text(query, "from"), "from") or date(today.year, 1, 1)
-    end = _day(_text(query, "to"), "to") or today
+    start = _day(_text(query, "from", form), "from") or date(today.year, 1, 1)
+    end = _day(_text(query, "to", form), "to") or today
     if start > end:
         raise FilterProblem(400, "bad_period", BACKWARDS)
     filters = Filters(
@@ -148,16 +153,10 @@ def query_of(filters: Filters) -> dict[str, str]:
     return {name: value for name, value in pairs.items() if value is not None}
 
 
-def is_commune_official(scope: Scope) -> bool:
-    """Whether the scope is a single commune's (the pages leave out the area selects)."""
-    return scope.kind is OfficialKind.COMMUNE
-
-
 __all__ = [
     "PARAMETERS",
     "Asked",
     "FilterProblem",
-    "is_commune_official",
     "query_of",
     "read_filters",
 ]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.security import FILE_POLICY
+
 PREFIXES = ("/dashboard", "/api/v1/")
 POLICY = "; ".join(
     (
@@ -22,10 +24,11 @@ POLICY = "; ".join(
         "frame-ancestors 'none'",
     )
 )
+# JSON, CSV, XLSX and the chart opened in a tab run nothing, as every file of the server.
+FILES_POLICY = f"{FILE_POLICY}; frame-ancestors 'none'"
 HEADERS = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
-    "Content-Security-Policy": POLICY,
     "X-Robots-Tag": "noindex",
 }
 
@@ -39,6 +42,8 @@ async def add_headers(request: web.Request, response: web.StreamResponse) -> Non
     """Replace the server-wide headers by the dashboard's stricter ones on its paths."""
     if is_dashboard_path(request.path):
         response.headers.update(HEADERS)
+        page = response.content_type == "text/html"
+        response.headers["Content-Security-Policy"] = POLICY if page else FILES_POLICY
 
 
 def install(app: web.Application) -> None:
@@ -47,4 +52,4 @@ def install(app: web.Application) -> None:
         app.on_response_prepare.append(add_headers)
 
 
-__all__ = ["HEADERS", "POLICY", "install", "is_dashboard_path"]
+__all__ = ["FILES_POLICY", "HEADERS", "POLICY", "install", "is_dashboard_path"]

@@ -24,6 +24,7 @@ _SHELL = Template(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>$title</title>
+<link rel="icon" type="image/png" href="/dashboard/static/favicon.png">
 <link rel="stylesheet" href="$stylesheet">
 </head>
 <body>

@@ -28,16 +28,15 @@ from bot.core.scope import Scope
 from bot.dashboard import headers, pages
 from bot.dashboard.auth import Sessions, SignedIn, html
 from bot.dashboard.filters import FilterProblem, query_of, read_filters
-from bot.dashboard.summary_page import View, summary_page
+from bot.dashboard.summary_page import View, area_name, summary_page
 from bot.errors import StorageError
-from bot.i18n import N_, Translator
+from bot.i18n import Translator
 from bot.places import Places
 from bot.reports.model import Filters, Summary, document
 
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-CHART_TITLE = N_("Learners week by week")
 
 # The seam to the numbers: (the official's scope, the checked filters, now) -> the summary.
 # `hocvuso run` passes `bot.reports.build.build_summary` bound to its storage and places.
@@ -153,7 +152,8 @@ class DashboardRoutes:
         found = await self._document(request)
         if isinstance(found, web.Response):
             return found
-        body = self.files.chart(found[2], self.t.gettext(CHART_TITLE))
+        title = area_name(self.numbers.places, found[1], self.t)
+        body = self.files.chart(found[2], title)
         return web.Response(body=body, content_type="image/png")
 
     async def csv(self, request: web.Request) -> web.Response:

@@ -70,6 +70,7 @@ SMALL = N_(
     "shown outside their commune."
 )
 NO_PERCENT = "—"
+TEXT = ' class="text"'
 
 
 @dataclass(frozen=True)
@@ -95,16 +96,17 @@ def _percent(t: Translator, value: object) -> str:
     return f"{e(t.number(value))}%"
 
 
-def area_name(places: Places, scope: Scope, t: Translator) -> str:
-    """The official's area as people name it: "Phường Ba Đình, Hà Nội"."""
-    if scope.commune is not None:
-        commune = places.commune(scope.commune)
-        province = places.province(scope.province)
-        name = commune.name if commune else scope.commune
+def area_name(places: Places, area: Scope | Filters, t: Translator) -> str:
+    """An area (an official's, or the one filtered) as people name it: "Phường Ba Đình, Hà
+    Nội", "Thành phố Hà Nội", or all provinces."""
+    if area.commune is not None:
+        commune = places.commune(area.commune)
+        province = places.province(area.province)
+        name = commune.name if commune else area.commune
         return f"{name}, {province.short_name}" if province else name
-    if scope.province is not None:
-        found = places.province(scope.province)
-        return found.name if found else scope.province
+    if area.province is not None:
+        found = places.province(area.province)
+        return found.name if found else area.province
     return t.gettext(EVERYWHERE)
 
 
@@ -195,17 +197,23 @@ def _table(view: View, title: str, rows: Sequence[Mapping[str, Any]], *, modules
     head.append(t.gettext(PERCENT))
     lines = []
     for row in rows:
-        cells = [e(_commune(view, row["commune_code"])), e(_group(t, row["group"]))]
+        texts = [e(_group(t, row["group"]))]
         if modules:
             module = row["module"]
-            cells.append(e(f"{module}. {view.modules.get(module, '')}".rstrip(". ")))
-        cells += [_n(t, row[name]) for name in COUNTER_NAMES]
-        cells.append(_percent(t, row["percent_of_target"]))
-        first, rest = cells[0], cells[1:]
+            texts.append(e(f"{module}. {view.modules.get(module, '')}".rstrip(". ")))
+        numbers = [_n(t, row[name]) for name in COUNTER_NAMES]
+        numbers.append(_percent(t, row["percent_of_target"]))
         lines.append(
-            f'<tr><th scope="row">{first}</th>{"".join(f"<td>{c}</td>" for c in rest)}</tr>'
+            f'<tr><th scope="row">{e(_commune(view, row["commune_code"]))}</th>'
+            + "".join(f'<td class="text">{c}</td>' for c in texts)
+            + "".join(f"<td>{c}</td>" for c in numbers)
+            + "</tr>"
         )
-    header = "".join(f'<th scope="col">{e(name)}</th>' for name in head)
+    texts_end = len(head) - len(COUNTER_NAMES) - 1  # group (and module) come before counts
+    header = "".join(
+        f'<th scope="col"{TEXT if 0 < i < texts_end else ""}>{e(name)}</th>'
+        for i, name in enumerate(head)
+    )
     if not lines:
         body = f'<p class="empty">{e(t.gettext(NO_ROWS))}</p>'
     else:
@@ -229,7 +237,7 @@ def _trend(view: View, weekly: Sequence[Mapping[str, Any]]) -> str:
     query = urlencode(view.query)
     chart = (
         f'<img class="chart" src="/dashboard/chart.png?{e(query)}" '
-        f'alt="{e(t.gettext(CHART))}" width="720" height="360">'
+        f'alt="{e(t.gettext(CHART))}" width="900" height="1100">'
     )
     table = ""
     if lines:

@@ -161,3 +161,14 @@ async def test_the_api_needs_a_live_token(aiohttp_client: Any, storage: Storage)
     ok = await client.get("/api/v1/summary", headers=auth)
     assert ok.status == 200
     assert (await ok.json())["filters"]["province"] == HANOI
+
+
+@pytest.mark.parametrize("query", ["comune=00004", "group=pupils&group=residents", "to="])
+async def test_the_api_refuses_misspelt_repeated_and_empty_filters(
+    aiohttp_client: Any, sqlite_storage: Storage, query: str
+) -> None:
+    client, auth, summaries = await api_client(aiohttp_client, sqlite_storage, OfficialKind.ADMIN)
+    response = await client.get(f"/api/v1/summary?{query}", headers=auth)
+    assert response.status == 400
+    assert (await response.json())["error"] in ("unknown_parameter", "bad_to")
+    assert summaries.calls == []
