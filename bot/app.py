@@ -15,6 +15,9 @@ from bot.content import load_catalog
 from bot.maintenance import retention
 from bot.places.data import load_places
 from bot.reminders import ReminderJob, WeeklySummaryJob
+from bot.reports.delivery import SnapshotDelivery
+from bot.reports.push import DailySnapshot
+from bot.reports.source import province_snapshot
 from bot.scheduler import Scheduler
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
@@ -92,6 +95,7 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         channels=[channel.name for channel in started],
     )
     scheduler.add_jobs([reminders.periodic(), weekly.periodic()])
+    delivery = report_push(scheduler, storage, settings)
     scheduler.start()
     readiness.started()
     # Content, settings and libraries loaded at start-up live as long as the process: moving
@@ -115,8 +119,38 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         await stop.wait()
     finally:
         await scheduler.shutdown()
+        if delivery is not None:
+            await delivery.close()
         for channel in reversed(started):
             await channel.stop()
         await runner.cleanup()
         await storage.close()
         log.info("hocvuso stopped")
+
+
+def report_push(
+    scheduler: Scheduler, storage: Storage, settings: Settings
+) -> SnapshotDelivery | None:
+    """Schedule the push of the officials' summary when HOCVUSO_REPORT_URL is set; returns
+    its delivery (closed at shutdown), or None."""
+    push = settings.report_push
+    if push is None:
+        log.info("report push: off (set HOCVUSO_REPORT_URL to turn it on)")
+        return None
+    daily = DailySnapshot(
+        storage,
+        province_snapshot(storage, settings),
+        at=push.at,
+        zone=settings.zone,
+        clock=utc_now,
+    )
+    delivery = SnapshotDelivery(storage, push, clock=utc_now)
+    scheduler.add_report_push(daily, delivery)
+    log.info(
+        "report push: to %s (%s) daily at %s %s",
+        push.url,
+        push.auth.value,
+        push.at.strftime("%H:%M"),
+        settings.zone.key,
+    )
+    return delivery

@@ -25,7 +25,7 @@ from storage.migrate import current_revision, head_revision, upgrade
 from storage.officials import IssuedOfficialCode, OfficialRecord, Officials
 from storage.outbox import EXPIRES_AT as OUTBOX_EXPIRES_AT
 from storage.outbox import STATUSES as OUTBOX_STATUSES
-from storage.outbox import Outbox, OutboxItem
+from storage.outbox import Outbox, OutboxEntry, OutboxItem
 from storage.reminders import (
     ReminderCandidate,
     ReminderFilter,
@@ -84,6 +84,7 @@ __all__ = [
     "Links",
     "LoadedTurn",
     "Outbox",
+    "OutboxEntry",
     "OutboxItem",
     "Pruned",
     "Reach",
