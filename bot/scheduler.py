@@ -96,13 +96,19 @@ class Scheduler:
         """Queue a snapshot every day at `daily.at` local time (and once now, for a day whose
         time passed while no process ran); deliver the queued ones every few seconds."""
         self._every(f"outbox:{REPORT_CHANNEL}", REPORT_INTERVAL, delivery.deliver_due, first=True)
-        options = {"args": (PUSH_JOB, daily.run), "coalesce": True, "max_instances": 1}
+        # Both share the job's lock; an hour's grace lets a run delayed by a busy loop (or the
+        # start-up run, due before `start()`) still happen.
+        options = {
+            "args": (PUSH_JOB, daily.run),
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": 3600,
+        }
         self._scheduler.add_job(
             self._led,
             CronTrigger(hour=daily.at.hour, minute=daily.at.minute, timezone=self.zone),
             id=PUSH_JOB,
             name="queue the day's snapshot of the officials' summary",
-            misfire_grace_time=3600,
             **options,
         )
         self._scheduler.add_job(

@@ -129,6 +129,10 @@ class Settings(BaseSettings):
     report_headers: SecretStr | None = None
     report_schedule: str = "18:00"
     report_timeout: Annotated[float, Field(gt=0, le=300)] = 30.0
+    # Optional xAPI sink: completion statements to a learning record store (HTTP Basic).
+    xapi_url: str | None = None
+    xapi_username: str | None = None
+    xapi_password: SecretStr | None = None
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -172,6 +176,9 @@ class Settings(BaseSettings):
         "report_secret",
         "report_client_secret",
         "report_headers",
+        "xapi_url",
+        "xapi_username",
+        "xapi_password",
         mode="before",
     )
     @classmethod
@@ -183,7 +190,7 @@ class Settings(BaseSettings):
             return None
         return value.strip() if isinstance(value, str) else value
 
-    @field_validator("report_url", "report_token_url")
+    @field_validator("report_url", "report_token_url", "xapi_url")
     @classmethod
     def _report_urls(cls, value: str | None) -> str | None:
         if value is None:
@@ -301,6 +308,13 @@ class Settings(BaseSettings):
                 f"the Zalo Official Account needs all four variables; missing {missing}"
             )
         self._report_consistent()
+        xapi = (self.xapi_url, self.xapi_username, self.xapi_password)
+        if any(value is not None for value in xapi) and any(value is None for value in xapi):
+            raise ValueError(
+                "the xAPI sink needs all of HOCVUSO_XAPI_URL (the LRS's xAPI endpoint), "
+                "HOCVUSO_XAPI_USERNAME and HOCVUSO_XAPI_PASSWORD (its Basic credentials), or "
+                "none"
+            )
         return self
 
     def _report_consistent(self) -> None:

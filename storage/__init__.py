@@ -39,6 +39,7 @@ from storage.secrets import IssuedSecret, SecretKind, SecretRecord, Secrets, has
 from storage.targets import Replaced, TargetRecord, TargetRow, Targets
 from storage.tokens import NO_EXPIRY, Claim, RefreshJournal, TokenPair, TokenStore
 from storage.turns import Duplicate, LearnerRecord, LoadedTurn, SavedTurn, TurnKey
+from storage.xapi import CompletionRecord, XapiFeed
 
 __all__ = [
     "Replaced",
@@ -73,6 +74,7 @@ __all__ = [
     "OUTBOX_EXPIRES_AT",
     "OUTBOX_STATUSES",
     "CertificateRecord",
+    "CompletionRecord",
     "Certificates",
     "Claim",
     "Duplicate",
@@ -102,6 +104,7 @@ __all__ = [
     "TokenStore",
     "TurnKey",
     "UnitOfWork",
+    "XapiFeed",
     "current_revision",
     "dumps_replies",
     "head_revision",

@@ -148,13 +148,8 @@ class DailySnapshot:
         zone: ZoneInfo,
         clock: Callable[[], datetime],
     ) -> None:
-        self.storage, self.source, self.at, self.zone, self.clock = (
-            storage,
-            source,
-            at,
-            zone,
-            clock,
-        )
+        self.storage, self.source, self.clock = storage, source, clock
+        self.at, self.zone = at, zone
 
     @staticmethod
     def day_key(day: str) -> str:

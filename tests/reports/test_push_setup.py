@@ -15,12 +15,14 @@ from bot.app import report_push
 from bot.cli import main
 from bot.errors import ConfigurationError
 from bot.reports import source
+from bot.reports.delivery import SnapshotDelivery
 from bot.reports.push import PUSH_JOB, REPORT_CHANNEL, DailySnapshot
-from bot.reports.push_config import ReportAuth, parse_headers
+from bot.reports.push_config import PushConfig, ReportAuth, parse_headers
 from bot.scheduler import Scheduler
 from bot.service import utc_now
 from bot.settings import load_settings
 from storage import Storage
+from tests.conftest import free_port
 from tests.reports.push_world import SECRET, Clock, sample_document
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -180,3 +182,30 @@ def test_report_commands(
     assert f"queued again with its key {key}" in capsys.readouterr().out
     assert main(["report", "outbox"]) == 0
     assert capsys.readouterr().out.splitlines()[1].split()[:4] == ["1", key, "pending", "0"]
+
+
+async def test_a_process_started_after_the_time_queues_the_days_snapshot_at_once(
+    sqlite_storage: Storage,
+) -> None:
+    daily = DailySnapshot(sqlite_storage, fixed_source, at=time(0, 0), zone=ZONE, clock=utc_now)
+    config = PushConfig(
+        url=f"http://127.0.0.1:{free_port()}/", auth=ReportAuth.HMAC, secret=SECRET
+    )
+    delivery = SnapshotDelivery(sqlite_storage, config, clock=utc_now)
+    scheduler = Scheduler(sqlite_storage, zone=ZONE, retention=None, clock=utc_now)
+    scheduler.add_report_push(daily, delivery)
+    scheduler.start()
+    try:
+        for _ in range(500):
+            rows = await sqlite_storage.outbox.entries(REPORT_CHANNEL)
+            if rows:
+                break
+            await asyncio.sleep(0.02)
+        # Queued by the start-up run, not at the next day's 00:00.
+        assert [row.payload["key"][:8] for row in rows] == ["hocvuso-"]
+        assert await sqlite_storage.outbox.has_key(
+            DailySnapshot.day_key(utc_now().astimezone(ZONE).date().isoformat())
+        )
+    finally:
+        await scheduler.shutdown()
+        await delivery.close()
