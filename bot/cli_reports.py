@@ -41,10 +41,7 @@ def cmd_report_push(_args: argparse.Namespace) -> int:
 
     try:
         queued = _with_storage(push)
-    except SnapshotUnavailable as exc:
-        print(f"hocvuso: no snapshot was queued: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    except StorageError as exc:
+    except (SnapshotUnavailable, StorageError) as exc:
         print(f"hocvuso: no snapshot was queued: {exc}", file=sys.stderr)
         return EXIT_FAILED
     if queued.id is None:
@@ -140,6 +137,12 @@ def _row_id(value: str) -> int:
     return int(value)
 
 
+def _count(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r}: give a number of snapshots, e.g. 30")
+    return int(value)
+
+
 def add_report_commands(commands: Any) -> Any:
     """`report` on the `hocvuso` parser's subcommands; returns the `report` parser's own
     subcommands (`add_parser` more actions on it)."""
@@ -158,7 +161,7 @@ def add_report_commands(commands: Any) -> Any:
         "outbox", help="list the latest snapshots: key, status, tries, next try, last error"
     )
     outbox.add_argument(
-        "--limit", type=_row_id, default=30, metavar="N", help="how many (default 30)"
+        "--limit", type=_count, default=30, metavar="N", help="how many (default 30)"
     )
     outbox.set_defaults(func=cmd_report_outbox)
     replay = actions.add_parser(
