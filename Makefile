@@ -8,7 +8,7 @@ LOCALES := locales
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test install install-dev catalogs i18n-extract i18n-update chromium lint typecheck \
-	pytest bench check clean
+	pytest test-rollups bench check clean
 
 ## run: create the venv, install, migrate, validate content and start the bot (web chat on :8080)
 run: install catalogs
@@ -65,6 +65,10 @@ typecheck: install-dev
 
 pytest: install-dev catalogs chromium
 	$(BIN)/pytest -q
+
+## test-rollups: the rollups against the log after 10,000 random events, on both databases
+test-rollups: install-dev
+	ROLLUP_EVENTS=10000 $(BIN)/pytest -q tests/reports/test_rollups.py
 
 ## bench: run the benchmarks (JSON results on stdout)
 bench: install-dev

@@ -13,51 +13,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.cli_outbox import EXIT_FAILED, _with_storage
-from bot.errors import ConfigurationError
+from bot.cli_places import commune_label, commune_named
 
 if TYPE_CHECKING:
-    from bot.places import Commune, Places
     from storage import IssuedCode, Storage
 
 MAX_USES = 1000
 MAX_DAYS = 365
-SHOWN_MATCHES = 5
-
-
-def _commune(places: Places, given: str) -> Commune:
-    """The commune `given` names: its 5-digit code (leading zeros optional) or, when that
-    finds exactly one, its name.
-
-    Raises:
-        ConfigurationError: no such commune, or several: saying what to type instead.
-    """
-    text = given.strip()
-    if text.isdigit():
-        found = places.commune(f"{int(text):05d}")
-        if found is None:
-            raise ConfigurationError(
-                f"there is no commune with code {text} in the admin-unit data "
-                f"(version {places.version}); give the 5-digit code of a commune or ward "
-                "since July 2025, e.g. --commune 00004, or its name"
-            )
-        return found
-    search = places.search(text, limit=SHOWN_MATCHES)
-    if len(search.communes) == 1 or search.exact == 1:
-        return search.communes[0]
-    if not search.communes:
-        raise ConfigurationError(
-            f"no commune or ward is called {text!r}; check the name (add the province, e.g. "
-            "'Tân Phú, Đồng Nai') or give its 5-digit code"
-        )
-    raise ConfigurationError(
-        f"{search.total} communes match {text!r}; give the code of the one you mean:",
-        tuple(f"{commune.code}  {_label(places, commune)}" for commune in search.communes),
-    )
-
-
-def _label(places: Places, commune: Commune) -> str:
-    province = places.province(commune.province_code)
-    return f"{commune.name}, {province.name}" if province else commune.name
 
 
 def _bounded(name: str, low: int, high: int) -> argparse._ActionType:  # noqa: SLF001
@@ -114,7 +76,7 @@ def cmd_ambassador_code(args: argparse.Namespace) -> int:
     from storage import StorageError, format_code
 
     places = load_places()
-    commune = _commune(places, args.commune)
+    commune = commune_named(places, args.commune)
     now = utc_now()
 
     async def issue(storage: Storage) -> IssuedCode:
@@ -135,7 +97,7 @@ def cmd_ambassador_code(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     print_issued_code(
         f"ambassador code: {format_code(issued.code)}",
-        f"commune: {_label(places, commune)} ({commune.code})",
+        f"commune: {commune_label(places, commune)} ({commune.code})",
         issued.expires_at,
         issued.max_uses,
         f"/daisu {format_code(issued.code)}",

@@ -4,6 +4,8 @@
     code     a code that makes its typist such an official in the chat (`/canbo CODE`)
     list     every official, revoked ones too
     revoke   end an official's role
+    login, token, tokens, untoken   the dashboard's sign-in links and the API's tokens
+                                    (`bot.cli_dashboard`)
 
 Communes and provinces are checked against the admin-unit data (bot/places), by code or name.
 """
@@ -15,38 +17,16 @@ import sys
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.cli_ambassador import (
-    _commune,
-    _label,
-    add_code_limits,
-    print_issued_code,
-)
+from bot.cli_ambassador import add_code_limits, print_issued_code
+from bot.cli_dashboard import add_dashboard_commands
 from bot.cli_outbox import EXIT_FAILED, _with_storage
+from bot.cli_places import commune_label, commune_named, province_named
 from bot.core.state import OfficialKind
 from bot.errors import ConfigurationError
 
 if TYPE_CHECKING:
-    from bot.places import Places, Province
+    from bot.places import Places
     from storage import IssuedOfficialCode, OfficialRecord, Storage
-
-
-def _province(places: Places, given: str) -> Province:
-    """The province `given` names: its 2-digit code or its name.
-
-    Raises:
-        ConfigurationError: no such province.
-    """
-    text = given.strip()
-    found = places.province(f"{int(text):02d}") if text.isdigit() else None
-    if found is None and not text.isdigit():
-        search = places.search(text)
-        found = search.province if search.named else None
-    if found is None:
-        raise ConfigurationError(
-            f"there is no province {text!r} in the admin-unit data (version {places.version}); "
-            "give its 2-digit code since July 2025, e.g. --province 01, or its name"
-        )
-    return found
 
 
 def _area(places: Places, args: argparse.Namespace) -> tuple[str | None, str | None, str]:
@@ -59,12 +39,13 @@ def _area(places: Places, args: argparse.Namespace) -> tuple[str | None, str | N
     if kind is OfficialKind.COMMUNE:
         if args.commune is None or args.province is not None:
             raise ConfigurationError("--role commune needs --commune (and no --province)")
-        commune = _commune(places, args.commune)
-        return commune.province_code, commune.code, f"{_label(places, commune)} ({commune.code})"
+        commune = commune_named(places, args.commune)
+        where = f"{commune_label(places, commune)} ({commune.code})"
+        return commune.province_code, commune.code, where
     if kind is OfficialKind.PROVINCE:
         if args.province is None or args.commune is not None:
             raise ConfigurationError("--role province needs --province (and no --commune)")
-        province = _province(places, args.province)
+        province = province_named(places, args.province)
         return province.code, None, f"{province.name} ({province.code})"
     if args.province is not None or args.commune is not None:
         raise ConfigurationError("--role admin has no area: leave out --commune and --province")
@@ -74,7 +55,7 @@ def _area(places: Places, args: argparse.Namespace) -> tuple[str | None, str | N
 def _describe(places: Places, official: OfficialRecord) -> str:
     if official.commune is not None:
         commune = places.commune(official.commune)
-        return _label(places, commune) if commune else official.commune
+        return commune_label(places, commune) if commune else official.commune
     if official.province is not None:
         province = places.province(official.province)
         return province.name if province else official.province
@@ -201,7 +182,7 @@ def _area_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_admin_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """`hocvuso admin grant|code|list|revoke`."""
+    """`hocvuso admin grant|code|list|revoke` and the dashboard's `login|token|tokens|untoken`."""
     admin = commands.add_parser("admin", help="officials: roles and who sees which area")
     actions = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
     grant = actions.add_parser("grant", help="grant an official's role; prints their public id")
@@ -220,6 +201,7 @@ def add_admin_commands(commands: argparse._SubParsersAction) -> None:  # type: i
     revoke = actions.add_parser("revoke", help="end an official's role")
     revoke.add_argument("public_id", metavar="PUBLIC_ID", help="as hocvuso admin list shows it")
     revoke.set_defaults(func=cmd_admin_revoke)
+    add_dashboard_commands(actions)
 
 
 __all__ = ["add_admin_commands"]

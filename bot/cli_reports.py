@@ -1,8 +1,8 @@
 """`hocvuso report push|outbox|replay`: the operators' side of the push of the officials'
 summary to the provincial tracking system (docs/reporting-api.md).
 
-`add_report_commands` returns the `report` parser's subcommands, so other report commands
-(the summary, reconciliation) are added to the same `hocvuso report` parser.
+`add_push_actions` adds them to the `hocvuso report` parser that `bot/cli_summary.py` makes
+(with `summary` and `reconcile`).
 """
 
 from __future__ import annotations
@@ -143,16 +143,8 @@ def _count(value: str) -> int:
     return int(value)
 
 
-def add_report_commands(commands: Any) -> Any:
-    """`report` on the `hocvuso` parser's subcommands; returns the `report` parser's own
-    subcommands (`add_parser` more actions on it)."""
-    report = commands.add_parser(
-        "report",
-        help="the officials' summary: push snapshots to the provincial tracking system",
-        description="Snapshots of the summary go to HOCVUSO_REPORT_URL through the outbox: "
-        "the running bot delivers them and retries for a day (docs/reporting-api.md).",
-    )
-    actions = report.add_subparsers(dest="report_command", required=True, metavar="ACTION")
+def add_push_actions(actions: Any) -> None:
+    """`push`, `outbox` and `replay` on the `hocvuso report` parser's actions."""
     push = actions.add_parser(
         "push", help="queue a snapshot now (the daily schedule does the same)"
     )
@@ -169,7 +161,6 @@ def add_report_commands(commands: Any) -> Any:
     )
     replay.add_argument("id", type=_row_id, metavar="ID", help="the snapshot's id in the list")
     replay.set_defaults(func=cmd_report_replay)
-    return actions
 
 
-__all__ = ["add_report_commands"]
+__all__ = ["add_push_actions"]

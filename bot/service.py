@@ -37,7 +37,9 @@ from bot.core.streak import local_day
 from bot.errors import StorageError
 from bot.i18n import Translator, translator
 from bot.officials.chat import official_context
+from bot.officials.report import successors_of
 from bot.places import Places
+from bot.reports.build import ReportContext
 from storage import LoadedTurn, SavedTurn, Storage, TurnKey, UnitOfWork, dumps_replies
 
 log = logging.getLogger(__name__)
@@ -106,6 +108,12 @@ class ConversationService:
             lock = asyncio.Lock()
             self._locks[key] = lock
         return lock
+
+    def report_context(self) -> ReportContext:
+        """What officials' summaries need besides the storage (`bot.reports.build`)."""
+        return ReportContext(
+            self.places, successors_of(self.places), self.zone, self.catalog.version
+        )
 
     async def handle(self, message: InboundMessage) -> Handled:
         """Process one message and return the replies to send.

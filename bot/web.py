@@ -17,6 +17,7 @@ from bot.certificate import CertificateFiles, CertificateRoutes
 from bot.channels.base import Channel
 from bot.channels.webchat.channel import MAX_BODY_BYTES
 from bot.invites import InviteQr, InviteRoutes
+from bot.reports.web import ReportChartRoutes, ReportCharts
 from bot.security import Network, Security
 from bot.service import ConversationService
 
@@ -120,6 +121,8 @@ def build_app(
         files, public_url=public_url, default_locale=service.default_locale
     ).add_routes(app)
     InviteRoutes(InviteQr(service.storage), public_url=public_url).add_routes(app)
+    charts = ReportCharts(service.storage, service.report_context, service.clock)
+    ReportChartRoutes(charts).add_routes(app)
     for channel in channels:
         channel.add_routes(app)
     return app

@@ -25,7 +25,8 @@ from storage.migrate import current_revision, head_revision, upgrade
 from storage.officials import IssuedOfficialCode, OfficialRecord, Officials
 from storage.outbox import EXPIRES_AT as OUTBOX_EXPIRES_AT
 from storage.outbox import STATUSES as OUTBOX_STATUSES
-from storage.outbox import Outbox, OutboxEntry, OutboxItem
+from storage.outbox import Outbox, OutboxItem
+from storage.outbox_rows import OutboxEntry
 from storage.reminders import (
     ReminderCandidate,
     ReminderFilter,
@@ -33,7 +34,9 @@ from storage.reminders import (
     Reminders,
     reminder_key,
 )
+from storage.reports import Active, Area, Cell, CellKey, Reports
 from storage.repository import Storage, UnitOfWork, dumps_replies
+from storage.rollups import Difference as RollupDifference
 from storage.roster import Rosters, WeekActivity, WeeklyCandidate, WeeklyFire
 from storage.secrets import IssuedSecret, SecretKind, SecretRecord, Secrets, hash_secret
 from storage.targets import Replaced, TargetRecord, TargetRow, Targets
@@ -42,6 +45,12 @@ from storage.turns import Duplicate, LearnerRecord, LoadedTurn, SavedTurn, TurnK
 from storage.xapi import CompletionRecord, XapiFeed
 
 __all__ = [
+    "Active",
+    "Area",
+    "Cell",
+    "CellKey",
+    "Reports",
+    "RollupDifference",
     "Replaced",
     "IssuedSecret",
     "SecretKind",

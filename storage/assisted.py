@@ -27,6 +27,7 @@ from storage.db import as_utc
 from storage.progress import erase_learner
 from storage.repository import Storage, UnitOfWork
 from storage.tables import ambassador_t, assisted_t, completion_t, enrollment_t, learner_t
+from storage.tallies import sync_enrolled
 from storage.turns import LearnerRecord, LoadedTurn, TurnKey, _profile_columns
 
 ASSISTED = "assisted"  # enrollment.via
@@ -136,6 +137,7 @@ class Assisted:
             .returning(learner_t.c.id)
         )
         assert learner_id is not None
+        await sync_enrolled(conn, [learner_id], now)
         await conn.execute(
             insert(assisted_t).values(
                 learner_id=learner_id,

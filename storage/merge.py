@@ -49,6 +49,7 @@ from storage.tables import (
     progress_t,
     skill_t,
 )
+from storage.tallies import merge_log
 from storage.turns import LearnerRecord
 
 # Milestones recorded once per learner (per module for module_completed).
@@ -122,21 +123,11 @@ async def _move_answers_and_events(
                 .values(attempt=table.c.attempt + bindparam("b_offset")),
                 renumber,
             )
-    for table in (answer_t, completion_t):
-        await conn.execute(update(table).where(table.c.learner_id == drop).values(learner_id=keep))
-    # A milestone the two reached apart is one learner's milestone: the first one stays.
-    first = (
-        select(func.min(completion_t.c.id))
-        .where(completion_t.c.learner_id == keep, completion_t.c.kind.in_(ONCE_PER_LEARNER))
-        .group_by(completion_t.c.kind, completion_t.c.module_id)
-    )
     await conn.execute(
-        delete(completion_t).where(
-            completion_t.c.learner_id == keep,
-            completion_t.c.kind.in_(ONCE_PER_LEARNER),
-            completion_t.c.id.not_in(first),
-        )
+        update(answer_t).where(answer_t.c.learner_id == drop).values(learner_id=keep)
     )
+    # A milestone the two reached apart is one learner's milestone: the first one stays.
+    await merge_log(conn, keep, drop, ONCE_PER_LEARNER, uow.now)
 
 
 async def _merge_progress(uow: UnitOfWork, keep: int, drop: int, offsets: dict[str, int]) -> None:

@@ -20,7 +20,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 
+from bot.core.state import TargetGroup
 from storage.db import as_utc, insert_ignore
+from storage.outbox_rows import OutboxRows
 from storage.repository import Storage, UnitOfWork
 from storage.tables import identity_t, learner_t, outbox_t
 
@@ -60,35 +62,6 @@ class OutboxItem:
         """Whether it is too late to send the message."""
         expires = self.expires_at
         return expires is not None and now >= expires
-
-
-@dataclass(frozen=True)
-class OutboxEntry:
-    """An outbox row as the operator sees it (`hocvuso report outbox`)."""
-
-    id: int
-    channel: str
-    status: str
-    attempts: int
-    not_before: datetime
-    created_at: datetime
-    sent_at: datetime | None
-    last_error: str | None
-    payload: dict[str, Any]
-
-
-def _entry(row: Any) -> OutboxEntry:
-    return OutboxEntry(
-        row["id"],
-        row["channel"],
-        row["status"],
-        row["attempts"],
-        as_utc(row["not_before"]),
-        as_utc(row["created_at"]),
-        as_utc(row["sent_at"]),
-        row["last_error"],
-        json.loads(row["payload"]),
-    )
 
 
 def _item(row: Any) -> OutboxItem:
@@ -161,8 +134,33 @@ def reachable_identities(*conditions: ColumnElement[bool]) -> Select[tuple[int, 
     )
 
 
-class Outbox:
-    """Messages to send (`Storage.outbox`)."""
+def audience(
+    *,
+    channel: str | None = None,
+    exclude_channels: Sequence[str] = (),
+    province: str | None = None,
+    commune: str | None = None,
+    group: TargetGroup | None = None,
+) -> list[ColumnElement[bool]]:
+    """The `reachable_identities` conditions of a broadcast's filters. A learner who did not
+    say their place or group is outside every area or group: an official's message is only
+    for the people of their area."""
+    conditions: list[ColumnElement[bool]] = []
+    if channel is not None:
+        conditions.append(identity_t.c.channel == channel)
+    if exclude_channels:
+        conditions.append(identity_t.c.channel.not_in(list(exclude_channels)))
+    if province is not None:
+        conditions.append(learner_t.c.province_code == province)
+    if commune is not None:
+        conditions.append(learner_t.c.commune_code == commune)
+    if group is not None:
+        conditions.append(learner_t.c.target_group == group.value)
+    return conditions
+
+
+class Outbox(OutboxRows):
+    """Messages to send (`Storage.outbox`); the operator's reads are in `OutboxRows`."""
 
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
@@ -234,9 +232,13 @@ class Outbox:
         kind: str = "announcement",
         channel: str | None = None,
         exclude_channels: Sequence[str] = (),
+        province: str | None = None,
+        commune: str | None = None,
+        group: TargetGroup | None = None,
     ) -> int:
         """One message to every learner who has consented and can be reached: one row per
-        learner, on the channel they were last seen on (optionally only `channel`).
+        learner, on the channel they were last seen on (optionally only `channel`), and only
+        those whose profile names `province`, `commune` and `group` when given.
 
         `key` names the broadcast: queueing it again adds nobody twice. Returns the number of
         rows queued.
@@ -244,11 +246,13 @@ class Outbox:
         Raises:
             StorageError: nothing was queued.
         """
-        conditions: list[ColumnElement[bool]] = []
-        if channel is not None:
-            conditions.append(identity_t.c.channel == channel)
-        if exclude_channels:
-            conditions.append(identity_t.c.channel.not_in(list(exclude_channels)))
+        conditions = audience(
+            channel=channel,
+            exclude_channels=exclude_channels,
+            province=province,
+            commune=commune,
+            group=group,
+        )
         chosen = reachable_identities(*conditions).subquery()
         query = select(chosen.c.learner_id, chosen.c.channel, chosen.c.external_id)
         async with self._storage.unit_of_work(now) as uow:
@@ -272,6 +276,25 @@ class Outbox:
                 insert_ignore(uow.dialect, outbox_t).returning(outbox_t.c.id), rows
             )
             return len(result.all())
+
+    async def reach(
+        self,
+        *,
+        channel: str | None = None,
+        province: str | None = None,
+        commune: str | None = None,
+        group: TargetGroup | None = None,
+    ) -> int:
+        """How many learners a `broadcast` with these filters would write to now (read only:
+        the operator's dry run).
+
+        Raises:
+            StorageError: the database could not be read.
+        """
+        conditions = audience(channel=channel, province=province, commune=commune, group=group)
+        chosen = reachable_identities(*conditions).subquery()
+        async with self._storage.reading() as conn:
+            return int((await conn.execute(select(func.count()).select_from(chosen))).scalar_one())
 
     # -- draining --------------------------------------------------------------------------------
 
@@ -419,53 +442,6 @@ class Outbox:
             counts.setdefault(channel, dict.fromkeys(STATUSES, 0))[status] = count
         return counts
 
-    async def entries(self, channel: str, *, limit: int = 50) -> list[OutboxEntry]:
-        """One channel's latest rows, newest first."""
-        query = (
-            select(outbox_t)
-            .where(outbox_t.c.channel == channel)
-            .order_by(outbox_t.c.id.desc())
-            .limit(limit)
-        )
-        async with self._storage.reading() as conn:
-            return [_entry(r) for r in (await conn.execute(query)).mappings()]
-
-    async def entry(self, item_id: int) -> OutboxEntry | None:
-        """One row, or None when there is no such row."""
-        async with self._storage.reading() as conn:
-            query = select(outbox_t).where(outbox_t.c.id == item_id)
-            row = (await conn.execute(query)).mappings().first()
-        return None if row is None else _entry(row)
-
-    async def has_key(self, dedupe_key: str) -> bool:
-        """Whether a row was queued with `dedupe_key` (and not pruned since)."""
-        query = select(outbox_t.c.id).where(outbox_t.c.dedupe_key == dedupe_key[:MAX_DEDUPE_KEY])
-        async with self._storage.reading() as conn:
-            return (await conn.execute(query.limit(1))).first() is not None
-
-    async def requeue(self, item_id: int, now: datetime, *, channel: str) -> bool:
-        """Send a finished row (sent, skipped or dead) of `channel` again, as it is: pending
-        now, attempts from zero. False when there is no such finished row (a pending or
-        sending one goes out anyway)."""
-        async with self._storage.unit_of_work(now) as uow:
-            result = await uow.connection.execute(
-                update(outbox_t)
-                .where(
-                    outbox_t.c.id == item_id,
-                    outbox_t.c.channel == channel,
-                    outbox_t.c.status.in_(("sent", "skipped", "dead")),
-                )
-                .values(
-                    status="pending",
-                    attempts=0,
-                    not_before=now,
-                    claimed_until=None,
-                    sent_at=None,
-                    last_error=None,
-                )
-            )
-        return int(result.rowcount) == 1
-
     async def retry_dead(self, now: datetime, channel: str | None = None) -> int:
         """Queue the dead rows again (all, or one channel's): pending, attempts from zero.
         Returns how many."""
@@ -485,8 +461,8 @@ __all__ = [
     "EXPIRES_AT",
     "STATUSES",
     "Outbox",
-    "OutboxEntry",
     "OutboxItem",
+    "audience",
     "outbox_row",
     "reachable_identities",
 ]

@@ -36,6 +36,7 @@ from storage.tables import (
     progress_t,
     skill_t,
 )
+from storage.tallies import anonymise, log_completion
 
 MilestoneEvent = (
     ModuleCompleted
@@ -72,18 +73,19 @@ async def record_milestone(
     snapshot = profile_snapshot(profile)
 
     async def completion(kind: str, lesson_id: str, module_id: str) -> None:
-        await conn.execute(
-            insert(completion_t).values(
-                learner_id=learner_id,
-                kind=kind,
-                lesson_id=lesson_id,
-                module_id=module_id,
-                channel=channel,
-                content_version=content_version,
-                occurred_at=now,
-                assisted=assisted,
+        await log_completion(
+            conn,
+            {
+                "learner_id": learner_id,
+                "kind": kind,
+                "lesson_id": lesson_id,
+                "module_id": module_id,
+                "channel": channel,
+                "content_version": content_version,
+                "occurred_at": now,
+                "assisted": assisted,
                 **snapshot,
-            )
+            },
         )
 
     if isinstance(event, ModuleCompleted):
@@ -253,17 +255,18 @@ async def _completion(
     content_version: str,
     **extra: Any,
 ) -> None:
-    await uow.connection.execute(
-        insert(completion_t).values(
-            learner_id=learner_id,
-            kind=kind,
-            lesson_id=lesson_id,
-            module_id=module_of.get(lesson_id, lesson_id[:1]),
-            channel=channel,
-            content_version=content_version,
-            occurred_at=uow.now,
+    await log_completion(
+        uow.connection,
+        {
+            "learner_id": learner_id,
+            "kind": kind,
+            "lesson_id": lesson_id,
+            "module_id": module_of.get(lesson_id, lesson_id[:1]),
+            "channel": channel,
+            "content_version": content_version,
+            "occurred_at": uow.now,
             **extra,
-        )
+        },
     )
 
 
@@ -280,9 +283,7 @@ async def erase_learner(uow: UnitOfWork, learner_id: int) -> None:
     phone (/lienket) keeps everything and simply learns alone from now on."""
     conn = uow.connection
     await _release_villagers(uow, learner_id)
-    await conn.execute(
-        update(completion_t).where(completion_t.c.learner_id == learner_id).values(learner_id=None)
-    )
+    await anonymise(conn, learner_id, uow.now)
     # An official's row stays too (who granted what), no longer linked to anyone.
     for linked in (ambassador_t, official_t):
         await conn.execute(

@@ -41,6 +41,7 @@ from bot.core.state import LearnerState
 from storage.db import create_engine_for
 from storage.errors import mapped
 from storage.tables import (
+    active_t,
     ambassador_code_t,
     ambassador_t,
     answer_t,
@@ -54,11 +55,14 @@ from storage.tables import (
     learner_t,
     link_t,
     official_code_t,
+    official_secret_t,
     official_t,
     outbox_t,
     processed_t,
     progress_t,
+    rollup_t,
     skill_t,
+    tally_t,
 )
 
 
@@ -99,6 +103,7 @@ class Storage:
         from storage.officials import Officials
         from storage.outbox import Outbox
         from storage.reminders import Reminders
+        from storage.reports import Reports
         from storage.roster import Rosters
         from storage.secrets import Secrets
         from storage.targets import Targets
@@ -122,6 +127,7 @@ class Storage:
         self.targets = Targets(self)
         self.officials = Officials(self)
         self.secrets = Secrets(self)
+        self.reports = Reports(self)
 
     @classmethod
     def open(cls, url: str) -> Storage:
@@ -163,6 +169,16 @@ class Storage:
         with mapped():
             async with self._engine.connect() as conn:
                 yield conn
+
+    @asynccontextmanager
+    async def reading_in(self, uow: UnitOfWork | None) -> AsyncIterator[AsyncConnection]:
+        """`uow`'s connection when a transaction is open (a chat turn's: on SQLite a second
+        connection would wait for it), else a connection for reads."""
+        if uow is not None:
+            yield uow.connection
+            return
+        async with self.reading() as conn:
+            yield conn
 
     async def ping(self) -> bool:
         """Whether the database answers."""
@@ -221,6 +237,10 @@ class Storage:
                 skill_t,
                 official_t,
                 official_code_t,
+                tally_t,
+                rollup_t,
+                active_t,
+                official_secret_t,
             )
         }
         chosen = tables[table]

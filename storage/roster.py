@@ -49,6 +49,7 @@ from storage.tables import (
     progress_t,
     skill_t,
 )
+from storage.tallies import record_skill_confirmed
 
 NUDGE = "nudge"  # scheduled_fire.kind and outbox_message.kind of an ambassador's nudge
 WEEKLY = "weekly"  # scheduled_fire.kind (day: the week's Monday) and outbox kind of a summary
@@ -466,17 +467,22 @@ async def record_skill(uow: UnitOfWork, event: SkillConfirmed) -> None:
             ).where(learner_t.c.id == event.learner_id)
         )
     ).first()
-    await conn.execute(
+    area = {
+        "province_code": profile.province_code if profile else None,
+        "commune_code": profile.commune_code if profile else None,
+        "target_group": profile.target_group if profile else None,
+    }
+    written = await conn.execute(
         insert_ignore(uow.dialect, skill_t).values(
             learner_id=event.learner_id,
             skill=event.skill[:32],
             confirmed_by=event.ambassador_id,
             confirmed_at=uow.now,
-            province_code=profile.province_code if profile else None,
-            commune_code=profile.commune_code if profile else None,
-            target_group=profile.target_group if profile else None,
+            **area,
         )
     )
+    if written.rowcount:
+        await record_skill_confirmed(conn, event.learner_id, event.skill, area, uow.now)
 
 
 __all__ = [

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.db import as_utc
 from storage.officials import OfficialRecord, _record
-from storage.repository import Storage
+from storage.repository import Storage, UnitOfWork
 from storage.tables import official_secret_t, official_t
 
 # 32 random bytes, URL-safe: unguessable, fits a link and a header.
@@ -39,6 +39,8 @@ class SecretKind(StrEnum):
     LOGIN = "login"
     SESSION = "session"
     API = "api"
+    # The chart `/baocao` links to: reusable until it expires (chat apps fetch link previews).
+    CHART = "chart"
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ class Secrets:
         now: datetime,
         valid_for: timedelta | None,
         label: str = "",
+        uow: UnitOfWork | None = None,
     ) -> IssuedSecret:
         """A new secret of `kind` for `official`, valid until `now + valid_for` (None: until
         revoked).
@@ -101,8 +104,10 @@ class Secrets:
             raise ValueError("a secret needs a positive validity")
         if official.revoked_at is not None:
             raise ValueError("a revoked official gets no new secret")
-        async with self._storage.unit_of_work(now) as uow:
+        if uow is not None:  # in the caller's transaction (a chat turn's)
             return await _issue(uow.connection, official, kind, now, valid_for, label)
+        async with self._storage.unit_of_work(now) as own:
+            return await _issue(own.connection, official, kind, now, valid_for, label)
 
     async def authenticate(
         self, secret: str, kind: SecretKind, *, now: datetime

@@ -21,7 +21,7 @@ from sqlalchemy import delete, insert, select
 
 from bot.core.state import TargetGroup
 from storage.db import as_utc
-from storage.repository import Storage
+from storage.repository import Storage, UnitOfWork
 from storage.tables import target_t
 
 # Bound parameters per DELETE ... IN (...): far below SQLite's and PostgreSQL's limits.
@@ -111,6 +111,7 @@ class Targets:
         year: int | None = None,
         province: str | None = None,
         commune: str | None = None,
+        uow: UnitOfWork | None = None,
     ) -> list[TargetRecord]:
         """The stored targets of an area (all when no filter), by year, commune and group."""
         query = select(target_t).order_by(
@@ -122,7 +123,7 @@ class Targets:
             query = query.where(target_t.c.province_code == province)
         if commune is not None:
             query = query.where(target_t.c.commune_code == commune)
-        async with self._storage.reading() as conn:
+        async with self._storage.reading_in(uow) as conn:
             found = (await conn.execute(query)).mappings().all()
         return [
             TargetRecord(

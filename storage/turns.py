@@ -41,6 +41,7 @@ from storage.progress import MilestoneEvent, erase_learner, record_milestone, re
 from storage.repository import Storage, UnitOfWork
 from storage.roster import record_nudge, record_skill
 from storage.tables import answer_t, identity_t, learner_t, processed_t, progress_t
+from storage.tallies import sync_enrolled
 
 
 @dataclass(frozen=True)
@@ -401,6 +402,7 @@ async def _save_turns(
         await conn.execute(insert(answer_t), answers)
     if learner_rows:
         await conn.execute(_UPDATE_LEARNER, learner_rows)
+        await sync_enrolled(conn, [row["learner_id"] for row in learner_rows], now)
 
 
 def _profile_columns(state: LearnerState) -> dict[str, Any]:

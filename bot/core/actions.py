@@ -150,7 +150,7 @@ def act(turn: Turn, action: str) -> Outcome:
         ask_consent(turn)
         return turn.outcome()
     handlers = _handlers(turn)
-    if action == "issue_ambassador_code":
+    if action in ("issue_ambassador_code", "official_report"):
         # The engine answers `/madaisu` typed with consent; any other way in is refused.
         return refuse_official(turn)
     if action in handlers:

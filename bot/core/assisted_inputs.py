@@ -22,7 +22,15 @@ from bot.text import fold
 
 # Command actions refused during a session (besides "erase", which has its own answer).
 REFUSED_ACTIONS = frozenset(
-    {"ambassador_code", "invite", "roster", "join", "official_code", "issue_ambassador_code"}
+    {
+        "ambassador_code",
+        "invite",
+        "roster",
+        "join",
+        "official_code",
+        "issue_ambassador_code",
+        "official_report",
+    }
 )
 
 

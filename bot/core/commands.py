@@ -15,6 +15,7 @@ from bot.core.link_flow import LINK_COMMANDS
 from bot.core.navigation import unchanged
 from bot.core.official_flow import ISSUE_COMMANDS, OFFICIAL_COMMANDS
 from bot.core.outcome import Outcome
+from bot.core.report_flow import REPORT_COMMANDS
 from bot.core.turn import Turn
 from bot.text import clean, fold
 
@@ -54,6 +55,7 @@ COMMANDS = {
     # Officials (bot.core.official_flow): with a code or arguments the engine answers first.
     **dict.fromkeys(OFFICIAL_COMMANDS, "official_code"),
     **dict.fromkeys(ISSUE_COMMANDS, "issue_ambassador_code"),
+    **dict.fromkeys(REPORT_COMMANDS, "official_report"),
     "moi": "invite",
     "invite": "invite",
     "danhsach": "roster",

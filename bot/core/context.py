@@ -7,9 +7,9 @@ no settings and no clock of its own.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -122,6 +122,24 @@ class IssueStatus(StrEnum):
 
 
 @dataclass(frozen=True)
+class OfficialReport:
+    """The service's answer to `/baocao`: the official's area summed up as they may see it
+    (counts already "<5" where decision 34 hides them), a one-time dashboard link and a
+    link to the chart. `role` None: the learner is no official (any more)."""
+
+    role: OfficialRole | None
+    area: str = ""
+    start: date | None = None
+    end: date | None = None
+    totals: Mapping[str, int | str] = field(default_factory=dict)
+    percent_of_target: float | None = None
+    login_url: str | None = None
+    login_hours: int = 0
+    chart_url: str | None = None
+    chart_image: str | None = None  # the reply picture channels draw (`bot.reports.media`)
+
+
+@dataclass(frozen=True)
 class AmbassadorIssue:
     """The service's answer to `/madaisu`: the new code (plain, shown once) when ISSUED.
     `role` is the official's role as storage has it (None: none any more)."""
@@ -192,6 +210,8 @@ class Context:
     # Set by the service for a turn in which `/canbo CODE` or `/madaisu` was typed.
     official_code: OfficialCodeResult | None = None
     ambassador_issue: AmbassadorIssue | None = None
+    # Set by the service for a turn in which `/baocao` was typed.
+    official_report: OfficialReport | None = None
     # Set by the service when an invite code is in play (typed, a payload, or kept till consent).
     invite: InviteResult | None = None
     links: PublicLinks = field(default_factory=PublicLinks)

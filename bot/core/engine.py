@@ -40,6 +40,7 @@ from bot.core.official_flow import (
 from bot.core.outcome import Outcome
 from bot.core.profile_flow import type_place
 from bot.core.quiz_flow import answer_short, clarify, typed_multiple
+from bot.core.report_flow import answer_report, report_typed
 from bot.core.review_flow import offer_at_session_start
 from bot.core.screens import prompt
 from bot.core.small_talk import Talk, answer_small_talk, small_talk
@@ -110,6 +111,8 @@ def _route(turn: Turn) -> Outcome:
         return answer_ambassador_code(turn, turn.ctx.ambassador_code)
     if turn.ctx.official_code is not None or official_code_typed(turn.before, message):
         return answer_official_code(turn, turn.ctx.official_code)
+    if turn.ctx.official_report is not None or report_typed(turn.before, message):
+        return answer_report(turn, turn.ctx.official_report)
     request = madaisu_typed(turn.before, message)
     if request is not None:
         if not request.valid and turn.state.official is not None:

@@ -12,7 +12,9 @@ from datetime import timedelta
 from bot.core.context import AmbassadorIssue, Context, IssueStatus
 from bot.core.messages import InboundMessage
 from bot.core.official_flow import CHAT_CODE_DAYS, IssueRequest, madaisu_typed, official_code_typed
+from bot.core.report_flow import report_typed
 from bot.core.state import LearnerState, OfficialKind
+from bot.officials.report import official_report
 from bot.places import Places
 from storage import OfficialRecord, Storage, UnitOfWork
 
@@ -26,7 +28,10 @@ async def official_context(
     message: InboundMessage,
     ctx: Context,
 ) -> Context:
-    """`ctx` with the answer to `/canbo CODE` or `/madaisu` when this input is one."""
+    """`ctx` with the answer to `/canbo CODE`, `/madaisu` or `/baocao` when this input is
+    one."""
+    if report_typed(state, message):
+        return replace(ctx, official_report=await official_report(storage, uow, learner_id, ctx))
     code = official_code_typed(state, message)
     if code is not None:
         result = await storage.officials.redeem(uow, code, learner_id=learner_id)

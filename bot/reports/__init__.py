@@ -5,6 +5,11 @@ suppressed (`model.document`).
 Modules:
     model: the summary, its rows, the `hocvuso.summary/1` document and suppression (pure).
     build: `build_summary`, a summary for an official's scope and filters.
+    labels: the column titles, group names and notes officials read (gettext, Vietnamese).
+    export: the document as CSV (machine names, UTF-8 with BOM), XLSX (openpyxl) and a
+        fixed-width terminal table; text cells defused against formula injection.
+    chart: the document as a PNG bar chart (percent of target) with a weekly trend
+        (matplotlib, object API, the shipped DejaVu font).
     push, push_config, auth, delivery, source: the scheduled push of snapshots to the
         provincial tracking system through the outbox (docs/reporting-api.md).
 """

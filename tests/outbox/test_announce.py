@@ -52,7 +52,7 @@ async def test_a_web_chat_learner_sees_an_announcement_on_the_next_visit(
     code, out, _ = await asyncio.to_thread(
         run_cli, ["announce", "--text", TEXT], capsys, monkeypatch, db_url
     )
-    assert code == 0 and "queued 1 announcement message(s)" in out
+    assert code == 0 and "queued 1 announcement message(s) everywhere;" in out
     code, out, _ = await asyncio.to_thread(
         run_cli, ["outbox", "status"], capsys, monkeypatch, db_url
     )
@@ -81,7 +81,7 @@ async def test_a_web_chat_learner_sees_an_announcement_on_the_next_visit(
         monkeypatch,
         db_url,
     )
-    assert code == 0 and "queued 0 announcement message(s) on telegram" in out
+    assert code == 0 and "queued 0 announcement message(s) everywhere on telegram" in out
     code, out, _ = await asyncio.to_thread(
         run_cli, ["outbox", "retry-dead"], capsys, monkeypatch, db_url
     )
@@ -96,6 +96,42 @@ async def test_a_web_chat_learner_sees_an_announcement_on_the_next_visit(
         (["announce", "--text", "   "], "the announcement is empty"),
         (["announce", "--text", "x" * 4001], "keep it under 4000"),
         (["announce", "--file", "/nonexistent/notice.txt"], "cannot read /nonexistent/notice.txt"),
+        (
+            ["announce", "--text", "a", "--to", "commune", "99999"],
+            "there is no commune with code 99999 in the admin-unit data",
+        ),
+        (
+            ["announce", "--text", "a", "--to", "commune", "Không Có Xã Này"],
+            "no commune or ward is called 'Không Có Xã Này'",
+        ),
+        (
+            ["announce", "--text", "a", "--to", "province", "79", "--to", "commune", "4"],
+            "Phường Ba Đình, Thành phố Hà Nội (00004) is not in Thành phố Hồ Chí Minh (79); "
+            "a commune names its province",
+        ),
+        (
+            ["announce", "--text", "a", "--to", "province", "99"],
+            "there is no province '99' in the admin-unit data",
+        ),
+        (
+            ["announce", "--text", "a", "--group", "farmers"],
+            "there is no target group 'farmers'; give one of: pupils, residents, "
+            "public_servants, enterprise_workers",
+        ),
+        (
+            ["announce", "--text", "a", "--to", "village", "3"],
+            "give --to all, --to province CODE or --to commune CODE",
+        ),
+        (["announce", "--text", "a", "--to", "commune"], "--to province CODE or --to commune"),
+        (
+            ["announce", "--text", "a", "--to", "all", "--to", "province", "01"],
+            "--to all is everyone",
+        ),
+        (
+            ["announce", "--text", "a", "--to", "commune", "4", "--to", "commune", "70"],
+            "give --to commune only once",
+        ),
+        (["announce", "--text", "  ", "--dry-run"], "the announcement is empty"),
     ],
 )
 def test_announce_says_what_to_fix(

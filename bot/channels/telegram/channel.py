@@ -65,6 +65,7 @@ from bot.channels.telegram.render import CAPABILITIES
 from bot.channels.telegram.request import AiohttpRequest
 from bot.channels.telegram.send import Sender
 from bot.errors import ConfigurationError, StorageError
+from bot.reports.web import ReportCharts
 from bot.retry import Backoff
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
@@ -197,6 +198,7 @@ class TelegramChannel(ProactiveSending):
             clock,
             certificates=files,
             public_url=settings.public_url,
+            charts=ReportCharts(service.storage, service.report_context, clock),
         )
         self.lock = service.storage.locks.leader(CHANNEL)
         self.pipeline: InboxPipeline[Envelope] = InboxPipeline(

@@ -21,6 +21,7 @@ from bot.channels.layout import EMPTY_TEXT, fitting_choices, layout
 from bot.channels.text import utf16_len
 from bot.core import ChannelCapabilities, Choice, Reply
 from bot.invites.media import invite_code
+from bot.reports.media import chart_secret
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ class Outgoing:
     photo: Path | None = None
     certificate: tuple[str, Kind] | None = None
     invite: str | None = None
+    chart: str | None = None  # an official's report chart: its secret (drawn when sent)
 
 
 def render(
@@ -64,6 +66,8 @@ def render(
         units += [Outgoing(certificate=(code, "png")), Outgoing(certificate=(code, "pdf"))]
     elif invite is not None:
         units.append(Outgoing(invite=invite))
+    elif chart_secret(reply.image) is not None:
+        units.append(Outgoing(chart=chart_secret(reply.image)))
     elif reply.image:
         photo = _media(media_root, reply.image)
         if photo is not None:

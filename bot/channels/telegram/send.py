@@ -30,6 +30,7 @@ from bot.channels.telegram.render import (
 )
 from bot.core import Reply
 from bot.invites import InviteQr
+from bot.reports.web import ReportCharts
 from storage import Storage
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ class Sender:
             point.
         invites: where ambassadors' invites are looked up and their QR codes drawn (default:
             in `storage`).
+        charts: where `/baocao`'s charts are drawn (None: not sent; the text has the link).
     """
 
     def __init__(
@@ -76,10 +78,12 @@ class Sender:
         certificates: CertificateFiles | None = None,
         public_url: str = "",
         invites: InviteQr | None = None,
+        charts: ReportCharts | None = None,
     ) -> None:
         self.bot, self.storage, self.media_root, self.clock = bot, storage, media_root, clock
         self.certificates, self.public_url = certificates, public_url
         self.invites = invites or InviteQr(storage)
+        self.charts = charts
         self._photo_ids: dict[Path, str] = {}
         self._rendered: dict[Reply, list[Outgoing]] = {}
 
@@ -131,6 +135,9 @@ class Sender:
         if unit.certificate is not None:
             await self._send_certificate(chat_id, *unit.certificate)
             return
+        if unit.chart is not None:
+            await self._send_chart(chat_id, unit.chart)
+            return
         if unit.invite is not None:
             await self._send_invite(chat_id, unit.invite)
             return
@@ -145,6 +152,15 @@ class Sender:
         sent = await self.bot.send_photo(chat_id, InputFile(content, filename=unit.photo.name))
         if sent.photo:
             self._photo_ids[unit.photo] = sent.photo[-1].file_id
+
+    async def _send_chart(self, chat_id: int, secret: str) -> None:
+        """An official's `/baocao` chart, drawn now, as a photo (the text after it has the link
+        too, so a chart that cannot be drawn loses nothing)."""
+        content = None if self.charts is None else await self.charts.png(secret)
+        if content is None:
+            log.warning("telegram: a report chart could not be drawn; its link is in the text")
+            return
+        await self.bot.send_photo(chat_id, InputFile(content, filename="hocvuso-baocao.png"))
 
     async def _send_invite(self, chat_id: int, code: str) -> None:
         """The QR code of an ambassador's invite, as a photo (drawn each time: it is small)."""

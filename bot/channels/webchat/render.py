@@ -15,6 +15,7 @@ from bot.certificate.media import (
 from bot.core import ChannelCapabilities, Reply
 from bot.i18n import Translator, translator
 from bot.invites.media import QR_OPEN, invite_code, qr_path
+from bot.reports.media import chart_path, chart_secret
 
 MEDIA_PATH = "/chat/media/"
 CAPABILITIES = ChannelCapabilities(buttons=True, max_buttons=12, polls=False, max_text=4000)
@@ -39,6 +40,8 @@ def render_reply(reply: Reply, t: Translator | None = None) -> dict[str, object]
             {"url": pdf_path(code), "label": t.gettext(PDF_LINK)},
             {"url": verify_path(code), "label": t.gettext(VERIFY_LINK)},
         ]
+    elif chart_secret(reply.image) is not None:
+        data["image"] = chart_path(chart_secret(reply.image) or "")
     elif reply.image:
         data["image"] = MEDIA_PATH + reply.image
     return data
