@@ -10,6 +10,7 @@ import signal
 
 from aiohttp import web
 
+from bot.channels.base import PeriodicJob
 from bot.channels.registry import build_channels
 from bot.content import load_catalog
 from bot.dashboard.first_run import first_run
@@ -17,6 +18,11 @@ from bot.errors import StorageError
 from bot.maintenance import retention
 from bot.places.data import load_places
 from bot.reminders import ReminderJob, WeeklySummaryJob
+from bot.reports.delivery import SnapshotDelivery
+from bot.reports.push import DailySnapshot
+from bot.reports.source import province_snapshot
+from bot.reports.xapi import JOB as XAPI_JOB
+from bot.reports.xapi import XAPI_CHANNEL, XapiDelivery, XapiJob
 from bot.scheduler import Scheduler
 from bot.service import ConversationService, utc_now
 from bot.settings import Settings
@@ -108,6 +114,10 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         channels=[channel.name for channel in started],
     )
     scheduler.add_jobs([reminders.periodic(), weekly.periodic()])
+    deliveries = [
+        report_push(scheduler, storage, settings),
+        xapi_sink(scheduler, storage, settings),
+    ]
     scheduler.start()
     # Before ready: whoever waits for /readyz (an operator, a test) finds the link printed.
     await tell_about_dashboard(storage, settings)
@@ -133,8 +143,57 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         await stop.wait()
     finally:
         await scheduler.shutdown()
+        for delivery in deliveries:
+            if delivery is not None:
+                await delivery.close()
         for channel in reversed(started):
             await channel.stop()
         await runner.cleanup()
         await storage.close()
         log.info("hocvuso stopped")
+
+
+def report_push(
+    scheduler: Scheduler, storage: Storage, settings: Settings
+) -> SnapshotDelivery | None:
+    """Schedule the push of the officials' summary when HOCVUSO_REPORT_URL is set; returns
+    its delivery (closed at shutdown), or None."""
+    push = settings.report_push
+    if push is None:
+        log.info("report push: off (set HOCVUSO_REPORT_URL to turn it on)")
+        return None
+    daily = DailySnapshot(
+        storage,
+        province_snapshot(storage, settings),
+        at=push.at,
+        zone=settings.zone,
+        clock=utc_now,
+    )
+    delivery = SnapshotDelivery(storage, push, clock=utc_now)
+    scheduler.add_report_push(daily, delivery)
+    log.info(
+        "report push: to %s (%s) daily at %s %s",
+        push.url,
+        push.auth.value,
+        push.at.strftime("%H:%M"),
+        settings.zone.key,
+    )
+    return delivery
+
+
+def xapi_sink(scheduler: Scheduler, storage: Storage, settings: Settings) -> XapiDelivery | None:
+    """Send completion statements to the LRS when HOCVUSO_XAPI_URL is set; returns the
+    delivery (closed at shutdown), or None."""
+    url, user, password = settings.xapi_url, settings.xapi_username, settings.xapi_password
+    if url is None or user is None or password is None:
+        return None
+    job = XapiJob(storage, settings.public_url, clock=utc_now)
+    delivery = XapiDelivery(storage, url, user, password.get_secret_value(), clock=utc_now)
+    scheduler.add_jobs(
+        [
+            PeriodicJob(XAPI_JOB, 60.0, job.run),
+            PeriodicJob(f"outbox:{XAPI_CHANNEL}", 5.0, delivery.deliver_due),
+        ]
+    )
+    log.info("xapi: completion statements to %s", url)
+    return delivery

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from bot.cli_ambassador import add_ambassador_commands
 from bot.cli_officials import add_admin_commands
 from bot.cli_outbox import add_outbox_commands
+from bot.cli_reports import add_push_actions
 from bot.cli_summary import add_report_commands
 from bot.cli_targets import add_targets_commands
 from bot.errors import ConfigurationError, ContentError
@@ -280,7 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_ambassador_commands(commands)
     add_targets_commands(commands)
     add_admin_commands(commands)
-    add_report_commands(commands)
+    add_push_actions(add_report_commands(commands))
     return parser
 
 

@@ -138,11 +138,15 @@ def cmd_report_reconcile(args: argparse.Namespace) -> int:  # noqa: ARG001 - arg
     return EXIT_DIFFERENT
 
 
-def add_report_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """`hocvuso report ...` on the `hocvuso` parser's subcommands."""
-    report = commands.add_parser("report", help="the officials' numbers: summaries, checks")
+def add_report_commands(commands: argparse._SubParsersAction) -> Any:  # type: ignore[type-arg]
+    """`hocvuso report ...` on the `hocvuso` parser's subcommands; returns the `report`
+    parser's actions, for the other modules' actions (the push: `bot/cli_reports.py`)."""
+    report = commands.add_parser(
+        "report", help="the officials' numbers: summaries, checks, the push to the province"
+    )
     actions = report.add_subparsers(dest="report_command", required=True, metavar="ACTION")
     add_summary_actions(actions)
+    return actions
 
 
 def add_summary_actions(actions: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -6,6 +6,10 @@
     weekly_summary     every 5 minutes: from Monday 08:00 local, each ambassador's summary of
                        their villagers' week, once per ISO week (`bot/reminders/weekly.py`)
     <channel>:<job>    what a channel asks for (Zalo OA: refresh its access token)
+    outbox:report      every `REPORT_INTERVAL` s: POST the due snapshots of the officials'
+                       summary to HOCVUSO_REPORT_URL (`bot/reports/delivery.py`)
+    report_push        daily at HOCVUSO_REPORT_SCHEDULE local, and once at start-up: queue
+                       the day's snapshot (`bot/reports/push.py`); only with the URL set
     prune              every night at 03:30 local time: delete expired rows (`bot/maintenance.py`)
 
 A handful of periodic jobs, not one job per learner: what is due lives in the database. With
@@ -25,16 +29,20 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.channels.base import Channel, PeriodicJob
 from bot.maintenance import PRUNE_HOUR, PRUNE_JOB, PRUNE_MINUTE, prune_logged
 from bot.outbox import OutboxDrainer
+from bot.reports.delivery import SnapshotDelivery
+from bot.reports.push import PUSH_JOB, REPORT_CHANNEL, DailySnapshot
 from storage import LeaderLock, Retention, Storage, StorageError
 
 log = logging.getLogger(__name__)
 
 OUTBOX_INTERVAL = 2.0  # seconds between drains: an announcement starts going out within it
+REPORT_INTERVAL = 5.0  # seconds between snapshot deliveries: the first retry waits 10 s
 
 
 class Scheduler:
@@ -83,6 +91,33 @@ class Scheduler:
         """Run each job every `job.seconds` (first run after one period), led by one process."""
         for job in jobs:
             self._every(job.name, job.seconds, job.run, first=False)
+
+    def add_report_push(self, daily: DailySnapshot, delivery: SnapshotDelivery) -> None:
+        """Queue a snapshot every day at `daily.at` local time (and once now, for a day whose
+        time passed while no process ran); deliver the queued ones every few seconds."""
+        self._every(f"outbox:{REPORT_CHANNEL}", REPORT_INTERVAL, delivery.deliver_due, first=True)
+        # Both share the job's lock; an hour's grace lets a run delayed by a busy loop (or the
+        # start-up run, due before `start()`) still happen.
+        options = {
+            "args": (PUSH_JOB, daily.run),
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": 3600,
+        }
+        self._scheduler.add_job(
+            self._led,
+            CronTrigger(hour=daily.at.hour, minute=daily.at.minute, timezone=self.zone),
+            id=PUSH_JOB,
+            name="queue the day's snapshot of the officials' summary",
+            **options,
+        )
+        self._scheduler.add_job(
+            self._led,
+            DateTrigger(run_date=self.clock(), timezone=self.zone),
+            id=f"{PUSH_JOB}:start",
+            name="queue the day's snapshot if its time passed while no process ran",
+            **options,
+        )
 
     def _every(
         self, name: str, seconds: float, run: Callable[[], Awaitable[object]], *, first: bool

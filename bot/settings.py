@@ -23,6 +23,13 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, Settin
 from bot.address_form import AddressForm
 from bot.errors import ConfigurationError
 from bot.i18n import SUPPORTED_LOCALES
+from bot.reports.push_config import (
+    MIN_SECRET,
+    PushConfig,
+    ReportAuth,
+    parse_headers,
+    parse_schedule,
+)
 from bot.text import fold
 
 SECRET_TOKEN_PATTERN = r"^[A-Za-z0-9_-]{1,256}$"  # noqa: S105 - a pattern, not a secret
@@ -30,6 +37,14 @@ SECRET_TOKEN_PATTERN = r"^[A-Za-z0-9_-]{1,256}$"  # noqa: S105 - a pattern, not 
 TELEGRAM_TOKEN_PATTERN = re.compile(r"^[0-9]{1,20}:[A-Za-z0-9_-]{35}$")
 
 Network = IPv4Network | IPv6Network
+# The push's variables that mean nothing without HOCVUSO_REPORT_URL.
+REPORT_ONLY = (
+    "report_secret",
+    "report_token_url",
+    "report_client_id",
+    "report_client_secret",
+    "report_headers",
+)
 
 
 def _env(name: str) -> AliasChoices:
@@ -103,6 +118,22 @@ class Settings(BaseSettings):
         None, validation_alias=_env("ZALO_BOT_WEBHOOK_SECRET")
     )
 
+    # The push of the officials' summary to the provincial tracking system
+    # (docs/reporting-api.md). The URL turns it on; the auth mode says which others are needed.
+    report_url: str | None = None
+    report_auth: ReportAuth = ReportAuth.HMAC
+    report_secret: SecretStr | None = None
+    report_token_url: str | None = None
+    report_client_id: str | None = None
+    report_client_secret: SecretStr | None = None
+    report_headers: SecretStr | None = None
+    report_schedule: str = "18:00"
+    report_timeout: Annotated[float, Field(gt=0, le=300)] = 30.0
+    # Optional xAPI sink: completion statements to a learning record store (HTTP Basic).
+    xapi_url: str | None = None
+    xapi_username: str | None = None
+    xapi_password: SecretStr | None = None
+
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
     def _telegram_token(cls, value: Any) -> Any:
@@ -137,6 +168,61 @@ class Settings(BaseSettings):
                     "networks separated by commas, e.g. 127.0.0.1, 10.0.0.0/8"
                 ) from exc
         return tuple(networks)
+
+    @field_validator(
+        "report_url",
+        "report_token_url",
+        "report_client_id",
+        "report_secret",
+        "report_client_secret",
+        "report_headers",
+        "xapi_url",
+        "xapi_username",
+        "xapi_password",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        # An empty line in .env leaves the variable unset, as for the channels' tokens.
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("report_url", "report_token_url", "xapi_url")
+    @classmethod
+    def _report_urls(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"must be an http:// or https:// address, got {value!r}")
+        return value
+
+    @field_validator("report_auth", mode="before")
+    @classmethod
+    def _report_auth(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            modes = {mode.value: mode for mode in ReportAuth}
+            found = modes.get(value.strip().lower())
+            if found is None:
+                raise ValueError(f"must be one of {', '.join(modes)}, got {value!r}")
+            return found
+        return value
+
+    @field_validator("report_schedule")
+    @classmethod
+    def _report_schedule(cls, value: str) -> str:
+        parse_schedule(value)
+        return value.strip()
+
+    @field_validator("report_headers")
+    @classmethod
+    def _report_headers(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parse_headers(value.get_secret_value())
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -221,7 +307,76 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"the Zalo Official Account needs all four variables; missing {missing}"
             )
+        self._report_consistent()
+        xapi = (self.xapi_url, self.xapi_username, self.xapi_password)
+        if any(value is not None for value in xapi) and any(value is None for value in xapi):
+            raise ValueError(
+                "the xAPI sink needs all of HOCVUSO_XAPI_URL (the LRS's xAPI endpoint), "
+                "HOCVUSO_XAPI_USERNAME and HOCVUSO_XAPI_PASSWORD (its Basic credentials), or "
+                "none"
+            )
         return self
+
+    def _report_consistent(self) -> None:
+        """The push's variables fit together: each auth mode has what it needs."""
+        if self.report_url is None:
+            stray = [
+                f"HOCVUSO_{name.upper()}"
+                for name in REPORT_ONLY
+                if getattr(self, name) is not None
+            ]
+            if stray:
+                raise ValueError(
+                    f"{', '.join(stray)} set but HOCVUSO_REPORT_URL is not; set "
+                    "HOCVUSO_REPORT_URL to the receiver's address to turn the push on, or "
+                    "remove them"
+                )
+            return
+        if self.report_auth is ReportAuth.HMAC:
+            secret = self.report_secret
+            if secret is None or len(secret.get_secret_value()) < MIN_SECRET:
+                raise ValueError(
+                    f"HOCVUSO_REPORT_SECRET must be set (at least {MIN_SECRET} characters, "
+                    "e.g. from `openssl rand -hex 32`) with HOCVUSO_REPORT_AUTH=hmac, the "
+                    "default"
+                )
+        elif self.report_auth is ReportAuth.OAUTH2:
+            needed = {
+                "HOCVUSO_REPORT_TOKEN_URL": self.report_token_url,
+                "HOCVUSO_REPORT_CLIENT_ID": self.report_client_id,
+                "HOCVUSO_REPORT_CLIENT_SECRET": self.report_client_secret,
+            }
+            missing = [name for name, value in needed.items() if value is None]
+            if missing:
+                raise ValueError(
+                    f"HOCVUSO_REPORT_AUTH=oauth2 needs {', '.join(missing)} (the token "
+                    "address and the client id and secret the data-sharing platform issued)"
+                )
+        elif self.report_headers is None:
+            raise ValueError(
+                "HOCVUSO_REPORT_AUTH=headers needs HOCVUSO_REPORT_HEADERS, e.g. "
+                "AppName=hocvuso;AccessKey=...;SecretKey=..."
+            )
+
+    @property
+    def report_push(self) -> PushConfig | None:
+        """The push's settings, or None when HOCVUSO_REPORT_URL is unset (no push)."""
+        if self.report_url is None:
+            return None
+        secret, client, headers = self.report_secret, self.report_client_secret, None
+        if self.report_headers is not None:
+            headers = parse_headers(self.report_headers.get_secret_value())
+        return PushConfig(
+            url=self.report_url,
+            auth=self.report_auth,
+            at=parse_schedule(self.report_schedule),
+            timeout=self.report_timeout,
+            secret=secret.get_secret_value() if secret else None,
+            token_url=self.report_token_url,
+            client_id=self.report_client_id,
+            client_secret=client.get_secret_value() if client else None,
+            headers=headers or (),
+        )
 
     @property
     def zone(self) -> ZoneInfo:

@@ -26,6 +26,7 @@ from storage.officials import IssuedOfficialCode, OfficialRecord, Officials
 from storage.outbox import EXPIRES_AT as OUTBOX_EXPIRES_AT
 from storage.outbox import STATUSES as OUTBOX_STATUSES
 from storage.outbox import Outbox, OutboxItem
+from storage.outbox_rows import OutboxEntry
 from storage.reminders import (
     ReminderCandidate,
     ReminderFilter,
@@ -41,6 +42,7 @@ from storage.secrets import IssuedSecret, SecretKind, SecretRecord, Secrets, has
 from storage.targets import Replaced, TargetRecord, TargetRow, Targets
 from storage.tokens import NO_EXPIRY, Claim, RefreshJournal, TokenPair, TokenStore
 from storage.turns import Duplicate, LearnerRecord, LoadedTurn, SavedTurn, TurnKey
+from storage.xapi import CompletionRecord, XapiFeed
 
 __all__ = [
     "Active",
@@ -81,6 +83,7 @@ __all__ = [
     "OUTBOX_EXPIRES_AT",
     "OUTBOX_STATUSES",
     "CertificateRecord",
+    "CompletionRecord",
     "Certificates",
     "Claim",
     "Duplicate",
@@ -92,6 +95,7 @@ __all__ = [
     "Links",
     "LoadedTurn",
     "Outbox",
+    "OutboxEntry",
     "OutboxItem",
     "Pruned",
     "Reach",
@@ -109,6 +113,7 @@ __all__ = [
     "TokenStore",
     "TurnKey",
     "UnitOfWork",
+    "XapiFeed",
     "current_revision",
     "dumps_replies",
     "head_revision",

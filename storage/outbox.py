@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 
 from bot.core.state import TargetGroup
 from storage.db import as_utc, insert_ignore
+from storage.outbox_rows import OutboxRows
 from storage.repository import Storage, UnitOfWork
 from storage.tables import identity_t, learner_t, outbox_t
 
@@ -158,8 +159,8 @@ def audience(
     return conditions
 
 
-class Outbox:
-    """Messages to send (`Storage.outbox`)."""
+class Outbox(OutboxRows):
+    """Messages to send (`Storage.outbox`); the operator's reads are in `OutboxRows`."""
 
     def __init__(self, storage: Storage) -> None:
         self._storage = storage

@@ -10,4 +10,6 @@ Modules:
         fixed-width terminal table; text cells defused against formula injection.
     chart: the document as a PNG bar chart (percent of target) with a weekly trend
         (matplotlib, object API, the shipped DejaVu font).
+    push, push_config, auth, delivery, source: the scheduled push of snapshots to the
+        provincial tracking system through the outbox (docs/reporting-api.md).
 """
