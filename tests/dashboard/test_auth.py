@@ -143,3 +143,22 @@ async def test_logout_needs_the_form_token_and_revokes_the_session(
     assert await storage.secrets.authenticate(session, SecretKind.SESSION, now=NOW) is None
     client.session.cookie_jar.update_cookies({COOKIE: session})
     assert (await client.get("/dashboard", allow_redirects=False)).status == 303
+
+
+async def test_the_session_cookie_is_secure_behind_https(
+    aiohttp_client: Any, sqlite_storage: Storage
+) -> None:
+    app = build(sqlite_storage, FakeSummaries(), public_url="https://hocvuso.example")
+    client = await aiohttp_client(app)
+    who = await official(sqlite_storage, OfficialKind.COMMUNE)
+    link = await secret(sqlite_storage, who, SecretKind.LOGIN)
+    response = await client.post(
+        "/dashboard/login",
+        data={"t": link},
+        headers={"Origin": "https://hocvuso.example"},
+        allow_redirects=False,
+    )
+    assert response.status == 303
+    raw = response.headers["Set-Cookie"]
+    assert "Secure" in raw and "HttpOnly" in raw and "SameSite=Lax" in raw
+    assert "Path=/dashboard" in raw

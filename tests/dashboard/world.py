@@ -104,15 +104,18 @@ FAKE_FILES = Files(csv=fake_csv, xlsx=fake_csv, chart=lambda _doc, _title: b"\x8
 
 
 def build(
-    storage: Storage, summaries: FakeSummaries, files: Files = FAKE_FILES
+    storage: Storage,
+    summaries: FakeSummaries,
+    files: Files = FAKE_FILES,
+    public_url: str = "http://127.0.0.1",
 ) -> web.Application:
     """The dashboard and the API on one app, behind the server's security headers."""
     app = web.Application()
-    Security("http://127.0.0.1").install(app)
+    Security(public_url).install(app)
     t = translator("vi")
     numbers = Numbers(summaries=summaries, places=load_places(), modules=MODULES, zone=ZONE)
     clock = lambda: NOW  # noqa: E731 - a fixed clock
-    sessions = Sessions(storage, t, clock=clock, public_url="http://127.0.0.1")
+    sessions = Sessions(storage, t, clock=clock, public_url=public_url)
     DashboardRoutes(sessions, numbers, files, t=t, clock=clock).add_routes(app)
     ApiRoutes(storage, numbers, t=t, clock=clock).add_routes(app)
     return app
