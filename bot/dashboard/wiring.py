@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from bot.dashboard.announce import AnnouncementRoutes
 from bot.dashboard.api import ApiRoutes
 from bot.dashboard.auth import Sessions
 from bot.dashboard.routes import DashboardRoutes, Files, Numbers, SummaryFunction
@@ -59,13 +60,18 @@ def mount(
     public_url: str | None,
     clock: Callable[[], datetime],
 ) -> None:
-    """Add the dashboard (pages, sign-in, files) and the pull API to `app`."""
+    """Add the dashboard (pages, sign-in, files, the announcement form) and the pull API to
+    `app`."""
     t = translator(locale)
     numbers = Numbers(summaries=summaries, places=places, modules=modules, zone=zone)
     sessions = Sessions(storage, t, clock=clock, public_url=public_url)
-    DashboardRoutes(
+    dashboard = DashboardRoutes(
         sessions, numbers, report_files(places, t.locale), t=t, clock=clock
-    ).add_routes(app)
+    )
+    announcements = AnnouncementRoutes(sessions, places, t, clock)
+    dashboard.extras.append(announcements.form)
+    dashboard.add_routes(app)
+    announcements.add_routes(app)
     ApiRoutes(storage, numbers, t=t, clock=clock).add_routes(app)
 
 

@@ -17,6 +17,7 @@ from aiohttp import web
 from bot.core.scope import Scope
 from bot.core.state import OfficialKind
 from bot.dashboard import ApiRoutes, DashboardRoutes, Files, Numbers, Sessions
+from bot.dashboard.announce import AnnouncementRoutes
 from bot.i18n import translator
 from bot.places.data import load_places
 from bot.reports.model import COUNTERS, Filters, Summary, SummaryRow, Target, WeekPoint
@@ -116,7 +117,11 @@ def build(
     numbers = Numbers(summaries=summaries, places=load_places(), modules=MODULES, zone=ZONE)
     clock = lambda: NOW  # noqa: E731 - a fixed clock
     sessions = Sessions(storage, t, clock=clock, public_url=public_url)
-    DashboardRoutes(sessions, numbers, files, t=t, clock=clock).add_routes(app)
+    dashboard = DashboardRoutes(sessions, numbers, files, t=t, clock=clock)
+    announcements = AnnouncementRoutes(sessions, numbers.places, t, clock)
+    dashboard.extras.append(announcements.form)
+    dashboard.add_routes(app)
+    announcements.add_routes(app)
     ApiRoutes(storage, numbers, t=t, clock=clock).add_routes(app)
     return app
 
