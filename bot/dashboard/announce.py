@@ -76,9 +76,9 @@ class AnnouncementRoutes:
         )
         area = ""
         if kind is not OfficialKind.COMMUNE:
-            area += _input("commune", t.gettext(COMMUNE_LABEL), 5)
+            area += _input("to_commune", t.gettext(COMMUNE_LABEL), 5)
         if kind is OfficialKind.ADMIN:
-            area += _input("province", t.gettext(PROVINCE_LABEL), 2)
+            area += _input("to_province", t.gettext(PROVINCE_LABEL), 2)
         return (
             f'<section class="announce"><h2>{e(t.gettext(TITLE))}</h2>'
             f"<p>{e(t.gettext(HELP))}</p>"
@@ -108,7 +108,10 @@ class AnnouncementRoutes:
         except ValueError:
             return self._refused(400, t.gettext(BAD_GROUP))
         area = self._area(
-            signed, form.get("province", "").strip(), form.get("commune", "").strip()
+            # Named apart from the summary's filters (`province`, `commune`) on the same page.
+            signed,
+            form.get("to_province", "").strip(),
+            form.get("to_commune", "").strip(),
         )
         if isinstance(area, web.Response):
             return area

@@ -36,10 +36,10 @@ async def test_a_commune_official_reaches_their_commune_only(
     await populate(storage)
     client, csrf = await signed_in(aiohttp_client, storage, OfficialKind.COMMUNE)
     page = await (await client.get("/dashboard")).text()
-    assert 'action="/dashboard/announce"' in page and 'name="commune"' not in page
+    assert 'action="/dashboard/announce"' in page and 'name="to_commune"' not in page
     # A forged commune field is ignored: a commune official's announcement is their commune's.
     status, text = await announce(
-        client, csrf, text="Họp dân tối nay", group="residents", commune=VUNG_TAU
+        client, csrf, text="Họp dân tối nay", group="residents", to_commune=VUNG_TAU
     )
     assert status == 200, text
     assert "1 tin nhắn" in text and "Phường Ba Đình" in text
@@ -56,10 +56,10 @@ async def test_a_province_official_stays_in_the_province(
     await populate(storage)
     client, csrf = await signed_in(aiohttp_client, storage, OfficialKind.PROVINCE)
     page = await (await client.get("/dashboard")).text()
-    assert 'name="commune"' in page and 'name="province"' not in page
-    status, text = await announce(client, csrf, text="Ngày hội", commune=VUNG_TAU)
+    assert 'name="to_commune"' in page and 'name="to_province"' not in page
+    status, text = await announce(client, csrf, text="Ngày hội", to_commune=VUNG_TAU)
     assert status == 403 and "ngoài địa bàn" in text
-    status, text = await announce(client, csrf, text="Ngày hội", commune="12345")
+    status, text = await announce(client, csrf, text="Ngày hội", to_commune="12345")
     assert status == 400
     status, text = await announce(client, csrf, text="Ngày hội", group="aliens")
     assert status == 400
@@ -82,5 +82,5 @@ async def test_forged_and_empty_forms_queue_nothing(aiohttp_client: Any, storage
     assert (await announce(client, csrf, text="   "))[0] == 400
     assert (await announce(client, csrf, text="x" * 5000))[0] == 400
     assert await recipients(storage) == []
-    status, _text = await announce(client, csrf, text="Chào cả nước", province="79")
+    status, _text = await announce(client, csrf, text="Chào cả nước", to_province="79")
     assert status == 200 and await recipients(storage) == ["chi"]

@@ -141,5 +141,7 @@ async def test_a_drain_cut_by_a_crash_sends_no_row_twice(
     # concurrent send of the dead process.
     repeated = [user for user, times in announced.items() if times > 1]
     assert set(repeated) <= in_flight and max(announced.values()) <= 2 and len(repeated) <= 4
-    assert report.outcomes["sent"] == len(users) - len(marked)
+    # At most the rows the dead process left unmarked (a send it had in flight when it was cut
+    # may still be marked by its own task as it unwinds, so fewer is fine).
+    assert report.outcomes["sent"] <= len(users) - len(marked)
     assert {r["status"] for r in await storage.rows("outbox_message")} == {"sent"}
