@@ -119,7 +119,11 @@ def cmd_content_check(args: argparse.Namespace) -> int:
 
 
 def cmd_import_gift(args: argparse.Namespace) -> int:
-    """Read a Moodle GIFT file into `quizzes/<module>/<lesson>.yaml`, checked before writing."""
+    """Read a Moodle GIFT file into `quizzes/<module>/<lesson>.yaml`, checked before writing.
+
+    Questions hocvuso cannot ask are skipped and the rest imported, each skip and each change
+    printed as a warning with its GIFT line; it fails only when nothing could be imported.
+    """
     from lessons.loader import read_lessons
     from quizzes.gift import gift_to_quiz
     from quizzes.loader import quiz_path, quiz_yaml
@@ -130,16 +134,17 @@ def cmd_import_gift(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         print(f"hocvuso: cannot read {source}: {exc}", file=sys.stderr)
         return EXIT_CONTENT
-    quiz, problems = gift_to_quiz(text, args.lesson, args.pass_mark)
-    found = [f"{source}:{problem.line}: {problem.message}" for problem in problems]
+    quiz, notes = gift_to_quiz(text, args.lesson, args.pass_mark)
     lessons, _lesson_problems = read_lessons(args.lessons)
     if args.lesson not in {loaded.item.id for loaded in lessons}:
-        found.append(
-            f"{source}:1: there is no lesson {args.lesson} in {args.lessons}; write the lesson "
-            "first, or check the --lesson id"
+        raise ContentError(
+            [
+                f"{source}:1: there is no lesson {args.lesson} in {args.lessons}; write the "
+                "lesson first, or check the --lesson id"
+            ]
         )
-    if quiz is None or found:
-        raise ContentError(found)
+    if quiz is None:
+        raise ContentError([f"{source}:{note.line}: {note.message}" for note in notes])
     target = quiz_path(args.lesson, args.quizzes)
     if target.exists() and not args.force:
         print(
@@ -147,11 +152,15 @@ def cmd_import_gift(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_CONTENT
+    for note in notes:
+        print(f"{source}:{note.line}: warning: {note.message}", file=sys.stderr)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(quiz_yaml(quiz), encoding="utf-8")
+    skipped = sum(note.skipped for note in notes)
     print(
-        f"wrote {target}: {len(quiz.questions)} questions, pass mark {quiz.pass_mark:g}. "
-        "Run `hocvuso content check` next."
+        f"wrote {target}: {len(quiz.questions)} questions"
+        + (f" ({skipped} skipped, see the warnings)" if skipped else "")
+        + f", pass mark {quiz.pass_mark:g}. Run `hocvuso content check` next."
     )
     return 0
 

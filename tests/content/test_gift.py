@@ -1,5 +1,5 @@
-"""GIFT exchange with Moodle: every feature round-trips, unsupported types are reported by line,
-and every shipped quiz exports and imports back unchanged."""
+"""GIFT exchange with Moodle: every feature round-trips, questions hocvuso cannot ask are
+skipped by line, and every shipped quiz exports and imports back unchanged."""
 
 from __future__ import annotations
 
@@ -115,27 +115,31 @@ def test_gift_with_every_feature_imports_exports_and_imports_to_the_same_quiz() 
     assert problems == [] and again == first
 
 
-def test_unsupported_question_types_are_reported_by_line_not_dropped() -> None:
+def test_questions_hocvuso_cannot_ask_are_skipped_by_line_and_the_rest_imported() -> None:
     document = parse_gift(UNSUPPORTED)
     reported = {problem.line: problem.message for problem in document.problems}
-    assert "matching" in reported[3]
-    assert "numerical" in reported[5]
-    assert "essay" in reported[7]
-    assert "missing-word" in reported[9]
-    assert "description" in reported[11]
+    assert reported[3].startswith("matching question skipped")
+    assert reported[7].startswith("essay question skipped")
+    assert reported[11].startswith("description skipped")
     assert "{" in reported[13] and "}" in reported[13]
-    assert [question.data["id"] for question in document.questions] == ["ok"]
+    assert all(problem.skipped for problem in document.problems)
+    # Numerical and missing-word questions are imported (see tests/content/test_gift_moodle.py).
+    assert [question.data["id"] for question in document.questions] == ["ok", "num", "missing"]
     quiz, problems = gift_to_quiz(UNSUPPORTED, "F1")
-    assert quiz is None and [p.line for p in problems] == [3, 5, 7, 9, 11, 13]
+    assert quiz is not None and [q.id for q in quiz.questions] == ["ok", "num", "missing"]
+    assert [p.line for p in problems if p.skipped] == [3, 7, 11, 13]
 
 
-def test_problems_name_the_line_of_the_option() -> None:
+def test_notes_name_the_line_of_the_option() -> None:
     text = "::q1::Câu hỏi?{\n  =Đúng#Vì vậy.\n  ~Sai không có phản hồi\n}\n"
     quiz, problems = gift_to_quiz(text, "F1")
-    assert quiz is None
-    assert [(p.line, "no `feedback`" in p.message) for p in problems] == [(3, True)]
-    long_option = "::q1::Câu hỏi?{=" + "x" * 120 + "#fb ~b#fb}"
-    assert "too long for a button" in gift_to_quiz(long_option, "F1")[1][0].message
+    assert quiz is not None and quiz.questions[0].options[1].feedback == "Đáp án đúng là: Đúng"
+    assert [(p.line, "no feedback for option b" in p.message) for p in problems] == [(1, True)]
+    long_option = "::q1::Câu hỏi?{\n=ok#fb\n~" + "x" * 120 + "#fb\n}"
+    quiz, problems = gift_to_quiz(long_option, "F1")
+    assert quiz is None and problems[0].line == 3 and problems[0].skipped
+    assert "too long for a button" in problems[0].message
+    assert "nothing could be imported" in problems[-1].message
 
 
 def test_short_answers_gift_cannot_map_are_reported() -> None:
@@ -249,13 +253,14 @@ def test_cli_export_then_import_writes_the_same_quiz(tmp_path: Path, capsys) -> 
 
 def test_cli_import_validates_before_writing(tmp_path: Path, capsys) -> None:
     gift = tmp_path / "bad.gift"
-    gift.write_text("::q1::Câu?{=a#fb ~b}\n\n::q2::Nối{=a -> b =c -> d}\n", "utf-8")
+    gift.write_text("::q1::Viết cảm nghĩ.{}\n\n::q2::Nối{=a -> b =c -> d =e -> f}\n", "utf-8")
     quizzes = tmp_path / "quizzes"
     args = ["content", "import-gift", str(gift), "--lesson", "A1", "--quizzes", str(quizzes)]
     assert main(args) == 1
     err = capsys.readouterr().err
-    assert f"{gift}:1: " in err and "option b has no `feedback`" in err
-    assert f"{gift}:3: matching questions" in err
+    assert f"{gift}:1: essay question skipped" in err
+    assert f"{gift}:3: matching question skipped" in err
+    assert "nothing could be imported" in err
     assert not quizzes.exists()
 
     gift.write_text("::q1::Câu?{T#Sai.#Đúng.}\n", "utf-8")
