@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from lessons.addresses import address_problems
 from lessons.models import Location
 
 M = TypeVar("M", bound=BaseModel)
@@ -115,7 +116,10 @@ def read_yaml(path: Path) -> YamlDocument:
 
 
 def text_problems(doc: YamlDocument) -> list[str]:
-    """Line-level text rules: Unicode NFC, new-style tone marks, no key written twice."""
+    """Text rules: Unicode NFC, new-style tone marks, no key written twice, no tappable address.
+
+    Addresses and handles are checked in the values a learner reads (`lessons/addresses.py`).
+    """
     problems = []
     for number, line in enumerate(doc.text.splitlines(), start=1):
         if unicodedata.normalize("NFC", line) != line:
@@ -141,6 +145,7 @@ def text_problems(doc: YamlDocument) -> list[str]:
                 "write the new style used in official names (hòa, thủy, khóa)"
             )
     problems.extend(_duplicate_keys(doc))
+    problems.extend(address_problems(doc))
     return problems
 
 

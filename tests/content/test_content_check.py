@@ -15,6 +15,7 @@ import pytest
 from bot.cli import main
 from bot.content import load_catalog
 from bot.errors import ContentError
+from lessons.addresses import find_addresses, official
 
 MODULES = """\
 modules:
@@ -364,6 +365,35 @@ def _handbook_not_a_question(root: Path) -> None:
     edit(root, "lessons/handbook.yaml", "Làm sao cho chữ to hơn?", "Cho chữ to hơn.")
 
 
+def _scam_address(root: Path) -> None:
+    edit(root, "lessons/A/A2.yaml", "Thấy vừa mắt thì dừng.", "Trang giả: vneid-capnhat.com nhé.")
+
+
+def _scam_address_in_a_block(root: Path) -> None:
+    edit(
+        root,
+        "quizzes/A/A1.yaml",
+        """scenario: "Tin nhắn: 'May ban se bi khoa, bam link'\"""",
+        "scenario: |\n      Tin nhắn từ số lạ:\n      'May ban se bi khoa, bam link ABC.NET/khoa'",
+    )
+
+
+def _handle(root: Path) -> None:
+    edit(root, "lessons/handbook.yaml", "kéo thanh trượt sang phải.", "hỏi @hotro_chuto nhé.")
+
+
+def _scheme_address(root: Path) -> None:
+    edit(root, "quizzes/A/A1.yaml", "Chào hỏi thì không sao.", "Xem https://evil.example/x")
+
+
+def _www_address(root: Path) -> None:
+    edit(root, "lessons/A/A1.yaml", "Chạm nhẹ để mở.", "Xem www.nutnguon.example.")
+
+
+def _email_address(root: Path) -> None:
+    edit(root, "lessons/A/A1.yaml", "bấm giữ nút nguồn.", "gửi thư cho hotro@nutnguon.com.")
+
+
 CASES: dict[str, Case] = {
     "schema: unknown field": (_unknown_field, "lessons/A/A2.yaml", "bubles:", 1, "Extra inputs"),
     "schema: broken YAML": (_broken_yaml, "lessons/A/A2.yaml", "competences", 1, "broken YAML"),
@@ -554,6 +584,42 @@ CASES: dict[str, Case] = {
         1,
         "ending with '?'",
     ),
+    "address: an undefanged scam domain": (
+        _scam_address,
+        "lessons/A/A2.yaml",
+        "vneid-capnhat.com",
+        1,
+        "bubbles.2: web address 'vneid-capnhat.com' is not an official site",
+    ),
+    "address: on its own line inside a | text": (
+        _scam_address_in_a_block,
+        "quizzes/A/A1.yaml",
+        "ABC.NET",
+        1,
+        "questions.1.scenario: web address 'ABC.NET'",
+    ),
+    "address: an @handle": (
+        _handle,
+        "lessons/handbook.yaml",
+        "@hotro_chuto",
+        1,
+        "entries.1.answer: account handle '@hotro_chuto'",
+    ),
+    "address: https:// on an unknown site": (
+        _scheme_address,
+        "quizzes/A/A1.yaml",
+        "evil.example",
+        1,
+        "web address 'https://evil.example/x'",
+    ),
+    "address: www.": (_www_address, "lessons/A/A1.yaml", "www.", 1, "'www.nutnguon.example'"),
+    "address: an e-mail": (
+        _email_address,
+        "lessons/A/A1.yaml",
+        "hotro@",
+        1,
+        "try_it: web address 'hotro@nutnguon.com'",
+    ),
 }
 
 
@@ -624,3 +690,68 @@ def test_shipped_content_follows_the_house_rules() -> None:
         assert lesson.sources and lesson.try_it, lesson.id
     for quiz in catalog.quizzes.values():
         assert 3 <= len(quiz.questions) <= 5, quiz.lesson
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cổng thật: https://dichvucong.gov.vn/p/home/dvc-trang-chu.html",
+        "Gõ dichvucong.gov.vn, vneid.gov.vn hay binhdanhocvuso.gov.vn, đuôi .gov.vn.",
+        "Trang giả vneid-capnhat[.]com/app[.]apk ([.] là dấu chấm).",
+        "Tải etax-hotro[.]net/etax[.]apk là mất tiền; tệp .apk, đuôi .com, .top.",
+        "Phí 1.000 đồng, 4.000.000d, bản v2.1, mục A1.2, số 03xx.xxx.716.",
+        "TP.HCM, Q.1, v.v. và ông/bà; tài khoản tên viecnhe_luongcao; a @ b.",
+    ],
+)
+def test_what_is_not_a_tappable_address_passes(content: Path, text: str) -> None:
+    edit(content, "lessons/A/A2.yaml", "Thấy vừa mắt thì dừng.", text)
+    assert check(content) == []
+
+
+# The scam addresses and handle the shipped drills once wrote plainly (issue 13).
+SCAM_ADDRESSES = [
+    "vneid-capnhat.com",
+    "dichvucong-gov.top",
+    "dichvucong.vn.com",
+    "dichvucong-hoso.top",
+    "binhan-sinhtrac.com",
+    "etax-hotro.net/etax.apk",
+    "binhanbank-doiqua.com",
+    "phatnguoi-csgt.com",
+    "daichienrong-quatang.com",
+    "ho-tro-gov.vn.com",
+    "dichvucong.gov.vn.tk",
+    "EVIL.COM",
+    "t.me/viecnhe_luongcao",
+]
+
+
+@pytest.mark.parametrize("address", SCAM_ADDRESSES)
+def test_a_plain_scam_address_is_found_and_its_defanged_form_is_not(address: str) -> None:
+    text = f"Tin nhắn: 'Bam vao {address}, het han toi nay.'"
+    assert [(kind, found) for _at, found, kind in find_addresses(text)] == [
+        ("address", address.split("/")[0])
+    ]
+    assert list(find_addresses(text.replace(".", "[.]"))) == []
+
+
+def test_handles_e_mails_and_official_sites() -> None:
+    assert [found for _at, found, _kind in find_addresses("Kết bạn @viecnhe_luongcao")] == [
+        "@viecnhe_luongcao"
+    ]
+    assert [kind for _at, _found, kind in find_addresses("Telegram @abc, @x_1.")] == [
+        "handle",
+        "handle",
+    ]
+    assert [found for _at, found, _kind in find_addresses("thư về hotro@evil.vn.")] == [
+        "hotro@evil.vn"
+    ]
+    for fine in (
+        "hotro@dichvucong.gov.vn",
+        "WWW.DICHVUCONG.GOV.VN",
+        "m.dichvucong.gov.vn",
+        "https://vneid.gov.vn/",
+        "chị@ ấy",
+    ):
+        assert list(find_addresses(fine)) == [], fine
+    assert official("tingia.gov.vn") and not official("gov.vn.com")
