@@ -36,9 +36,8 @@ def _count(value: int | str) -> str:
 def answer_report(turn: Turn, report: OfficialReport | None) -> Outcome:
     """Answer `/baocao` from the service's figures (None or no role: refused)."""
     if report is None or report.role is None:
-        outcome = refuse(turn)
-        turn.state.official = None
-        return outcome
+        turn.state.official = None  # a revoked role leaves the state's mirror too
+        return refuse(turn)
     turn.state.official = report.role
     totals = report.totals
     period = ""

@@ -137,7 +137,7 @@ async def build_summary(
         active_by_cell[(*_current_area((province, commune, group), context), module)] += value
     targets = await _targets(storage, filters, end.year, uow)
 
-    areas = sorted({key[:3] for key in cells} | set(active_by_area) | _target_areas(targets))
+    areas = sorted({key[:3] for key in cells} | set(active_by_area) | set(targets))
     rows: list[SummaryRow] = []
     for place in areas:
         course = cells.get((*place, ""), Cell())
@@ -240,10 +240,6 @@ async def _targets(
         for record in records
         if filters.group is None or record.row.group.value == filters.group
     }
-
-
-def _target_areas(targets: Targets) -> set[tuple[str, str, str]]:
-    return set(targets)
 
 
 def _target(targets: Targets, place: tuple[str, str, str], year: int) -> Target:
