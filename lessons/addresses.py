@@ -33,6 +33,17 @@ OFFICIAL_SITES: dict[str, str] = {
         "bodies, so every *.gov.vn site is official (dichvucong.gov.vn, vneid.gov.vn, "
         "binhdanhocvuso.gov.vn, tingia.gov.vn, moh.gov.vn, nchmf.gov.vn in the lessons)"
     ),
+    "tinnhiemmang.vn": (
+        "Tín nhiệm mạng, run by the National Cyber Security Centre (NCSC) of the Authority of "
+        "Information Security: look up whether a website or organisation is trustworthy"
+    ),
+    "khonggianmang.vn": (
+        "the Authority of Information Security's anti-fraud portal; canhbao.khonggianmang.vn is "
+        "where scams are looked up and reported"
+    ),
+    "tongdai111.vn": (
+        "the national child-protection hotline 111, run for the Ministry that protects children"
+    ),
 }
 
 # Top-level domains that make a bare `name.tld` an address. A curated list, not every country

@@ -108,13 +108,74 @@ class Source(_Strict):
     _check_title = field_validator("title")(_nfc)
 
 
-class Bubble(_Strict):
-    """One chat bubble of a lesson: a short text, optionally with a picture."""
+class CheckOption(_Strict):
+    """One answer button of an inline question, with what the bot says when it is tapped."""
 
     text: NfcText
-    image: str | None = None
+    correct: bool = False
+    feedback: NfcText
 
-    _check_text = field_validator("text")(check_bubble)
+    _check_text = field_validator("text")(check_button)
+    _check_feedback = field_validator("feedback")(check_bubble)
+
+
+class Check(_Strict):
+    """A quick question inside a lesson: it keeps the learner doing, not only reading.
+
+    Nothing is scored or recorded: whatever the learner taps, the bot says the option's feedback
+    and goes on to the next bubble.
+    """
+
+    prompt: NfcText
+    options: Annotated[list[CheckOption], Field(min_length=2, max_length=4)]
+
+    _check_prompt = field_validator("prompt")(check_bubble)
+
+    @model_validator(mode="after")
+    def _one_right_answer(self) -> Check:
+        if sum(option.correct for option in self.options) != 1:
+            raise ValueError("an inline question has exactly one option with `correct: true`")
+        texts = [" ".join(option.text.casefold().split()) for option in self.options]
+        if len(set(texts)) != len(texts):
+            raise ValueError("two options of the inline question have the same text")
+        return self
+
+
+class Bubble(_Strict):
+    """One step of a lesson, of one of three kinds.
+
+    - `text` (optionally with a picture): a chat bubble the learner reads, then taps "Continue";
+    - `check`: a quick question with buttons (see `Check`);
+    - `try`: a task to do on the learner's own phone now, then tap "I did it".
+    """
+
+    text: NfcText | None = None
+    image: str | None = None
+    check: Check | None = None
+    try_: NfcText | None = Field(default=None, alias="try")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    _check_text = field_validator("text", "try_")(check_bubble)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Bubble:
+        kinds = [name for name in ("text", "check", "try_") if getattr(self, name) is not None]
+        if len(kinds) != 1:
+            raise ValueError(
+                "a bubble is exactly one of `text` (a plain string is a text), `check` (an "
+                "inline question) or `try` (a task to do on the phone)"
+            )
+        if self.image is not None and self.text is None:
+            raise ValueError("only a `text` bubble can carry an `image`")
+        return self
+
+    @property
+    def kind(self) -> str:
+        """ "text", "check" or "try"."""
+        if self.check is not None:
+            return "check"
+        return "try" if self.try_ is not None else "text"
 
 
 class Module(_Strict):

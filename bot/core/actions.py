@@ -16,12 +16,13 @@ from bot.core.ambassador_flow import (
 )
 from bot.core.assisted_flow import assisted_action, open_desk
 from bot.core.assisted_menus import ASSISTED_PREFIX
+from bot.core.catalog import CHECK_PREFIX
 from bot.core.certificate_flow import issue as issue_certificate
 from bot.core.certificate_flow import open_certificate, rename, report_vneid
 from bot.core.consent import agree, ask_consent, decline, erase, privacy
 from bot.core.events import LocaleChanged
 from bot.core.help_and_progress import show_help, show_progress
-from bot.core.lesson_flow import continue_lesson, next_lesson, open_lesson
+from bot.core.lesson_flow import answer_check, continue_lesson, next_lesson, open_lesson
 from bot.core.link_flow import enter_code, show_link
 from bot.core.navigation import back_from_detour, detour, go
 from bot.core.official_flow import ask_for_code as ask_for_official_code
@@ -81,7 +82,7 @@ WITHOUT_CONSENT = frozenset(
     }
 )
 # Actions with a value after a dot that are open before consent, as above.
-PREFIXES_WITHOUT_CONSENT = ("module.", "lesson.", "hb.", "locale.")
+PREFIXES_WITHOUT_CONSENT = ("module.", "lesson.", "hb.", "locale.", CHECK_PREFIX)
 
 
 def _handlers(turn: Turn) -> dict[str, Callable[[], None]]:
@@ -177,6 +178,8 @@ def act(turn: Turn, action: str) -> Outcome:
         go(turn, Mode.MODULE)
     elif action.startswith("lesson."):
         open_lesson(turn, action.removeprefix("lesson."))
+    elif action.startswith(CHECK_PREFIX):
+        answer_check(turn, action.removeprefix(CHECK_PREFIX))
     elif action.startswith("retry."):
         retry_quiz(turn, action.removeprefix("retry."))
     elif action.startswith("opt."):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.handbook import Handbook
-from lessons.models import LESSONS_DIR, Lesson, Module
+from lessons.models import LESSONS_DIR, Bubble, Lesson, Module
 from quizzes.models import Quiz
 
 
@@ -49,9 +49,13 @@ class Catalog:
         return None
 
 
-def bubbles(lesson: Lesson) -> list[tuple[str, str | None]]:
-    """The (text, picture) bubbles a lesson is read in; its "try it" task is the last one."""
-    found = [(bubble.text, bubble.image) for bubble in lesson.bubbles]
+# The actions of an inline question's buttons: "check.0", "check.1"…, the option's position.
+CHECK_PREFIX = "check."
+
+
+def bubbles(lesson: Lesson) -> list[Bubble]:
+    """The steps a lesson is read in; its closing "try it" task is the last one."""
+    found = list(lesson.bubbles)
     if lesson.try_it:
-        found.append(("👉 " + lesson.try_it, None))
+        found.append(Bubble(try_=lesson.try_it))
     return found

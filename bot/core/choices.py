@@ -7,7 +7,7 @@ current screen shows, and a typed answer is matched against those labels.
 from __future__ import annotations
 
 from bot.core.assisted_menus import ASSISTED_MODES, assisted_choices
-from bot.core.catalog import bubbles
+from bot.core.catalog import CHECK_PREFIX, bubbles
 from bot.core.messages import Choice
 from bot.core.profile_menus import PROFILE_MODES, profile_choices
 from bot.core.progress_screens import offer_choices, progress_choices
@@ -70,8 +70,18 @@ def choices(turn: Turn) -> list[tuple[str, str]]:
         ] + [("modules", _("Back"))]
     if mode is Mode.LESSON:
         lesson = turn.lesson()
-        if lesson is not None and state.bubble < len(bubbles(lesson)) - 1:
-            return [("continue", _("Continue ▶")), ("menu", _("Menu"))]
+        if lesson is None:
+            return [("menu", _("Menu"))]
+        steps = bubbles(lesson)
+        step = steps[min(state.bubble, len(steps) - 1)]
+        if step.check is not None:
+            return [
+                (f"{CHECK_PREFIX}{index}", option.text)
+                for index, option in enumerate(step.check.options)
+            ] + [("menu", _("Menu"))]
+        if state.bubble < len(steps) - 1:
+            label = _("I did it ▶") if step.try_ is not None else _("Continue ▶")
+            return [("continue", label), ("menu", _("Menu"))]
         return [("quiz", _("Take the quiz")), ("menu", _("Later"))]
     if mode in (Mode.QUIZ, Mode.REVIEW):
         return _quiz_choices(turn)

@@ -59,6 +59,29 @@ def continue_lesson(turn: Turn) -> None:
     _show_bubble(turn, lesson)
 
 
+def answer_check(turn: Turn, choice: str) -> None:
+    """An inline question answered: say the option's feedback, then go on to the next bubble.
+
+    Nothing is scored: the question is there to keep the learner doing, and its feedback
+    teaches whichever button was tapped. A tap left on an older message (the learner has
+    moved on) shows the current bubble again.
+    """
+    lesson = turn.lesson()
+    if lesson is None or turn.state.mode is not Mode.LESSON:
+        go(turn, Mode.MENU if lesson is None else turn.state.mode)
+        return
+    steps = bubbles(lesson)
+    step = steps[min(turn.state.bubble, len(steps) - 1)]
+    index = int(choice) if choice.isdigit() else -1
+    if step.check is None or not 0 <= index < len(step.check.options):
+        _show_bubble(turn, lesson)
+        return
+    option = step.check.options[index]
+    mark = "✅" if option.correct else "💡"
+    turn.say(f"{mark} {option.feedback}")
+    continue_lesson(turn)
+
+
 def _show_bubble(turn: Turn, lesson: Lesson) -> None:
     # Reaching the last bubble completes the lesson, once.
     last = turn.state.bubble == len(bubbles(lesson)) - 1

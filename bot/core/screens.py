@@ -62,7 +62,14 @@ def _prompt_texts(turn: Turn, full: bool) -> tuple[list[str], str | None]:
             return [_("What would you like to do?")], None
         lesson_bubbles = bubbles(lesson)
         index = min(state.bubble, len(lesson_bubbles) - 1)
-        text, image = lesson_bubbles[index]
+        bubble = lesson_bubbles[index]
+        image = bubble.image
+        if bubble.check is not None:
+            text = "❓ " + bubble.check.prompt
+        elif bubble.try_ is not None:
+            text = "👉 " + bubble.try_
+        else:
+            text = bubble.text or ""
         header = f"📘 {lesson.title} · {t.number(index + 1)}/{t.number(len(lesson_bubbles))}"
         if not full:
             return [
