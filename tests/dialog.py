@@ -97,3 +97,15 @@ class Dialog:
         self.command("start")
         self.tap("Đồng ý")
         self.tap("Học bài")
+
+    def read_lesson(self) -> None:
+        """Read the open lesson to its end: "Continue", "I did it", and the first button of
+        each quick question inside the lesson, until the quiz is offered."""
+        while True:
+            labels = [label for _id, label in self.choices]
+            if any("Tiếp tục" in label or "Làm xong rồi" in label for label in labels):
+                self.tap("Tiếp tục" if any("Tiếp tục" in label for label in labels) else "Làm xong rồi")
+            elif any("check." in cid for cid, _label in self.choices):
+                self.choice_id(next(cid for cid, _l in self.choices if "check." in cid))
+            else:
+                return

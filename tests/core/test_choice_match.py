@@ -70,9 +70,9 @@ VILLAGERS = [
     ("A1", "q1", "bấm nút nguồn", "a"),
     ("A1", "q1", "giu nut nguon vai giay", "a"),
     ("A1", "q1", "am luong", "b"),
-    ("A1", "q1", "lac", "c"),
-    ("A1", "q1", "lac manh dien thaoi", "c"),  # a typo
-    ("A1", "q1", "lăc mạnh", "c"),  # a wrong accent
+    ("A1", "q1", "man hinh", "c"),
+    ("A1", "q1", "cham vai lan vao man hinh", "c"),  # no accents, words left out
+    ("A1", "q1", "chậm vào màn hình", "c"),  # a wrong accent
     ("A1", "q1", "bam", ("a", "b")),
     ("A1", "q1", "nút", ("a", "b")),
     ("A1", "q1", "2", "b"),

@@ -263,8 +263,7 @@ def test_feedback_does_not_repeat_the_verdict(catalog: Catalog) -> None:
     assert wrong.feedback is not None and wrong.feedback.startswith("Chưa đúng.")
     dialog = Dialog(catalog)
     dialog.start_lesson_one()
-    while any("Tiếp tục" in label for _id, label in dialog.choices):
-        dialog.tap("Tiếp tục")
+    dialog.read_lesson()
     dialog.tap("Làm bài kiểm tra")
     dialog.tap(wrong.text)
     feedback = dialog.replies[0].text

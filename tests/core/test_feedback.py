@@ -22,8 +22,7 @@ def a1_quiz(catalog: object) -> Dialog:
     dialog.command("start")
     dialog.agree()
     dialog.tap("Học bài")
-    while any("Tiếp tục" in label for _id, label in dialog.choices):
-        dialog.tap("Tiếp tục")
+    dialog.read_lesson()
     dialog.tap("Làm bài kiểm tra")
     assert dialog.state.mode is Mode.QUIZ
     return dialog
