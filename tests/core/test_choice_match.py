@@ -77,10 +77,10 @@ VILLAGERS = [
     ("A1", "q1", "nút", ("a", "b")),
     ("A1", "q1", "2", "b"),
     ("A1", "q1", "B)", "b"),
-    # A2 q2: typing the letter đ.
-    ("A2", "q2", "dd", "a"),
-    ("A2", "q2", "go d9", "b"),
-    ("A2", "q2", "gõ", ("a", "b", "c")),
+    # A7 q1: typing the letter đ.
+    ("A7", "q1", "dd", "a"),
+    ("A7", "q1", "go d9", "b"),
+    ("A7", "q1", "gõ", ("a", "b", "c")),
     # D1 q2: a scam drill, "lừa đảo hay không?".
     ("D1", "q2", "lừa đảo", "a"),
     ("D1", "q2", "lua dao", "a"),
