@@ -94,10 +94,10 @@ VILLAGERS = [
     ("D1", "q2", "khong phai lua dao", "b"),
     ("D1", "q2", "khong lua dao", "b"),
     # A4 q1: a link to install an app.
-    ("A4", "q1", "khong bam link", "a"),
+    ("A4", "q1", "khong cham link", "a"),
     ("A4", "q1", "hoi cong an xa", "a"),
-    ("A4", "q1", "bam link", ("a", "b")),
-    ("A4", "q1", "gui cho hang xom", "c"),
+    ("A4", "q1", "cham link", ("a", "b")),
+    ("A4", "q1", "goi lai so trong tin nhan", "c"),
     # C3 q1 and B2 q2: labels that are codes and addresses.
     ("C3", "q1", "123456", "a"),
     ("C3", "q1", "ngay sinh", "b"),
