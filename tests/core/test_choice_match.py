@@ -81,18 +81,18 @@ VILLAGERS = [
     ("A7", "q1", "dd", "a"),
     ("A7", "q1", "go d9", "b"),
     ("A7", "q1", "gõ", ("a", "b", "c")),
-    # D1 q2: a scam drill, "lừa đảo hay không?".
-    ("D1", "q2", "lừa đảo", "a"),
-    ("D1", "q2", "lua dao", "a"),
-    ("D1", "q2", "la lua dao", "a"),
-    ("D1", "q2", "co", "a"),
-    ("D1", "q2", "có ạ", "a"),
-    ("D1", "q2", "phải", "a"),
-    ("D1", "q2", "khong", "b"),
-    ("D1", "q2", "ko", "b"),
-    ("D1", "q2", "không phải", "b"),
-    ("D1", "q2", "khong phai lua dao", "b"),
-    ("D1", "q2", "khong lua dao", "b"),
+    # D1 q2: a scam drill, "Bác làm gì?" with three actions.
+    ("D1", "q2", "khong cham link", "a"),
+    ("D1", "q2", "không chạm link", "a"),
+    ("D1", "q2", "den cong an xa", "a"),
+    ("D1", "q2", "chạm vào đường link", "b"),
+    ("D1", "q2", "xem cho chac", "b"),
+    ("D1", "q2", "cham link", ("a", "b")),  # "không chạm link" holds it too
+    ("D1", "q2", "goi so trong tin nhan", "c"),
+    ("D1", "q2", "goi so", "c"),
+    ("D1", "q2", "hỏi", ("a", "c")),
+    ("D1", "q2", "khong", None),
+    ("D1", "q2", "lua dao", None),  # the old "lừa đảo hay không?" answer names no action
     # A4 q1: a link to install an app.
     ("A4", "q1", "khong cham link", "a"),
     ("A4", "q1", "hoi cong an xa", "a"),
