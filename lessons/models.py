@@ -256,6 +256,16 @@ class Lesson(_Strict):
         return value
 
     @model_validator(mode="after")
+    def _ends_on_a_reading_step(self) -> Lesson:
+        # The quiz button sits under the last step; a question's buttons would take its place.
+        if self.bubbles[-1].check is not None and not self.try_it:
+            raise ValueError(
+                "a lesson cannot end on a `check`: add a text bubble, a `try` or `try_it` "
+                "after it, so the quiz button has a step to sit under"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _id_matches_module(self) -> Lesson:
         if not re.match(rf"^{self.module}\d", self.id):
             raise ValueError(

@@ -104,7 +104,9 @@ class Dialog:
         while True:
             labels = [label for _id, label in self.choices]
             if any("Tiếp tục" in label or "Làm xong rồi" in label for label in labels):
-                self.tap("Tiếp tục" if any("Tiếp tục" in label for label in labels) else "Làm xong rồi")
+                self.tap(
+                    "Tiếp tục" if any("Tiếp tục" in label for label in labels) else "Làm xong rồi"
+                )
             elif any("check." in cid for cid, _label in self.choices):
                 self.choice_id(next(cid for cid, _l in self.choices if "check." in cid))
             else:

@@ -121,3 +121,34 @@ def test_a_bubble_is_exactly_one_kind() -> None:
                 }
             }
         )
+
+
+def test_a_lesson_cannot_end_on_a_question() -> None:
+    from lessons.models import Lesson
+
+    lesson = {
+        "id": "A3",
+        "module": "A",
+        "order": 3,
+        "title": "Bài",
+        "competences": ["0.1"],
+        "level": "CB1",
+        "target_groups": ["residents"],
+        "estimated_minutes": 3,
+        "bubbles": [
+            "Chữ.",
+            {
+                "check": {
+                    "prompt": "Hỏi?",
+                    "options": [
+                        {"text": "A", "correct": True, "feedback": "Đúng."},
+                        {"text": "B", "feedback": "Sai."},
+                    ],
+                }
+            },
+        ],
+        "sources": [{"title": "Nguồn", "url": "https://example.vn"}],
+    }
+    with pytest.raises(ValidationError, match="cannot end on a `check`"):
+        Lesson.model_validate(lesson)
+    Lesson.model_validate({**lesson, "try_it": "Bác thử."})
