@@ -179,11 +179,16 @@ class Bubble(_Strict):
 
 
 class Module(_Strict):
-    """A group of lessons on one theme, e.g. A "Làm quen điện thoại thông minh"."""
+    """A group of lessons on one theme, e.g. A "Làm quen điện thoại thông minh".
+
+    `required: false` makes it an elective: learners may take it, but the course (and its
+    certificate) is complete without it.
+    """
 
     id: Annotated[str, Field(pattern=r"^[A-Z]$")]
     title: NfcText
     order: Annotated[int, Field(ge=1)]
+    required: bool = True
 
     _check_title = field_validator("title")(check_button)
 

@@ -6,6 +6,7 @@ and cross-checks them, outside the core, so the core needs no YAML loader.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,15 +39,42 @@ class Catalog:
         return next((module for module in self.modules if module.id == module_id), None)
 
     def next_lesson(
-        self, lesson_id: str | None, done: frozenset[str] = frozenset()
+        self,
+        lesson_id: str | None,
+        done: frozenset[str] = frozenset(),
+        *,
+        required_only: bool = False,
     ) -> Lesson | None:
-        """The first lesson after `lesson_id` (or from the start) that is not in `done`."""
+        """The first lesson after `lesson_id` (or from the start) that is not in `done`;
+        with `required_only`, the first lesson of a required module."""
         ids = [lesson.id for lesson in self.lessons]
         start = ids.index(lesson_id) + 1 if lesson_id in ids else 0
         for lesson in self.lessons[start:] + self.lessons[:start]:
-            if lesson.id not in done:
+            if lesson.id not in done and (self.required(lesson) or not required_only):
                 return lesson
         return None
+
+    def required(self, lesson: Lesson) -> bool:
+        """Whether the lesson counts for the course (its module is not an elective)."""
+        module = self.module(lesson.module)
+        return module is None or module.required
+
+    @property
+    def required_lessons(self) -> tuple[Lesson, ...]:
+        """The lessons the course (and its certificate) needs, in course order: every lesson
+        but those of elective modules."""
+        return tuple(lesson for lesson in self.lessons if self.required(lesson))
+
+    @property
+    def required_modules(self) -> tuple[Module, ...]:
+        """The required modules that have lessons, in course order."""
+        filled = {lesson.module for lesson in self.lessons}
+        return tuple(m for m in self.modules if m.required and m.id in filled)
+
+    def course_complete(self, passed: Collection[str]) -> bool:
+        """Whether every required lesson is in `passed` (an empty course is never complete)."""
+        required = self.required_lessons
+        return bool(required) and all(lesson.id in passed for lesson in required)
 
 
 # The actions of an inline question's buttons: "check.0", "check.1"…, the option's position.

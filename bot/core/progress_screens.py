@@ -62,7 +62,8 @@ def due_count(turn: Turn) -> int:
 def progress_texts(turn: Turn, full: bool) -> list[str]:
     """The progress report: overall, per module, quizzes to retry, reviews due, the streak."""
     t, catalog, state = turn.t, turn.ctx.catalog, turn.state
-    lessons = catalog.lessons
+    # The overall bar is the course: its required lessons (electives have their own lines).
+    lessons = catalog.required_lessons
     passed = sum(1 for lesson in lessons if lesson.id in state.passed)
     overall = turn._("{bar} {passed}/{total} lessons ({percent})").format(
         bar=bar(passed, len(lessons)),
@@ -74,13 +75,17 @@ def progress_texts(turn: Turn, full: bool) -> list[str]:
         return [turn._("📊 Your progress") + "\n" + overall]
     lines = [turn._("📊 Your progress"), overall, ""]
     for module in catalog.modules:
-        ids = [lesson.id for lesson in lessons if lesson.module == module.id]
+        ids = [lesson.id for lesson in catalog.lessons if lesson.module == module.id]
         if not ids:
             continue
         done = sum(1 for lesson_id in ids if lesson_id in state.passed)
         mark = " ✅" if done == len(ids) else ""
+        title = short(module.title)
+        if not module.required:
+            optional = turn._("(optional)")
+            title = f"{short(module.title, TITLE_CHARS - len(optional) - 1)} {optional}"
         lines.append(
-            f"{module.id}. {short(module.title)} "
+            f"{module.id}. {title} "
             f"{bar(done, len(ids), min(len(ids), BAR_WIDTH))} "
             f"{t.number(done)}/{t.number(len(ids))}{mark}"
         )
