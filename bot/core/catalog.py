@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.handbook import Handbook
-from lessons.models import LESSONS_DIR, Bubble, Lesson, Module
+from lessons.models import LESSONS_DIR, Bubble, Lesson, Module, SelfCheck
 from quizzes.models import Quiz
 
 
@@ -25,6 +25,8 @@ class Catalog:
     version: str
     lessons_dir: Path = LESSONS_DIR
     handbook: Handbook = field(default_factory=Handbook, hash=False, compare=False)
+    # The self-check at the start (`lessons/selfcheck.yaml`); None: not offered.
+    selfcheck: SelfCheck | None = field(default=None, hash=False, compare=False)
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         """The lesson with this id, or None."""

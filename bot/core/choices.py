@@ -13,6 +13,7 @@ from bot.core.profile_menus import PROFILE_MODES, profile_choices
 from bot.core.progress_screens import offer_choices, progress_choices
 from bot.core.resume import certificate_due, resume_label, resume_point
 from bot.core.roster_screens import ROSTER_MODES, roster_mode_choices
+from bot.core.selfcheck_screens import SELFCHECK_MODES, selfcheck_choices
 from bot.core.state import Mode
 from bot.core.turn import Turn
 from bot.i18n import SUPPORTED_LOCALES
@@ -34,6 +35,8 @@ def choices(turn: Turn) -> list[tuple[str, str]]:
         return [("start", _("Start again"))]
     if mode in ASSISTED_MODES:
         return assisted_choices(turn)
+    if mode in SELFCHECK_MODES:
+        return selfcheck_choices(turn)
     if mode is Mode.CONSENT:
         return [
             ("agree", _("I agree")),

@@ -22,6 +22,7 @@ def a1_quiz(catalog: object) -> Dialog:
     dialog.command("start")
     dialog.agree()
     dialog.tap("Học bài")
+    dialog.skip_selfcheck()
     while any("Tiếp tục" in label for _id, label in dialog.choices):
         dialog.tap("Tiếp tục")
     dialog.tap("Làm bài kiểm tra")
