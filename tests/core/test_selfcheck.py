@@ -179,6 +179,20 @@ def test_help_names_the_command_and_content_without_a_selfcheck_says_so() -> Non
     assert "Hiện chưa có bài tự kiểm tra." in dialog.said and dialog.state.mode is Mode.MENU
 
 
+def test_a_typed_no_skips_it(dialog: Dialog) -> None:
+    dialog.text("khong")
+    assert dialog.state.mode is Mode.LESSON and dialog.state.selfcheck_asked
+
+
+def test_small_talk_keeps_the_offer_and_the_question_on_screen(dialog: Dialog) -> None:
+    dialog.text("ok")
+    assert dialog.state.mode is Mode.SELFCHECK_OFFER and OFFER in dialog.said
+    dialog.tap("Trả lời 5 câu")
+    dialog.text("cảm ơn")
+    assert dialog.state.mode is Mode.SELFCHECK and SELFCHECK.questions[0].prompt in dialog.said
+    assert dialog.state.selfcheck is not None and dialog.state.selfcheck.answers == []
+
+
 def test_an_old_button_or_an_answer_after_the_end_changes_nothing(dialog: Dialog) -> None:
     dialog.tap("Trả lời 5 câu")
     old = dialog.choices[0][0]
