@@ -39,12 +39,18 @@ def open_certificate(turn: Turn) -> None:
     if not course_complete(turn):
         required = turn.ctx.catalog.required_lessons
         left = sum(1 for lesson in required if lesson.id not in state.passed)
-        turn.say(
-            turn._(
+        if any(not module.required for module in turn.ctx.catalog.modules):
+            text = turn._(
+                "The certificate comes when every lesson of the required topics is passed: "
+                "{left} to go (topics marked “optional” are extra). Keep going, you are doing "
+                "well!"
+            )
+        else:
+            text = turn._(
                 "The certificate comes when every lesson is passed: {left} to go. Keep going, "
                 "you are doing well!"
-            ).format(left=turn.t.number(left))
-        )
+            )
+        turn.say(text.format(left=turn.t.number(left)))
         go(turn, Mode.MENU)
         return
     if state.certificate is not None:

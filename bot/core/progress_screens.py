@@ -6,7 +6,7 @@ place: what counts as passed, as worth another try, as due for review.
 
 from __future__ import annotations
 
-from bot.core.resume import resume_label, resume_point
+from bot.core.resume import certificate_due, resume_label, resume_point
 from bot.core.skills import SKILLS, known
 from bot.core.spaced import ROUND_SIZE, due
 from bot.core.streak import local_day, running
@@ -139,10 +139,14 @@ def streak_line(turn: Turn) -> str:
 
 
 def progress_choices(turn: Turn) -> list[tuple[str, str]]:
-    """Learn on, retry the first quiz not passed yet, review now, back to the menu."""
+    """Learn on (the certificate first, once the course is done), retry the first quiz not
+    passed yet, review now, back to the menu."""
     found = []
     state = turn.state
     point = resume_point(state, turn.ctx.catalog)
+    if point is not None and certificate_due(state, turn.ctx.catalog):
+        # The course is done but an elective is left: the certificate first, as in the menu.
+        found.append(("certificate", turn._("🎓 Get my certificate")))
     if point is not None:
         label = resume_label(point, turn.t, short(point.lesson.title, LINE_CHARS))
         found.append(("next_lesson", label))

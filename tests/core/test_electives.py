@@ -111,6 +111,7 @@ def test_the_module_list_marks_the_elective(dialog: Dialog) -> None:
 def test_the_certificate_needs_only_the_required_lessons(dialog: Dialog) -> None:
     dialog.text("/chungnhan")
     assert "còn 2" in dialog.said  # A1 and A2; not G1
+    assert "chủ đề “tự chọn”" in dialog.said
     passed(dialog, "A1")
     dialog.text("/chungnhan")
     assert "còn 1" in dialog.said
@@ -162,3 +163,8 @@ def test_progress_counts_the_course_and_shows_the_elective_apart(dialog: Dialog)
     dialog.text("/tiendo")
     assert "1/2 bài" in dialog.said  # the course: A1 and A2
     assert "G. Chợ số (tự chọn)" in dialog.said and "1/1 ✅" in dialog.said
+    passed(dialog, "A1", "A2")
+    dialog.text("/tiendo")
+    assert "2/2 bài" in dialog.said
+    labels = [label for _id, label in dialog.choices]
+    assert labels[:2] == ["🎓 Nhận giấy chứng nhận", "Học bài: Bán hàng trên mạng"]
