@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import gc
 import logging
 import signal
@@ -51,6 +52,8 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
     """Run the bot until `stop` is set or the process gets SIGINT/SIGTERM."""
     check_database(settings)
     catalog = load_catalog()
+    if not settings.selfcheck:
+        catalog = dataclasses.replace(catalog, selfcheck=None)
     storage = Storage.open(settings.database_url)
     service = ConversationService(
         storage,

@@ -104,16 +104,20 @@ def cmd_db_prune(_args: argparse.Namespace) -> int:
 
 
 def cmd_content_check(args: argparse.Namespace) -> int:
-    """Validate every lesson, quiz and handbook entry."""
+    """Validate every lesson, quiz, handbook entry and the self-check."""
     from bot.content import load_catalog
 
     catalog = load_catalog(args.lessons, args.quizzes)
     quizzes = len(catalog.quizzes)
     drills = sum(q.drill for quiz in catalog.quizzes.values() for q in quiz.questions)
+    electives = sum(not module.required for module in catalog.modules)
+    modules = f"{len(catalog.modules)} modules" + (f" ({electives} elective)" if electives else "")
+    selfcheck = catalog.selfcheck
+    asked = f", self-check {len(selfcheck.questions)} questions" if selfcheck is not None else ""
     print(
-        f"content OK: {len(catalog.modules)} modules, {len(catalog.lessons)} lessons, "
-        f"{quizzes} quizzes ({drills} scam drills), {len(catalog.handbook)} handbook entries "
-        f"(version {catalog.version})"
+        f"content OK: {modules}, {len(catalog.lessons)} lessons, "
+        f"{quizzes} quizzes ({drills} scam drills), {len(catalog.handbook)} handbook entries"
+        f"{asked} (version {catalog.version})"
     )
     return 0
 

@@ -14,7 +14,8 @@ from bot.errors import ContentError
 from bot.handbook import Handbook
 from lessons.handbook import HandbookEntry, read_handbook
 from lessons.loader import lesson_files, read_lessons, read_modules
-from lessons.models import IMAGE_SUFFIXES, LESSONS_DIR, Lesson
+from lessons.models import IMAGE_SUFFIXES, LESSONS_DIR, Lesson, SelfCheck
+from lessons.selfcheck import read_selfcheck
 from lessons.yamlfile import Loaded
 from quizzes.loader import QUIZZES_DIR, quiz_files, quiz_path, read_quizzes
 from quizzes.models import Quiz
@@ -136,6 +137,27 @@ def _handbook_problems(
     ]
 
 
+def _selfcheck_problems(
+    selfcheck: Loaded[SelfCheck] | None, module_ids: set[str], lessons: dict[str, Loaded[Lesson]]
+) -> list[str]:
+    """Every self-check question probes a module that exists and has lessons (the suggestion
+    is that module's first lesson)."""
+    if selfcheck is None:
+        return []
+    problems = []
+    filled = {loaded.item.module for loaded in lessons.values()}
+    for index, question in enumerate(selfcheck.item.questions):
+        where = f"{selfcheck.where('questions', index, 'module')}: questions.{index}.module"
+        if question.module not in module_ids:
+            problems.append(f"{where}: module {question.module} is not in modules.yaml")
+        elif question.module not in filled:
+            problems.append(
+                f"{where}: module {question.module} has no lessons yet, so there is nowhere to "
+                "suggest starting"
+            )
+    return problems
+
+
 def load_catalog(lessons_dir: Path = LESSONS_DIR, quizzes_dir: Path = QUIZZES_DIR) -> Catalog:
     """Load and cross-check all content.
 
@@ -146,7 +168,8 @@ def load_catalog(lessons_dir: Path = LESSONS_DIR, quizzes_dir: Path = QUIZZES_DI
     lessons, lesson_problems = read_lessons(lessons_dir)
     quizzes, quiz_problems = read_quizzes(quizzes_dir)
     entries, handbook_problems = read_handbook(lessons_dir)
-    problems += lesson_problems + quiz_problems + handbook_problems
+    selfcheck, selfcheck_problems = read_selfcheck(lessons_dir)
+    problems += lesson_problems + quiz_problems + handbook_problems + selfcheck_problems
 
     by_id: dict[str, Loaded[Lesson]] = {}
     for loaded in lessons:
@@ -154,6 +177,7 @@ def load_catalog(lessons_dir: Path = LESSONS_DIR, quizzes_dir: Path = QUIZZES_DI
     problems += _lesson_problems(lessons, {module.id for module in modules}, lessons_dir)
     problems += _quiz_problems(quizzes, by_id, lessons_dir, quizzes_dir)
     problems += _handbook_problems(entries, by_id, lessons_dir)
+    problems += _selfcheck_problems(selfcheck, {module.id for module in modules}, by_id)
     if not lessons and not lesson_problems:
         problems.append(f"{lessons_dir}:1: no lesson files found")
     if problems:
@@ -173,4 +197,5 @@ def load_catalog(lessons_dir: Path = LESSONS_DIR, quizzes_dir: Path = QUIZZES_DI
         version=content_version(paths),
         lessons_dir=lessons_dir,
         handbook=Handbook(tuple(loaded.item for loaded in entries)),
+        selfcheck=selfcheck.item if selfcheck is not None else None,
     )

@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     # How the bot addresses learners in Vietnamese: "bác" (adults, the default, as the lessons
     # do) or "bạn" (a deployment for pupils and students). Accents optional: "bac", "ban".
     address_form: AddressForm = AddressForm.BAC
+    # The self-check at the start (lessons/selfcheck.yaml): offered once to a learner starting
+    # out, and /tukiemtra. Off: neither (a deployment that places learners itself).
+    selfcheck: bool = True
     # Retention (bot.maintenance): processed inbox rows and processed-message keys must outlive
     # any redelivery (Telegram: 24 h; Zalo retries for hours), so at least 2 days; sent outbox
     # rows keep their de-duplication keys, so at least a week.

@@ -179,11 +179,16 @@ class Bubble(_Strict):
 
 
 class Module(_Strict):
-    """A group of lessons on one theme, e.g. A "Làm quen điện thoại thông minh"."""
+    """A group of lessons on one theme, e.g. A "Làm quen điện thoại thông minh".
+
+    `required: false` makes it an elective: learners may take it, but the course (and its
+    certificate) is complete without it.
+    """
 
     id: Annotated[str, Field(pattern=r"^[A-Z]$")]
     title: NfcText
     order: Annotated[int, Field(ge=1)]
+    required: bool = True
 
     _check_title = field_validator("title")(check_button)
 
@@ -311,3 +316,51 @@ class HandbookEntry(BaseModel):
                 "list a few other words people type for this question (e.g. 'ck', 'quét mã')"
             )
         return value
+
+
+class SelfCheckOption(_Strict):
+    """One answer button of a self-check question."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9]{1,8}$")]
+    text: NfcText
+    correct: bool = False
+
+    _check_text = field_validator("text")(check_button)
+
+
+class SelfCheckQuestion(_Strict):
+    """A situation from daily life that shows whether the learner knows one module's skill.
+
+    A wrong answer (or "Chưa biết / chưa làm bao giờ") suggests starting at `module`.
+    """
+
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,16}$")]
+    module: Annotated[str, Field(pattern=r"^[A-Z]$")]
+    prompt: NfcText
+    options: Annotated[list[SelfCheckOption], Field(min_length=2, max_length=5)]
+
+    _check_prompt = field_validator("prompt")(check_bubble)
+
+    @model_validator(mode="after")
+    def _one_right_answer(self) -> SelfCheckQuestion:
+        right = sum(option.correct for option in self.options)
+        if right != 1:
+            raise ValueError(
+                f"a self-check question has exactly one option with `correct: true` "
+                f"(this one has {right})"
+            )
+        ids = [option.id for option in self.options]
+        if len(set(ids)) != len(ids):
+            raise ValueError("two options of the question have the same id")
+        texts = [" ".join(option.text.casefold().split()) for option in self.options]
+        if len(set(texts)) != len(texts):
+            raise ValueError("two options of the question have the same text")
+        return self
+
+
+class SelfCheck(_Strict):
+    """The self-check (`lessons/selfcheck.yaml`): a few questions at the start that suggest
+    where to begin (TT 02/2025 competence 5.4, knowing one's own gaps). Nothing is scored."""
+
+    schema_version: int = 1
+    questions: Annotated[list[SelfCheckQuestion], Field(min_length=3, max_length=7)]

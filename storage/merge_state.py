@@ -45,6 +45,7 @@ def merged_state(keep: LearnerState, drop: LearnerState) -> LearnerState:
     state.streak = merged_streak(keep.streak, drop.streak)
     state.certificate = keep.certificate or drop.certificate
     state.vneid_reported = keep.vneid_reported or drop.vneid_reported
+    state.selfcheck_asked = keep.selfcheck_asked or drop.selfcheck_asked
     return state
 
 

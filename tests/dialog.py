@@ -7,7 +7,16 @@ from pathlib import Path
 
 from bot.address_form import AddressForm
 from bot.content import Catalog, load_catalog
-from bot.core import Context, InboundMessage, InputKind, LearnerState, Outcome, Reply, handle
+from bot.core import (
+    Context,
+    InboundMessage,
+    InputKind,
+    LearnerState,
+    Mode,
+    Outcome,
+    Reply,
+    handle,
+)
 from bot.core.events import DomainEvent
 
 FIXTURE_CONTENT = Path(__file__).resolve().parent / "fixtures" / "content"
@@ -89,14 +98,23 @@ class Dialog:
         return "\n".join(reply.text for reply in self.replies)
 
     def agree(self) -> None:
-        """Consent, then skip the profile questions: the menu."""
+        """Consent, then skip the profile questions: the menu (content with a self-check
+        offers it there, left unanswered: the menu is asked for)."""
         self.tap("Đồng ý")
         self.tap("Bỏ qua phần này")
+        if self.state.mode is Mode.SELFCHECK_OFFER:
+            self.command("menu")
+
+    def skip_selfcheck(self) -> None:
+        """Decline the self-check if it is offered (it opens lesson 1)."""
+        if self.state.mode is Mode.SELFCHECK_OFFER:
+            self.tap("Bỏ qua, học từ bài 1")
 
     def start_lesson_one(self) -> None:
         self.command("start")
         self.tap("Đồng ý")
         self.tap("Học bài")
+        self.skip_selfcheck()
 
     def read_lesson(self) -> None:
         """Read the open lesson to its end: "Continue", "I did it", and the first button of

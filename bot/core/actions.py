@@ -53,6 +53,13 @@ from bot.core.roster_flow import (
     pick_skill,
     turn_page,
 )
+from bot.core.selfcheck_flow import (
+    answer_selfcheck,
+    open_selfcheck,
+    skip_selfcheck,
+    start_selfcheck,
+)
+from bot.core.selfcheck_screens import SELFCHECK_PREFIX
 from bot.core.state import Mode
 from bot.core.turn import Turn
 
@@ -79,10 +86,21 @@ WITHOUT_CONSENT = frozenset(
         "reread",
         "handbook",
         "back",
+        # The self-check keeps nothing but the conversation state.
+        "selfcheck",
+        "selfcheck_start",
+        "selfcheck_skip",
     }
 )
 # Actions with a value after a dot that are open before consent, as above.
-PREFIXES_WITHOUT_CONSENT = ("module.", "lesson.", "hb.", "locale.", CHECK_PREFIX)
+PREFIXES_WITHOUT_CONSENT = (
+    "module.",
+    "lesson.",
+    "hb.",
+    "locale.",
+    CHECK_PREFIX,
+    SELFCHECK_PREFIX,
+)
 
 
 def _handlers(turn: Turn) -> dict[str, Callable[[], None]]:
@@ -138,6 +156,9 @@ def _handlers(turn: Turn) -> dict[str, Callable[[], None]]:
         "skill_no": lambda: back_to_villager(turn),
         "villager": lambda: back_to_villager(turn),
         "assisted": lambda: open_desk(turn),
+        "selfcheck": lambda: open_selfcheck(turn),
+        "selfcheck_start": lambda: start_selfcheck(turn),
+        "selfcheck_skip": lambda: skip_selfcheck(turn),
     }
 
 
@@ -180,6 +201,8 @@ def act(turn: Turn, action: str) -> Outcome:
         open_lesson(turn, action.removeprefix("lesson."))
     elif action.startswith(CHECK_PREFIX):
         answer_check(turn, action.removeprefix(CHECK_PREFIX))
+    elif action.startswith(SELFCHECK_PREFIX):
+        answer_selfcheck(turn, action.removeprefix(SELFCHECK_PREFIX))
     elif action.startswith("retry."):
         retry_quiz(turn, action.removeprefix("retry."))
     elif action.startswith("opt."):

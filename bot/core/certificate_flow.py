@@ -24,9 +24,8 @@ _NAME = re.compile(r"^[^\W\d_]+(?:[ .'\-][^\W\d_]+)*\.?$")
 
 
 def course_complete(turn: Turn) -> bool:
-    """Whether every lesson of the course is passed."""
-    lessons = turn.ctx.catalog.lessons
-    return bool(lessons) and all(lesson.id in turn.state.passed for lesson in lessons)
+    """Whether every required lesson of the course is passed (electives do not count)."""
+    return turn.ctx.catalog.course_complete(turn.state.passed)
 
 
 def certificate_image(code: str) -> str:
@@ -38,13 +37,20 @@ def open_certificate(turn: Turn) -> None:
     """/chungnhan: the certificate when the course is complete (asking the name first)."""
     state = turn.state
     if not course_complete(turn):
-        left = sum(1 for lesson in turn.ctx.catalog.lessons if lesson.id not in state.passed)
-        turn.say(
-            turn._(
+        required = turn.ctx.catalog.required_lessons
+        left = sum(1 for lesson in required if lesson.id not in state.passed)
+        if any(not module.required for module in turn.ctx.catalog.modules):
+            text = turn._(
+                "The certificate comes when every lesson of the required topics is passed: "
+                "{left} to go (topics marked “optional” are extra). Keep going, you are doing "
+                "well!"
+            )
+        else:
+            text = turn._(
                 "The certificate comes when every lesson is passed: {left} to go. Keep going, "
                 "you are doing well!"
-            ).format(left=turn.t.number(left))
-        )
+            )
+        turn.say(text.format(left=turn.t.number(left)))
         go(turn, Mode.MENU)
         return
     if state.certificate is not None:
@@ -79,12 +85,10 @@ def issue(turn: Turn, display_name: str) -> None:
     """Issue a new certificate with `display_name` (may be empty) and send it."""
     catalog = turn.ctx.catalog
     code = turn.ctx.certificate_code()
-    modules = tuple(
-        module.id
-        for module in catalog.modules
-        if any(lesson.module == module.id for lesson in catalog.lessons)
-    )
-    turn.events.append(CertificateIssued(code, display_name, modules, len(catalog.lessons)))
+    # What the certificate attests: the required modules and lessons, not the electives.
+    modules = tuple(module.id for module in catalog.required_modules)
+    lessons = len(catalog.required_lessons)
+    turn.events.append(CertificateIssued(code, display_name, modules, lessons))
     turn.state.certificate = CertificateInfo(code=code, issued_at=turn.ctx.now)
     _send(turn, code)
     go(turn, Mode.COURSE_DONE)

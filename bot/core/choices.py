@@ -11,11 +11,13 @@ from bot.core.catalog import CHECK_PREFIX, bubbles
 from bot.core.messages import Choice
 from bot.core.profile_menus import PROFILE_MODES, profile_choices
 from bot.core.progress_screens import offer_choices, progress_choices
-from bot.core.resume import resume_label, resume_point
+from bot.core.resume import certificate_due, resume_label, resume_point
 from bot.core.roster_screens import ROSTER_MODES, roster_mode_choices
+from bot.core.selfcheck_screens import SELFCHECK_MODES, selfcheck_choices
 from bot.core.state import Mode
 from bot.core.turn import Turn
 from bot.i18n import SUPPORTED_LOCALES
+from lessons.models import Module
 from quizzes.models import QuestionType
 
 # Each language is named in itself, so a learner who cannot read the current one finds theirs.
@@ -33,6 +35,8 @@ def choices(turn: Turn) -> list[tuple[str, str]]:
         return [("start", _("Start again"))]
     if mode in ASSISTED_MODES:
         return assisted_choices(turn)
+    if mode in SELFCHECK_MODES:
+        return selfcheck_choices(turn)
     if mode is Mode.CONSENT:
         return [
             ("agree", _("I agree")),
@@ -42,10 +46,11 @@ def choices(turn: Turn) -> list[tuple[str, str]]:
     if mode is Mode.MENU:
         found = []
         point = resume_point(state, catalog)
+        if certificate_due(state, catalog):
+            # The course is complete: the certificate first, then an elective if any is left.
+            found.append(("certificate", _("🎓 Get my certificate")))
         if point is not None:
             found.append(("next_lesson", resume_label(point, turn.t)))
-        elif state.certificate is None:
-            found.append(("certificate", _("🎓 Get my certificate")))
         handbook = [("handbook", _("Handbook: questions and answers"))]
         asked = state.profile.asked or not state.consent
         profile = [] if asked else [("profile_start", _("4 short questions"))]
@@ -61,7 +66,9 @@ def choices(turn: Turn) -> list[tuple[str, str]]:
         filled = {lesson.module for lesson in catalog.lessons}
         modules = [m for m in catalog.modules if m.id in filled]
         # Titles only: every channel numbers its menus already ("1. A. …" read twice).
-        return [(f"module.{m.id}", m.title) for m in modules] + [("menu", _("Back to menu"))]
+        return [(f"module.{m.id}", module_label(turn, m)) for m in modules] + [
+            ("menu", _("Back to menu"))
+        ]
     if mode is Mode.MODULE:
         lessons = [lesson for lesson in catalog.lessons if lesson.module == state.module_id]
         return [
@@ -94,10 +101,10 @@ def choices(turn: Turn) -> list[tuple[str, str]]:
         if passed:
             point = resume_point(state, catalog)
             found = []
+            if certificate_due(state, catalog):
+                found.append(("certificate", _("🎓 Get my certificate")))
             if point is not None:
                 found.append(("next_lesson", _("Next: {title}").format(title=point.lesson.title)))
-            elif state.certificate is None:
-                found.append(("certificate", _("🎓 Get my certificate")))
             return found + [("menu", _("Menu"))]
         return [
             ("retry", _("Try the quiz again")),
@@ -118,6 +125,13 @@ def choices(turn: Turn) -> list[tuple[str, str]]:
     if mode in ROSTER_MODES:
         return roster_mode_choices(turn)
     return []
+
+
+def module_label(turn: Turn, module: Module) -> str:
+    """A module's title, marked "(optional)" for an elective."""
+    if module.required:
+        return module.title
+    return f"{module.title} {turn._('(optional)')}"
 
 
 def link_code_shown(turn: Turn) -> bool:

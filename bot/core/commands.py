@@ -64,6 +64,10 @@ COMMANDS = {
     "hoccung": "assisted",
     "hoc_cung": "assisted",
     "learn_together": "assisted",
+    "tukiemtra": "selfcheck",
+    "tu_kiem_tra": "selfcheck",
+    "kiemtra": "selfcheck",
+    "selfcheck": "selfcheck",
 }
 # Typed text (folded) that works like a command when it is no answer on screen.
 KEYWORDS = {
@@ -83,6 +87,7 @@ KEYWORDS = {
     "on tap": "review",
     "on lai": "review",
     "lien ket": "link",
+    "tu kiem tra": "selfcheck",
     # Typed "tiếp tục" goes on where the learner stopped (in a lesson, its button comes first).
     "tiep tuc": "next_lesson",
     "hoc tiep": "next_lesson",

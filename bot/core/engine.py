@@ -73,6 +73,7 @@ YES_NO_ACTIONS = (
     ("erase_yes", "erase_no"),
     ("true", "false"),
     ("review", "review_later"),
+    ("selfcheck_start", "selfcheck_skip"),
 )
 
 

@@ -14,9 +14,10 @@ def show_help(turn: Turn) -> None:
         turn._(
             "Tap the buttons under my messages, or type the number of a choice (1, 2, 3) or "
             "its letter (a, b, c). Answers typed without accents are fine.\n"
-            "Commands: /menu lessons, /tiendo your progress, /ontap review, /hoso your "
-            "profile, /nhacnho reminders, /chungnhan certificate, /lienket use me on another "
-            "app, /ngonngu language, /xoadulieu delete your data, /trogiup this help."
+            "Commands: /menu lessons, /tiendo your progress, /ontap review, /tukiemtra "
+            "self-check: where to start, /hoso your profile, /nhacnho reminders, /chungnhan "
+            "certificate, /lienket use me on another app, /ngonngu language, /xoadulieu "
+            "delete your data, /trogiup this help."
         )
     )
     if len(turn.ctx.catalog.handbook):

@@ -11,6 +11,7 @@ from bot.core.cheer import step_done
 from bot.core.events import LessonCompleted, LessonStarted
 from bot.core.navigation import go
 from bot.core.resume import Resume, resume_point, take_paused_quiz
+from bot.core.selfcheck import selfcheck_due
 from bot.core.state import Mode
 from bot.core.turn import Turn
 from lessons.models import Lesson
@@ -19,8 +20,13 @@ from lessons.models import Lesson
 def next_lesson(turn: Turn) -> None:
     """Go on where the learner stopped (`bot.core.resume`): the unfinished quiz at its
     question, the unfinished lesson at its bubble, else the first lesson not done yet; when
-    every lesson is passed, congratulate."""
+    every lesson is passed, congratulate. A learner just starting is offered the self-check
+    first."""
     state = turn.state
+    if selfcheck_due(state, turn.ctx.catalog):
+        # A learner starting out is asked once where to begin (bot.core.selfcheck_flow).
+        go(turn, Mode.SELFCHECK_OFFER)
+        return
     point = resume_point(state, turn.ctx.catalog)
     if point is None:
         turn.say(turn._("You have passed every lesson. Congratulations!"))

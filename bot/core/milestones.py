@@ -1,7 +1,9 @@
 """Module and course completion, found when a lesson is passed for the first time.
 
 A lesson joins `passed` once and never leaves it, so a module (or the course) becomes
-complete exactly once: with the first pass of its last lesson not passed yet.
+complete exactly once: with the first pass of its last lesson not passed yet. The course is
+its required lessons: an elective module (`required: false`) completes as a module, never
+the course.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ def reached(
     module = [item.id for item in catalog.lessons if item.module == lesson.module]
     if all(item in passed for item in module):
         found.append(ModuleCompleted(lesson.module))
-    if all(item.id in passed for item in catalog.lessons):
+    if catalog.required(lesson) and catalog.course_complete(passed):
         found.append(CourseCompleted())
     return found
 
@@ -38,6 +40,6 @@ def complete(catalog: Catalog, passed: Collection[str]) -> list[ModuleCompleted 
         if (lessons := [item.id for item in catalog.lessons if item.module == module.id])
         and all(item in passed for item in lessons)
     ]
-    if catalog.lessons and all(item.id in passed for item in catalog.lessons):
+    if catalog.course_complete(passed):
         found.append(CourseCompleted())
     return found

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.core.navigation import back_from_detour, detour, go
 from bot.core.outcome import Outcome
 from bot.core.profile_menus import reminder_label
+from bot.core.selfcheck import selfcheck_due
 from bot.core.state import AgeBand, Mode, ReminderSlot, TargetGroup
 from bot.core.turn import Turn
 
@@ -32,7 +33,7 @@ def skip_all(turn: Turn) -> None:
     turn.state.profile.asked = True
     turn.state.place_province, turn.state.place_hits = None, []
     turn.say(turn._("No problem. You can answer them later with /hoso."))
-    go(turn, Mode.MENU)
+    _start_learning(turn)
 
 
 def show_profile(turn: Turn) -> None:
@@ -162,4 +163,11 @@ def _next_question(turn: Turn) -> None:
             "Thank you! You can see or change these answers at any time with /hoso. Let's learn!"
         )
     )
-    go(turn, Mode.MENU)
+    _start_learning(turn)
+
+
+def _start_learning(turn: Turn) -> None:
+    """After the profile questions: the self-check offer for a learner just starting, else
+    the menu."""
+    due = selfcheck_due(turn.state, turn.ctx.catalog)
+    go(turn, Mode.SELFCHECK_OFFER if due else Mode.MENU)

@@ -6,7 +6,7 @@ place: what counts as passed, as worth another try, as due for review.
 
 from __future__ import annotations
 
-from bot.core.resume import resume_label, resume_point
+from bot.core.resume import certificate_due, resume_label, resume_point
 from bot.core.skills import SKILLS, known
 from bot.core.spaced import ROUND_SIZE, due
 from bot.core.streak import local_day, running
@@ -62,7 +62,8 @@ def due_count(turn: Turn) -> int:
 def progress_texts(turn: Turn, full: bool) -> list[str]:
     """The progress report: overall, per module, quizzes to retry, reviews due, the streak."""
     t, catalog, state = turn.t, turn.ctx.catalog, turn.state
-    lessons = catalog.lessons
+    # The overall bar is the course: its required lessons (electives have their own lines).
+    lessons = catalog.required_lessons
     passed = sum(1 for lesson in lessons if lesson.id in state.passed)
     overall = turn._("{bar} {passed}/{total} lessons ({percent})").format(
         bar=bar(passed, len(lessons)),
@@ -74,13 +75,17 @@ def progress_texts(turn: Turn, full: bool) -> list[str]:
         return [turn._("📊 Your progress") + "\n" + overall]
     lines = [turn._("📊 Your progress"), overall, ""]
     for module in catalog.modules:
-        ids = [lesson.id for lesson in lessons if lesson.module == module.id]
+        ids = [lesson.id for lesson in catalog.lessons if lesson.module == module.id]
         if not ids:
             continue
         done = sum(1 for lesson_id in ids if lesson_id in state.passed)
         mark = " ✅" if done == len(ids) else ""
+        title = short(module.title)
+        if not module.required:
+            optional = turn._("(optional)")
+            title = f"{short(module.title, TITLE_CHARS - len(optional) - 1)} {optional}"
         lines.append(
-            f"{module.id}. {short(module.title)} "
+            f"{module.id}. {title} "
             f"{bar(done, len(ids), min(len(ids), BAR_WIDTH))} "
             f"{t.number(done)}/{t.number(len(ids))}{mark}"
         )
@@ -134,10 +139,14 @@ def streak_line(turn: Turn) -> str:
 
 
 def progress_choices(turn: Turn) -> list[tuple[str, str]]:
-    """Learn on, retry the first quiz not passed yet, review now, back to the menu."""
+    """Learn on (the certificate first, once the course is done), retry the first quiz not
+    passed yet, review now, back to the menu."""
     found = []
     state = turn.state
     point = resume_point(state, turn.ctx.catalog)
+    if point is not None and certificate_due(state, turn.ctx.catalog):
+        # The course is done but an elective is left: the certificate first, as in the menu.
+        found.append(("certificate", turn._("🎓 Get my certificate")))
     if point is not None:
         label = resume_label(point, turn.t, short(point.lesson.title, LINE_CHARS))
         found.append(("next_lesson", label))

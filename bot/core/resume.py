@@ -3,8 +3,8 @@ lesson not done yet.
 
 Every button, command and reminder that offers to go on asks here, so "Tiếp tục" always means
 "where I stopped": a quiz left half-way resumes at its question, a lesson at the bubble where
-the learner left it. Without consent nothing is done or passed, so the lesson after the one
-read last comes next.
+the learner left it. Lessons of elective modules come after every required one. Without
+consent nothing is done or passed, so the lesson after the one read last comes next.
 """
 
 from __future__ import annotations
@@ -47,8 +47,17 @@ def resume_point(state: LearnerState, catalog: Catalog) -> ResumePoint | None:
         if unfinished_quiz(state, catalog) is not None:
             return ResumePoint(current, Resume.QUIZ)
         return ResumePoint(current, Resume.LESSON)
-    upcoming = catalog.next_lesson(None, done)
+    # The course's required lessons first; the electives once those are passed.
+    upcoming = catalog.next_lesson(None, done, required_only=True) or catalog.next_lesson(
+        None, done
+    )
     return ResumePoint(upcoming, Resume.NEW) if upcoming is not None else None
+
+
+def certificate_due(state: LearnerState, catalog: Catalog) -> bool:
+    """Whether to offer the certificate: every required lesson is passed and none was issued
+    yet (offered before any elective lesson left)."""
+    return state.certificate is None and catalog.course_complete(state.passed)
 
 
 def done_lessons(state: LearnerState, catalog: Catalog) -> frozenset[str]:

@@ -44,7 +44,8 @@ def today(turn: Turn) -> date:
 
 
 def lesson_ids(turn: Turn) -> list[str]:
-    return [lesson.id for lesson in turn.ctx.catalog.lessons]
+    """The course's lessons: a villager who passed them all has finished (electives aside)."""
+    return [lesson.id for lesson in turn.ctx.catalog.required_lessons]
 
 
 def is_stalled(turn: Turn, villager: Villager) -> bool:

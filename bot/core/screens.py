@@ -12,6 +12,7 @@ from bot.core.messages import Reply
 from bot.core.profile_menus import PROFILE_MODES, profile_texts
 from bot.core.progress_screens import offer_texts, progress_texts
 from bot.core.roster_screens import ROSTER_MODES, roster_mode_texts
+from bot.core.selfcheck_screens import SELFCHECK_MODES, selfcheck_texts
 from bot.core.state import Mode
 from bot.core.turn import Turn
 from quizzes.models import QuestionType
@@ -37,6 +38,8 @@ def _prompt_texts(turn: Turn, full: bool) -> tuple[list[str], str | None]:
         return profile_texts(turn, full), None
     if mode in ASSISTED_MODES:
         return assisted_texts(turn, full), None
+    if mode in SELFCHECK_MODES:
+        return selfcheck_texts(turn, full), None
     if mode is Mode.CONSENT:
         return [
             _(

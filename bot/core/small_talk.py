@@ -102,6 +102,8 @@ KEEP_STEP = frozenset(
         Mode.CONFIRM_ERASE,
         Mode.LANGUAGE,
         Mode.LINK,
+        Mode.SELFCHECK_OFFER,
+        Mode.SELFCHECK,
     }
 )
 

@@ -54,6 +54,10 @@ class Mode(StrEnum):
     # A session is on: the ambassador's inputs run on the villager's state (the service relays
     # them, bot.core.assisted_session), except /hoccung and its screens.
     ASSISTING = "assisting"
+    # The self-check at the start (/tukiemtra): the offer, a question, the suggested start.
+    SELFCHECK_OFFER = "selfcheck_offer"
+    SELFCHECK = "selfcheck"
+    SELFCHECK_RESULT = "selfcheck_result"
 
 
 class TargetGroup(StrEnum):
@@ -148,6 +152,18 @@ class QuizProgress(BaseModel):
     last_points: float | None = None
     last_passed: bool | None = None
     review: bool = False  # a review round's answers, not a lesson quiz attempt
+
+
+class SelfCheckProgress(BaseModel):
+    """The self-check under way (or just finished): the option ids picked, one per question.
+
+    Kept in the conversation state only, never scored or reported: the result screen is
+    derived from it.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    answers: list[str] = Field(default_factory=list)
 
 
 class AmbassadorRole(BaseModel):
@@ -275,6 +291,10 @@ class LearnerState(BaseModel):
     villager_draft: VillagerDraft | None = None
     villager_to_erase: str | None = None
     assisted_return: Mode | None = None
+    # The self-check: the answers so far (or of the last one), and whether the offer at the
+    # start was answered (taken or skipped): it is not made again, /tukiemtra still works.
+    selfcheck: SelfCheckProgress | None = None
+    selfcheck_asked: bool = False
 
     def to_json(self) -> str:
         """The JSON stored in the database."""

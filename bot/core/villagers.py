@@ -83,7 +83,7 @@ class Roster:
 
 
 def finished(villager: Villager, lessons: Collection[str]) -> bool:
-    """Every lesson of the course passed."""
+    """Every lesson of the course passed (`lessons`: the required ones)."""
     return bool(lessons) and all(lesson in villager.passed for lesson in lessons)
 
 

@@ -57,7 +57,7 @@ class WeeklySummaryJob:
 
     Args:
         storage: the database.
-        catalog: the content (a villager who passed every lesson is not stalled).
+        catalog: the content (a villager who passed every required lesson is not stalled).
         zone: local time zone (Monday 08:00, quiet hours, the days of the week).
         clock: the current time (UTC).
         default_locale: the language of ambassadors whose locale is unknown.
@@ -79,7 +79,7 @@ class WeeklySummaryJob:
         self.storage, self.catalog, self.zone, self.clock = storage, catalog, zone, clock
         self.default_locale, self.page = default_locale, page
         self.channels = None if channels is None else frozenset(channels)
-        self._lessons = [lesson.id for lesson in catalog.lessons]
+        self._lessons = [lesson.id for lesson in catalog.required_lessons]
         self._running = asyncio.Lock()
 
     def periodic(self, seconds: float = INTERVAL) -> PeriodicJob:

@@ -386,6 +386,8 @@ def dialog() -> Dialog:
     dialog.command("start")
     act(dialog, "agree")
     act(dialog, "skip_all")
+    if dialog.state.mode is Mode.SELFCHECK_OFFER:  # the shipped content offers a self-check
+        dialog.text("/menu")
     return dialog
 
 
