@@ -98,10 +98,10 @@ VILLAGERS = [
     ("A4", "q1", "hoi cong an xa", "a"),
     ("A4", "q1", "cham link", ("a", "b")),
     ("A4", "q1", "goi lai so trong tin nhan", "c"),
-    # C3 q1 and B2 q2: labels that are codes and addresses.
-    ("C3", "q1", "123456", "a"),
-    ("C3", "q1", "ngay sinh", "b"),
-    ("C3", "q1", "caphesang#7giongoihien!", "c"),
+    # F1 q5 and B2 q2: labels that are codes and addresses.
+    ("F1", "q5", "123456", "a"),
+    ("F1", "q5", "ngay sinh", "b"),
+    ("F1", "q5", "vuoncau2conga!", "c"),
     ("B2", "q2", "dichvucong[.]gov[.]vn", "a"),
     ("B2", "q2", "dichvucong-gov[.]vn", "b"),
     ("B2", "q2", "info", "c"),
