@@ -16,6 +16,7 @@ from bot.content import load_catalog
 from bot.dashboard.first_run import first_run
 from bot.errors import StorageError
 from bot.maintenance import retention
+from bot.pictures import render_pictures
 from bot.places.data import load_places
 from bot.reminders import ReminderJob, WeeklySummaryJob
 from bot.reports.delivery import SnapshotDelivery
@@ -51,6 +52,7 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
     """Run the bot until `stop` is set or the process gets SIGINT/SIGTERM."""
     check_database(settings)
     catalog = load_catalog()
+    render_pictures(catalog.lessons_dir)
     storage = Storage.open(settings.database_url)
     service = ConversationService(
         storage,
