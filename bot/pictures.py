@@ -26,6 +26,7 @@ WIDTH = 720
 BACKGROUND = "#ffffff"
 FONTS_DIR = Path(__file__).resolve().parent / "certificate" / "fonts"
 BUILD_FOLDER = Path("build") / "pictures"
+MEDIA_PATH = "/chat/media/"  # where the web server serves lesson pictures (the web chat's route)
 
 
 def build_dir(lessons_dir: Path) -> Path:
@@ -36,6 +37,13 @@ def build_dir(lessons_dir: Path) -> Path:
 def png_path(lessons_dir: Path, name: str) -> Path:
     """The PNG of drawing `name` (a path under `lessons_dir`, e.g. `images/power-panel.svg`)."""
     return build_dir(lessons_dir) / Path(name).with_suffix(".png")
+
+
+def media_path(image: str) -> str:
+    """The URL path (on this server) of lesson picture `image`: a drawing as its PNG."""
+    if image.lower().endswith(SVG_SUFFIX):
+        image = image[: -len(SVG_SUFFIX)] + ".png"
+    return MEDIA_PATH + image
 
 
 def render_svg(path: Path) -> bytes:
@@ -167,9 +175,11 @@ def picture_file(lessons_dir: Path, name: str) -> Path | None:
 
 
 __all__ = [
+    "MEDIA_PATH",
     "BuildReport",
     "build_dir",
     "build_pictures",
+    "media_path",
     "picture_file",
     "picture_problems",
     "png_path",

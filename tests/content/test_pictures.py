@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,16 +28,8 @@ from bot.pictures import (
 )
 from lessons.models import LESSONS_DIR
 from lessons.pictures import MAX_ALT, PictureProblem, read_svg, svg_files
+from tests.pictured import ALT, DRAWING, pictured_content
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "content"
-ALT = "Điện thoại có nút nguồn ở cạnh phải, khoanh đỏ."
-DRAWING = f"""\
-<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 360 480">
-  <title>{ALT}</title>
-  <rect x="70" y="30" width="190" height="420" rx="30" fill="#263238"/>
-  <circle cx="266" cy="286" r="30" fill="none" stroke="#c62828" stroke-width="6"/>
-</svg>
-"""
 SHIPPED = {
     "phone-buttons",
     "quick-panel",
@@ -55,17 +46,8 @@ SHIPPED = {
 
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
-    """The fixture content, lesson A1 showing `images/phone.svg` with its second bubble."""
-    shutil.copytree(FIXTURES, tmp_path, dirs_exist_ok=True)
-    lesson = tmp_path / "lessons" / "A" / "A1.yaml"
-    first = '  - "Bong bóng thứ nhất."\n'
-    text = lesson.read_text(encoding="utf-8")
-    assert first in text
-    picture = '  - text: "Bong bóng thứ nhất."\n    image: images/phone.svg\n'
-    lesson.write_text(text.replace(first, picture), encoding="utf-8")
-    (tmp_path / "lessons" / "images").mkdir()
-    (tmp_path / "lessons" / "images" / "phone.svg").write_text(DRAWING, encoding="utf-8")
-    return tmp_path
+    """The fixture content, lesson A1 showing `images/phone.svg` with its first bubble."""
+    return pictured_content(tmp_path)
 
 
 def problems_of(root: Path) -> list[str]:
