@@ -155,6 +155,13 @@ def picture_problems(lessons_dir: Path) -> list[str]:
     return problems
 
 
+def file_version(path: Path) -> tuple[Path, int, int]:
+    """What an upload of `path` is remembered by: its path, size and modification time (a
+    picture drawn again is a new version, uploaded again)."""
+    stat = path.stat()
+    return path, stat.st_size, stat.st_mtime_ns
+
+
 def picture_file(lessons_dir: Path, name: str) -> Path | None:
     """The file to send for a reply's picture `name` (a path under `lessons_dir`): a
     drawing's PNG, rendered now if it is missing or stale, any other picture as it is. None
@@ -179,6 +186,7 @@ __all__ = [
     "BuildReport",
     "build_dir",
     "build_pictures",
+    "file_version",
     "media_path",
     "picture_file",
     "picture_problems",

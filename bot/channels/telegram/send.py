@@ -30,6 +30,7 @@ from bot.channels.telegram.render import (
 )
 from bot.core import Reply
 from bot.invites import InviteQr
+from bot.pictures import file_version
 from bot.reports.web import ReportCharts
 from storage import Storage
 
@@ -50,12 +51,6 @@ def _renders_whole(reply: Reply) -> bool:
     return len(reply.choices) <= MAX_BUTTONS and all(
         len(choice.id.encode("utf-8")) <= MAX_CALLBACK_BYTES for choice in reply.choices
     )
-
-
-def _file_key(path: Path) -> tuple[Path, int, int]:
-    """A picture as its file id is remembered: its path, size and modification time."""
-    stat = path.stat()
-    return path, stat.st_size, stat.st_mtime_ns
 
 
 class Sender:
@@ -164,7 +159,7 @@ class Sender:
         is a few tens of kilobytes, so each worker uploads each picture once per start (a
         handful of uploads) rather than the database holding a cache every worker must keep
         consistent. A changed file (another size or time) is uploaded again."""
-        key = await asyncio.to_thread(_file_key, path)
+        key = await asyncio.to_thread(file_version, path)
         cached = self._photo_ids.get(key)
         if cached is not None:
             try:

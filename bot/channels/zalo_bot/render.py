@@ -16,11 +16,11 @@ from dataclasses import dataclass, replace
 from bot.certificate import certificate_code, with_links
 from bot.certificate.media import absolute, png_path
 from bot.channels.layout import EMPTY_TEXT, layout, menu
+from bot.channels.pictures import lesson_picture
 from bot.core import ChannelCapabilities, Reply
 from bot.i18n import N_, translator
 from bot.invites.media import QR_CAPTION, invite_code, qr_path, with_qr_link
 from bot.pictures import media_path
-from bot.reports.media import chart_secret
 
 MAX_TEXT = 2000  # counted in UTF-16 units, as on Zalo OA
 CAPABILITIES = ChannelCapabilities(
@@ -36,13 +36,6 @@ class Photo:
 
     url: str
     caption: str
-
-
-def _lesson_picture(image: str | None) -> bool:
-    """A picture under lessons/ (not a certificate, an invite or a report chart)."""
-    return bool(image) and not (
-        certificate_code(image) or invite_code(image) or chart_secret(image) is not None
-    )
 
 
 def render_reply(
@@ -66,9 +59,10 @@ def render_reply(
         messages.append(Photo(absolute(public_url, png_path(code)), t.gettext(CAPTION)))
     if invite is not None and public_url.startswith("https://"):
         messages.append(Photo(absolute(public_url, qr_path(invite)), t.gettext(QR_CAPTION)))
-    if _lesson_picture(reply.image):
+    picture = lesson_picture(reply.image)
+    if picture is not None:
         if public_url.startswith("https://"):
-            url = absolute(public_url, media_path(reply.image or ""))
+            url = absolute(public_url, media_path(picture))
             messages.append(Photo(url, reply.alt or ""))
         elif reply.alt:
             reply = replace(reply, text=f"{PICTURE_MARK}{reply.alt}\n\n{reply.text}")
