@@ -7,6 +7,7 @@ and the drawing's own `file:line` in the problem.
 from __future__ import annotations
 
 import io
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +25,7 @@ from bot.pictures import (
     picture_file,
     picture_problems,
     png_path,
+    render_pictures,
     render_svg,
 )
 from lessons.models import LESSONS_DIR
@@ -207,3 +209,16 @@ def test_the_shipped_drawings_all_have_alt_text_and_draw() -> None:
         picture = Image.open(io.BytesIO(render_svg(path)))
         assert picture.width == WIDTH and picture.height <= 2 * WIDTH, path
     assert picture_problems(LESSONS_DIR) == []
+
+
+def test_start_up_renders_what_it_can_and_logs_the_rest(
+    content: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    lessons = content / "lessons"
+    (lessons / "images" / "spare.svg").write_text("<svg", encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="bot.pictures"):
+        report = render_pictures(lessons)
+    assert [path.name for path in report.rendered] == ["phone.svg"]
+    assert png_path(lessons, "images/phone.svg").is_file()
+    assert any("spare.svg:1: not well-formed" in r.getMessage() for r in caplog.records)
+    assert not png_path(lessons, "images/spare.svg").exists()
