@@ -7,14 +7,18 @@ PIP := $(BIN)/python -m pip
 LOCALES := locales
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install install-dev catalogs i18n-extract i18n-update chromium lint typecheck \
+.PHONY: run test install install-dev catalogs pictures i18n-extract i18n-update chromium lint typecheck \
 	pytest test-rollups bench check clean
 
-## run: create the venv, install, migrate, validate content and start the bot (web chat on :8080)
-run: install catalogs
+## run: create the venv, install, migrate, validate content, draw the pictures, start the bot (:8080)
+run: install catalogs pictures
 	$(BIN)/hocvuso db upgrade
 	$(BIN)/hocvuso content check
 	$(BIN)/hocvuso run
+
+## pictures: render the lesson drawings (lessons/images/*.svg) to PNG in build/pictures/
+pictures: $(VENV)/.installed
+	$(BIN)/hocvuso content images
 
 ## test: install the dev tools and run ruff, import-linter, mypy and pytest (SQLite + PostgreSQL + Chromium)
 test: install-dev catalogs chromium lint typecheck pytest

@@ -17,6 +17,7 @@ from bot.content import load_catalog
 from bot.dashboard.first_run import first_run
 from bot.errors import StorageError
 from bot.maintenance import retention
+from bot.pictures import render_pictures
 from bot.places.data import load_places
 from bot.reminders import ReminderJob, WeeklySummaryJob
 from bot.reports.delivery import SnapshotDelivery
@@ -54,6 +55,7 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
     catalog = load_catalog()
     if not settings.selfcheck:
         catalog = dataclasses.replace(catalog, selfcheck=None)
+    render_pictures(catalog.lessons_dir)
     storage = Storage.open(settings.database_url)
     service = ConversationService(
         storage,

@@ -104,10 +104,17 @@ def cmd_db_prune(_args: argparse.Namespace) -> int:
 
 
 def cmd_content_check(args: argparse.Namespace) -> int:
-    """Validate every lesson, quiz, handbook entry and the self-check."""
+    """Validate every lesson, quiz, handbook entry, drawing and the self-check."""
     from bot.content import load_catalog
+    from bot.pictures import picture_problems
 
-    catalog = load_catalog(args.lessons, args.quizzes)
+    drawings = picture_problems(args.lessons)
+    try:
+        catalog = load_catalog(args.lessons, args.quizzes)
+    except ContentError as exc:
+        raise ContentError([*exc.problems, *drawings]) from None
+    if drawings:
+        raise ContentError(drawings)
     quizzes = len(catalog.quizzes)
     drills = sum(q.drill for quiz in catalog.quizzes.values() for q in quiz.questions)
     electives = sum(not module.required for module in catalog.modules)
@@ -118,6 +125,20 @@ def cmd_content_check(args: argparse.Namespace) -> int:
         f"content OK: {modules}, {len(catalog.lessons)} lessons, "
         f"{quizzes} quizzes ({drills} scam drills), {len(catalog.handbook)} handbook entries"
         f"{asked} (version {catalog.version})"
+    )
+    return 0
+
+
+def cmd_content_images(args: argparse.Namespace) -> int:
+    """Render the lesson drawings to PNG (those missing or older than their SVG)."""
+    from bot.pictures import build_dir, build_pictures
+
+    report = build_pictures(args.lessons, force=args.force)
+    if report.problems:
+        raise ContentError(report.problems)
+    print(
+        f"pictures: {len(report.rendered)} rendered, {report.fresh} up to date, in "
+        f"{build_dir(args.lessons)}"
     )
     return 0
 
@@ -262,6 +283,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _content_dirs(check)
     check.set_defaults(func=cmd_content_check)
+
+    images = content_commands.add_parser(
+        "images", help="render the lesson drawings (lessons/images/*.svg) to PNG"
+    )
+    images.add_argument("--force", action="store_true", help="render every drawing again")
+    _content_dirs(images)
+    images.set_defaults(func=cmd_content_images)
 
     gift_in = content_commands.add_parser(
         "import-gift", help="turn a Moodle GIFT file into the quiz of a lesson"

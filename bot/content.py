@@ -15,6 +15,7 @@ from bot.handbook import Handbook
 from lessons.handbook import HandbookEntry, read_handbook
 from lessons.loader import lesson_files, read_lessons, read_modules
 from lessons.models import IMAGE_SUFFIXES, LESSONS_DIR, Lesson, SelfCheck
+from lessons.pictures import SVG_SUFFIX, PictureProblem, read_svg
 from lessons.selfcheck import read_selfcheck
 from lessons.yamlfile import Loaded
 from quizzes.loader import QUIZZES_DIR, quiz_files, quiz_path, read_quizzes
@@ -33,13 +34,13 @@ def content_version(paths: list[Path]) -> str:
 
 
 def _lesson_problems(
-    lessons: list[Loaded[Lesson]], module_ids: set[str], lessons_dir: Path
+    lessons: list[Loaded[Lesson]], module_ids: set[str], lessons_dir: Path, alts: dict[str, str]
 ) -> list[str]:
-    """Cross-file lesson checks: unique ids and orders, known modules, pictures that exist."""
+    """Cross-file lesson checks: unique ids and orders, known modules, pictures that exist
+    (the alt texts of the drawings they name go in `alts`)."""
     problems: list[str] = []
     first: dict[str, Loaded[Lesson]] = {}
     orders: dict[tuple[str, int], Loaded[Lesson]] = {}
-    root = lessons_dir.resolve()
     for loaded in lessons:
         lesson = loaded.item
         if lesson.id in first:
@@ -60,28 +61,41 @@ def _lesson_problems(
             problems.append(
                 f"{loaded.where('module')}: module: {lesson.module} is not in modules.yaml"
             )
-        images: list[tuple[tuple[str | int, ...], str | None]] = [(("image",), lesson.image)]
-        images += [(("bubbles", i, "image"), b.image) for i, b in enumerate(lesson.bubbles)]
-        for location, image in images:
-            if image is None:
-                continue
-            target = (lessons_dir / image).resolve()
-            field_name = ".".join(map(str, location))
-            if not target.is_relative_to(root):
-                problems.append(
-                    f"{loaded.where(*location)}: {field_name}: {image} is outside lessons/; "
-                    "put pictures in lessons/images/"
-                )
-            elif not target.is_file():
-                problems.append(
-                    f"{loaded.where(*location)}: {field_name}: broken image reference: "
-                    f"{image} does not exist under lessons/"
-                )
-            elif target.suffix.lower() not in IMAGE_SUFFIXES:
-                problems.append(
-                    f"{loaded.where(*location)}: {field_name}: {image} is not a picture the "
-                    f"channels can show; use {', '.join(IMAGE_SUFFIXES)}"
-                )
+        problems += _image_problems(loaded, lessons_dir, alts)
+    return problems
+
+
+def _image_problems(loaded: Loaded[Lesson], lessons_dir: Path, alts: dict[str, str]) -> list[str]:
+    """A lesson's pictures: under lessons/, existing, of a kind the channels can show; a
+    drawing (SVG) with its alt text (its `<title>`), whose problems name the SVG's line too."""
+    problems: list[str] = []
+    root = lessons_dir.resolve()
+    lesson = loaded.item
+    images: list[tuple[tuple[str | int, ...], str | None]] = [(("image",), lesson.image)]
+    images += [(("bubbles", i, "image"), b.image) for i, b in enumerate(lesson.bubbles)]
+    for location, image in images:
+        if image is None:
+            continue
+        target = (lessons_dir / image).resolve()
+        where = f"{loaded.where(*location)}: {'.'.join(map(str, location))}"
+        if not target.is_relative_to(root):
+            problems.append(
+                f"{where}: {image} is outside lessons/; put pictures in lessons/images/"
+            )
+        elif not target.is_file():
+            problems.append(
+                f"{where}: broken image reference: {image} does not exist under lessons/"
+            )
+        elif target.suffix.lower() not in IMAGE_SUFFIXES:
+            problems.append(
+                f"{where}: {image} is not a picture the channels can show; use "
+                f"{', '.join(IMAGE_SUFFIXES)}"
+            )
+        elif target.suffix.lower() == SVG_SUFFIX:
+            try:
+                alts[image] = read_svg(target).alt
+            except PictureProblem as exc:
+                problems.append(f"{where}: {image} cannot be used ({target}:{exc.line}: {exc})")
     return problems
 
 
@@ -174,7 +188,8 @@ def load_catalog(lessons_dir: Path = LESSONS_DIR, quizzes_dir: Path = QUIZZES_DI
     by_id: dict[str, Loaded[Lesson]] = {}
     for loaded in lessons:
         by_id.setdefault(loaded.item.id, loaded)
-    problems += _lesson_problems(lessons, {module.id for module in modules}, lessons_dir)
+    alts: dict[str, str] = {}
+    problems += _lesson_problems(lessons, {module.id for module in modules}, lessons_dir, alts)
     problems += _quiz_problems(quizzes, by_id, lessons_dir, quizzes_dir)
     problems += _handbook_problems(entries, by_id, lessons_dir)
     problems += _selfcheck_problems(selfcheck, {module.id for module in modules}, by_id)
@@ -198,4 +213,5 @@ def load_catalog(lessons_dir: Path = LESSONS_DIR, quizzes_dir: Path = QUIZZES_DI
         lessons_dir=lessons_dir,
         handbook=Handbook(tuple(loaded.item for loaded in entries)),
         selfcheck=selfcheck.item if selfcheck is not None else None,
+        pictures=alts,
     )

@@ -37,7 +37,7 @@ MAX_MESSAGE_CHARS = CHANNEL_TEXT_LIMITS[SMALLEST_CHANNEL]
 # House rules, far below the channel limits: one bubble is read on a small phone screen.
 BUBBLE_LIMIT = 600  # every bubble (lesson text, prompt, scenario, feedback) is under this
 MAX_BUTTON_CHARS = 100  # titles and option texts become buttons
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
+IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
 
 
 class TargetGroup(StrEnum):

@@ -27,10 +27,16 @@ class Catalog:
     handbook: Handbook = field(default_factory=Handbook, hash=False, compare=False)
     # The self-check at the start (`lessons/selfcheck.yaml`); None: not offered.
     selfcheck: SelfCheck | None = field(default=None, hash=False, compare=False)
+    # The alt text of each drawing a lesson names (`images/x.svg` -> its `<title>`).
+    pictures: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         """The lesson with this id, or None."""
         return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)
+
+    def alt_text(self, image: str | None) -> str | None:
+        """What the lesson picture `image` shows, in words (None: not a drawing of ours)."""
+        return self.pictures.get(image) if image else None
 
     def quiz(self, lesson_id: str) -> Quiz | None:
         """The quiz closing this lesson, or None."""

@@ -64,22 +64,27 @@ class ReplyKind(StrEnum):
 
 @dataclass(frozen=True)
 class Reply:
-    """One chat bubble from the bot, with optional choices and picture (a path under lessons/)."""
+    """One chat bubble from the bot, with optional choices and picture (a path under lessons/,
+    and for a drawing its alt text: what it shows, in words)."""
 
     text: str
     choices: tuple[Choice, ...] = ()
     image: str | None = None
     kind: ReplyKind = ReplyKind.NORMAL
+    alt: str | None = None
 
     def to_json(self) -> dict[str, object]:
-        """The web chat API shape: `{"text", "choices": [{"id", "label"}], "image"?}` (and
-        `"kind"` when it is not a normal reply). Stored replies and outbox rows use it too."""
+        """The web chat API shape: `{"text", "choices": [{"id", "label"}], "image"?, "alt"?}`
+        (and `"kind"` when it is not a normal reply). Stored replies and outbox rows use it
+        too."""
         data: dict[str, object] = {
             "text": self.text,
             "choices": [{"id": c.id, "label": c.label} for c in self.choices],
         }
         if self.image:
             data["image"] = self.image
+            if self.alt:
+                data["alt"] = self.alt
         if self.kind is not ReplyKind.NORMAL:
             data["kind"] = self.kind.value
         return data
@@ -91,7 +96,7 @@ class Reply:
         if not isinstance(data, dict) or not isinstance(data.get("text"), str):
             return None
         choices = data.get("choices")
-        image, kind = data.get("image"), data.get("kind")
+        image, kind, alt = data.get("image"), data.get("kind"), data.get("alt")
         return cls(
             data["text"],
             tuple(
@@ -101,6 +106,7 @@ class Reply:
             ),
             image if isinstance(image, str) and image else None,
             ReplyKind(kind) if kind in set(ReplyKind) else ReplyKind.NORMAL,
+            alt if isinstance(alt, str) and alt and isinstance(image, str) and image else None,
         )
 
 

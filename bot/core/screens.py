@@ -25,10 +25,11 @@ def prompt(turn: Turn, *, full: bool) -> None:
         turn.state.turn = max(turn.state.turn, turn.before.turn + 1)
     shown = rendered_choices(turn)
     texts, image = _prompt_texts(turn, full)
+    alt = turn.ctx.catalog.alt_text(image)
     for text in texts[:-1]:
-        turn.replies.append(Reply(text=text, image=image))
-        image = None
-    turn.replies.append(Reply(text=texts[-1], choices=shown, image=image))
+        turn.replies.append(Reply(text=text, image=image, alt=alt))
+        image = alt = None
+    turn.replies.append(Reply(text=texts[-1], choices=shown, image=image, alt=alt))
 
 
 def _prompt_texts(turn: Turn, full: bool) -> tuple[list[str], str | None]:

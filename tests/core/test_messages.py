@@ -12,6 +12,7 @@ REPLIES = (
     Reply("Xin chào"),
     Reply("Chọn một", (Choice("3:yes", "Đồng ý"), Choice("3:no", "Không"))),
     Reply("Ảnh", image="m1/l1/phone.png"),
+    Reply("Hình vẽ", image="images/phone-buttons.svg", alt="Điện thoại và nút nguồn."),
     Reply("Nhắc học", (Choice("4:menu", "Menu"),), kind=ReplyKind.REMINDER),
 )
 
@@ -39,3 +40,8 @@ def test_what_is_not_a_reply_is_skipped() -> None:
     assert replies_from_json(None) == ()
     odd = {"text": "t", "choices": [{"id": 1, "label": "one"}, {"id": "x"}], "kind": "?"}
     assert Reply.from_json(odd) == Reply("t", (Choice("1", "one"),))
+
+
+def test_alt_text_goes_only_with_a_picture() -> None:
+    assert "alt" not in Reply("Chữ", alt="lạc chỗ").to_json()
+    assert Reply.from_json({"text": "Chữ", "alt": "lạc chỗ"}) == Reply("Chữ")

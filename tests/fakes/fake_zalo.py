@@ -82,6 +82,17 @@ class OAMessage:
     access_token: str
     at: datetime
     body: dict[str, Any] = field(repr=False)
+    image: str | None = None  # an image message: the attachment id of the uploaded picture
+
+
+@dataclass
+class OAUpload:
+    """A picture uploaded with /v2.0/oa/upload/image."""
+
+    attachment_id: str
+    filename: str
+    content_type: str
+    content: bytes
 
 
 @dataclass
@@ -90,6 +101,21 @@ class BotMessage:
     text: str  # the caption of a photo
     at: datetime
     photo: str | None = None  # sendPhoto: the picture's URL (Zalo fetches it)
+
+
+def _is_media(payload: Any) -> bool:
+    """An image message's template: one uploaded image."""
+    if not isinstance(payload, dict) or payload.get("template_type") != "media":
+        return False
+    elements = payload.get("elements")
+    return (
+        set(payload) == {"template_type", "elements"}
+        and isinstance(elements, list)
+        and len(elements) == 1
+        and isinstance(elements[0], dict)
+        and set(elements[0]) == {"media_type", "attachment_id"}
+        and elements[0]["media_type"] == "image"
+    )
 
 
 class FakeZalo:
@@ -109,6 +135,7 @@ class FakeZalo:
         self.oa_failures: deque[tuple[int, int]] = deque()  # (error code, HTTP status)
         self.oa_gate: asyncio.Event | None = None  # when set: sends wait until it is set
         self.last_interaction: dict[str, datetime] = {}
+        self.uploads: list[OAUpload] = []
         # Bot
         self.bot_updates: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.bot_messages: list[BotMessage] = []
@@ -128,6 +155,7 @@ class FakeZalo:
     async def start(self) -> FakeZalo:
         app = web.Application()
         app.router.add_post("/v3.0/oa/message/cs", self._cs_message)
+        app.router.add_post("/v2.0/oa/upload/image", self._upload_image)
         app.router.add_post("/v4/oa/access_token", self._access_token)
         app.router.add_post("/bot{token}/{method}", self._bot_method)
         app.router.add_route("*", "/{tail:.*}", self._unexpected)
@@ -258,13 +286,22 @@ class FakeZalo:
         if not isinstance(message, dict) or not set(message) <= {"text", "attachment"}:
             return f"message keys {message!r}"
         text = message.get("text")
-        if not isinstance(text, str) or not text.strip() or utf16_len(text) > 2000:
-            return f"text missing, empty or over 2000: {str(text)[:80]!r} ({len(str(text))})"
         attachment = message.get("attachment")
+        media = isinstance(attachment, dict) and _is_media(attachment.get("payload"))
+        if not (media and text is None) and (
+            not isinstance(text, str) or not text.strip() or utf16_len(text) > 2000
+        ):
+            return f"text missing, empty or over 2000: {str(text)[:80]!r} ({len(str(text))})"
         if attachment is None:
             return None
         if attachment.get("type") != "template" or set(attachment) != {"type", "payload"}:
             return f"attachment {attachment!r}"
+        if media:
+            [element] = attachment["payload"]["elements"]
+            known = {upload.attachment_id for upload in self.uploads}
+            if element["attachment_id"] not in known:
+                return f"unknown attachment_id {element['attachment_id']!r}"
+            return None
         buttons = attachment["payload"].get("buttons")
         if set(attachment["payload"]) != {"buttons"} or not isinstance(buttons, list):
             return f"template payload {attachment['payload']!r}"
@@ -319,11 +356,12 @@ class FakeZalo:
                 {"error": -230, "message": "User has not interacted with the OA in 7 days"}
             )
         message = body["message"]
-        buttons = [
-            (b["title"], b["payload"])
-            for b in message.get("attachment", {}).get("payload", {}).get("buttons", [])
-        ]
-        self.oa_messages.append(OAMessage(user, message["text"], buttons, token.value, now, body))
+        payload = message.get("attachment", {}).get("payload", {})
+        buttons = [(b["title"], b["payload"]) for b in payload.get("buttons", [])]
+        image = payload["elements"][0]["attachment_id"] if _is_media(payload) else None
+        self.oa_messages.append(
+            OAMessage(user, message.get("text", ""), buttons, token.value, now, body, image)
+        )
         await self._notify()
         return web.json_response(
             {
@@ -331,6 +369,30 @@ class FakeZalo:
                 "message": "Success",
                 "data": {"message_id": f"{next(self._ids):x}ab", "user_id": user},
             }
+        )
+
+    async def _upload_image(self, request: web.Request) -> web.Response:
+        """`POST /v2.0/oa/upload/image`: multipart `file`, jpg/png up to 1 MB."""
+        self.requests.append((request.method, request.path))
+        token = self.access.get(request.headers.get("access_token", ""))
+        if token is None or token.revoked or token.expires_at <= self.clock.now():
+            return web.json_response({"error": -216, "message": "Access token is invalid"})
+        if request.content_type != "multipart/form-data":
+            self.problem(f"upload image: content type {request.content_type}")
+            return web.json_response({"error": -201, "message": "Invalid parameter"})
+        form = await request.post()
+        upload = form.get("file")
+        if set(form) != {"file"} or not isinstance(upload, web.FileField):
+            self.problem(f"upload image: form fields {sorted(form)}")
+            return web.json_response({"error": -201, "message": "Invalid parameter"})
+        content = upload.file.read()
+        if upload.content_type not in ("image/png", "image/jpeg") or len(content) > 1_000_000:
+            self.problem(f"upload image: {upload.content_type}, {len(content)} bytes")
+            return web.json_response({"error": -201, "message": "Invalid image"})
+        attachment_id = f"att{next(self._ids):x}"
+        self.uploads.append(OAUpload(attachment_id, upload.filename, upload.content_type, content))
+        return web.json_response(
+            {"error": 0, "message": "Success", "data": {"attachment_id": attachment_id}}
         )
 
     # -- OA webhooks (the fake as the sender) ----------------------------------------------------

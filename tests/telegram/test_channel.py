@@ -17,11 +17,13 @@ from bot.content import Catalog
 from bot.core import COMMANDS as CORE_COMMANDS
 from bot.core import Choice, InboundMessage, InputKind, Reply
 from bot.errors import StorageError
+from bot.pictures import png_path
 from bot.service import ConversationService, utc_now
 from lessons.models import Bubble
 from storage import Storage
 from storage.tables import inbox_t
 from tests.fakes.fake_bot_api import FakeBotApi
+from tests.pictured import NAME, pictured_catalog
 from tests.telegram import updates
 from tests.telegram.conftest import MODES, SECRET, fast_options, running_bot
 
@@ -501,10 +503,55 @@ async def test_lesson_pictures_are_uploaded_once_then_reused(
             await lan.say("/start")
             await lan.tap(VIETNAMESE_AGREE)
             shown = await lan.tap("Học bài")
-            assert [m.method for m in shown] == ["sendPhoto", "sendMessage"]
+            assert [m.method for m in shown] == ["sendPhoto"]  # the bubble is its caption
     first, second = (call.params["photo"] for call in fake_api.calls_to("sendPhoto"))
     assert first["filename"] == "phone.png" and first["size"] == 72  # uploaded as a file
     assert isinstance(second, str) and second.startswith("photo-file-")  # then by file_id
+
+
+async def test_a_lesson_drawing_goes_as_a_photo_with_the_bubble_as_caption(
+    fake_api: FakeBotApi, sqlite_storage: Storage, tmp_path: Path
+) -> None:
+    catalog = pictured_catalog(tmp_path)
+    lessons = catalog.lessons_dir
+    async with running_bot(fake_api, sqlite_storage, catalog, "webhook") as bot:
+        for user in (5_000_025, 5_000_026):
+            lan = bot.learner(user)
+            await lan.say("/start")
+            await lan.tap(VIETNAMESE_AGREE)
+            [photo] = await lan.tap("Học bài")
+            assert photo.method == "sendPhoto" and photo.text is not None
+            assert "Bong bóng thứ nhất." in photo.text
+            assert [label for label, _data in photo.buttons][0] == "Tiếp tục ▶"
+            shown = await lan.tap("Tiếp tục ▶")  # the buttons under the photo work
+            assert [m.method for m in shown] == ["sendMessage"]
+    first, second = (call.params["photo"] for call in fake_api.calls_to("sendPhoto"))
+    png = png_path(lessons, NAME)
+    assert first["filename"] == "phone.png" and first["size"] == png.stat().st_size
+    assert first["content"].startswith(b"\x89PNG")  # the drawing, rendered
+    assert isinstance(second, str) and second.startswith("photo-file-")  # then by file id
+
+
+async def test_a_file_id_telegram_refuses_is_forgotten_and_the_picture_uploaded_again(
+    fake_api: FakeBotApi, sqlite_storage: Storage, tmp_path: Path
+) -> None:
+    catalog = pictured_catalog(tmp_path)
+    async with running_bot(fake_api, sqlite_storage, catalog, "polling") as bot:
+        for user in (5_000_027, 5_000_028):
+            if user == 5_000_028:
+                fake_api.fail(
+                    "sendPhoto",
+                    chat_id=user,
+                    status=400,
+                    description="Bad Request: wrong file identifier/HTTP URL specified",
+                )
+            lan = bot.learner(user)
+            await lan.say("/start")
+            await lan.tap(VIETNAMESE_AGREE)
+            [photo] = await lan.tap("Học bài")
+            assert photo.method == "sendPhoto"
+    uploads = [call.params["photo"] for call in fake_api.calls_to("sendPhoto")]
+    assert [isinstance(photo, dict) for photo in uploads] == [True, False, True]
 
 
 async def test_stop_parks_unfinished_work_and_the_next_start_finishes_it(

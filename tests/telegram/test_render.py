@@ -10,11 +10,14 @@ import pytest
 
 from bot.channels.telegram.render import (
     EMPTY_TEXT,
+    MAX_CAPTION,
     keyboard_for,
     render,
 )
 from bot.core import Choice, Reply
+from bot.pictures import png_path
 from tests.channels.test_text import sentences
+from tests.pictured import ALT, NAME, pictured_content
 
 
 def test_plain_text_is_sent_as_written() -> None:
@@ -58,11 +61,30 @@ def test_labels_are_normalised() -> None:
     assert keyboard.inline_keyboard[0][0].text == unicodedata.normalize("NFC", decomposed)
 
 
-def test_picture_first_then_text(tmp_path: Path) -> None:
+def test_a_picture_carries_a_short_text_as_its_caption(tmp_path: Path) -> None:
     (tmp_path / "A").mkdir()
     (tmp_path / "A" / "otp.png").write_bytes(b"\x89PNG fake")
-    units = render(Reply("Mã OTP", image="A/otp.png"), tmp_path)
-    assert units[0].photo == tmp_path / "A" / "otp.png" and units[1].text == "Mã OTP"
+    choices = (Choice("1:next", "Tiếp tục ▶"),)
+    [unit] = render(Reply("Mã OTP", choices, image="A/otp.png"), tmp_path)
+    assert unit.photo == tmp_path / "A" / "otp.png" and unit.text == "Mã OTP"
+    assert unit.keyboard is not None and unit.keyboard.inline_keyboard[0][0].text == "Tiếp tục ▶"
+
+
+def test_a_picture_goes_first_when_the_text_is_longer_than_a_caption(tmp_path: Path) -> None:
+    (tmp_path / "A").mkdir()
+    (tmp_path / "A" / "otp.png").write_bytes(b"\x89PNG fake")
+    long = "Mã OTP " + "x" * MAX_CAPTION
+    photo, text = render(Reply(long, image="A/otp.png"), tmp_path)
+    assert photo.photo is not None and photo.text is None and photo.keyboard is None
+    assert text.photo is None and text.text == long
+
+
+def test_a_drawing_is_sent_as_its_png(tmp_path: Path) -> None:
+    pictured_content(tmp_path)
+    lessons = tmp_path / "lessons"
+    [unit] = render(Reply("Nút nguồn", image=NAME, alt=ALT), lessons)
+    assert unit.photo == png_path(lessons, NAME) and unit.photo.is_file()
+    assert unit.text == "Nút nguồn"
 
 
 @pytest.mark.parametrize("image", ["A/missing.png", "../../etc/passwd"])

@@ -8,7 +8,6 @@ for the chosen parse mode here, and only here.)
 
 from __future__ import annotations
 
-import logging
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,11 +20,11 @@ from bot.channels.layout import EMPTY_TEXT, fitting_choices, layout
 from bot.channels.text import utf16_len
 from bot.core import ChannelCapabilities, Choice, Reply
 from bot.invites.media import invite_code
+from bot.pictures import picture_file
 from bot.reports.media import chart_secret
 
-log = logging.getLogger(__name__)
-
 MAX_TEXT = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096
+MAX_CAPTION = int(MessageLimit.CAPTION_LENGTH)  # 1024
 MAX_CALLBACK_BYTES = 64
 MAX_BUTTONS = int(InlineKeyboardMarkupLimit.TOTAL_BUTTON_NUMBER)  # 100
 CAPABILITIES = ChannelCapabilities(
@@ -39,7 +38,8 @@ CAPABILITIES = ChannelCapabilities(
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One Telegram call: a text message (with an optional keyboard), a photo, or a certificate
+    """One Telegram call: a text message (with an optional keyboard), a photo (with the text as
+    its caption, and the keyboard, when they fit), or a certificate
     (its code, and "png" for the picture as a photo or "pdf" for the PDF as a document: read and
     rendered when it is sent), or an ambassador's invite (its code: the QR code is drawn when it
     is sent)."""
@@ -58,7 +58,8 @@ def render(
     """The messages that show one reply: its picture (a certificate: its picture and its PDF),
     then its text in pieces under `caps.max_text`, the keyboard under the last piece (so the
     buttons sit below everything they refer to); past `caps.max_buttons` choices, more
-    keyboards follow."""
+    keyboards follow. A lesson picture (a drawing: its PNG) carries the text as its caption,
+    with the keyboard, when the text fits Telegram's 1,024-character caption in one piece."""
     units: list[Outgoing] = []
     code = certificate_code(reply.image)
     invite = invite_code(reply.image)
@@ -69,10 +70,17 @@ def render(
     elif chart_secret(reply.image) is not None:
         units.append(Outgoing(chart=chart_secret(reply.image)))
     elif reply.image:
-        photo = _media(media_root, reply.image)
+        photo = picture_file(media_root, reply.image)
         if photo is not None:
             units.append(Outgoing(photo=photo))
-    for bubble in layout(reply, caps, more=EMPTY_TEXT, length=text_length):
+    bubbles = layout(reply, caps, more=EMPTY_TEXT, length=text_length)
+    pictured = bool(units) and units[-1].photo is not None
+    if pictured and len(bubbles) == 1 and text_length(bubbles[0].text) <= MAX_CAPTION:
+        # One message: the picture with the bubble as its caption (and its buttons).
+        text, keyboard = bubbles[0].text, _keyboard(bubbles[0].choices)
+        units[-1] = Outgoing(text=text, keyboard=keyboard, photo=units[-1].photo)
+        return units
+    for bubble in bubbles:
         units.append(Outgoing(text=bubble.text, keyboard=_keyboard(bubble.choices)))
     return units
 
@@ -102,19 +110,10 @@ def text_length(text: str) -> int:
     return utf16_len(text)
 
 
-def _media(root: Path, name: str) -> Path | None:
-    """A picture under the lessons folder, or None (logged) if it is missing or outside it."""
-    base = root.resolve()
-    path = (base / name).resolve()
-    if not path.is_relative_to(base) or not path.is_file():
-        log.warning("lesson picture %s not found under %s; sending the text only", name, base)
-        return None
-    return path
-
-
 __all__ = [
     "CAPABILITIES",
     "EMPTY_TEXT",
+    "MAX_CAPTION",
     "MAX_CALLBACK_BYTES",
     "MAX_TEXT",
     "Outgoing",

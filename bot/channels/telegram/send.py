@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from telegram import InputFile
+from telegram import InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden
 
 from bot.certificate import CertificateFiles
@@ -30,6 +30,7 @@ from bot.channels.telegram.render import (
 )
 from bot.core import Reply
 from bot.invites import InviteQr
+from bot.pictures import file_version
 from bot.reports.web import ReportCharts
 from storage import Storage
 
@@ -84,7 +85,7 @@ class Sender:
         self.certificates, self.public_url = certificates, public_url
         self.invites = invites or InviteQr(storage)
         self.charts = charts
-        self._photo_ids: dict[Path, str] = {}
+        self._photo_ids: dict[tuple[Path, int, int], str] = {}
         self._rendered: dict[Reply, list[Outgoing]] = {}
 
     async def deliver(
@@ -144,14 +145,38 @@ class Sender:
         if unit.photo is None:
             await self.bot.send_text(chat_id, unit.text or EMPTY_TEXT, unit.keyboard)
             return
-        cached = self._photo_ids.get(unit.photo)
+        await self._send_picture(chat_id, unit.photo, unit.text, unit.keyboard)
+
+    async def _send_picture(
+        self,
+        chat_id: int,
+        path: Path,
+        caption: str | None,
+        keyboard: InlineKeyboardMarkup | None,
+    ) -> None:
+        """A lesson picture: uploaded the first time, then sent by the file id Telegram gave
+        it. The ids live in this process only: Telegram keeps them valid for the bot, a picture
+        is a few tens of kilobytes, so each worker uploads each picture once per start (a
+        handful of uploads) rather than the database holding a cache every worker must keep
+        consistent. A changed file (another size or time) is uploaded again."""
+        key = await asyncio.to_thread(file_version, path)
+        cached = self._photo_ids.get(key)
         if cached is not None:
-            await self.bot.send_photo(chat_id, cached)
-            return
-        content = await asyncio.to_thread(unit.photo.read_bytes)
-        sent = await self.bot.send_photo(chat_id, InputFile(content, filename=unit.photo.name))
+            try:
+                await self.bot.send_photo(chat_id, cached, caption=caption, reply_markup=keyboard)
+                return
+            except BadRequest as exc:  # an id Telegram no longer knows: upload again
+                log.warning("telegram: the file id of %s was refused (%s)", path.name, exc)
+                self._photo_ids.pop(key, None)
+        content = await asyncio.to_thread(path.read_bytes)
+        sent = await self.bot.send_photo(
+            chat_id,
+            InputFile(content, filename=path.name),
+            caption=caption,
+            reply_markup=keyboard,
+        )
         if sent.photo:
-            self._photo_ids[unit.photo] = sent.photo[-1].file_id
+            self._photo_ids[key] = sent.photo[-1].file_id
 
     async def _send_chart(self, chat_id: int, secret: str) -> None:
         """An official's `/baocao` chart, drawn now, as a photo (the text after it has the link

@@ -7,6 +7,7 @@ waits in the outbox until the learner's page opens or asks (`GET /chat/api/sessi
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import secrets
@@ -26,7 +27,9 @@ from bot.core import Reply
 from bot.errors import StorageError
 from bot.i18n import N_, Translator, preferred_locale, translator
 from bot.outbox import replies_of
+from bot.pictures import picture_file
 from bot.service import ConversationService, utc_now
+from lessons.pictures import SVG_SUFFIX
 
 log = logging.getLogger(__name__)
 
@@ -110,11 +113,18 @@ class WebChatChannel:
         return preferred_locale(languages, self.service.default_locale)
 
     async def media(self, request: web.Request) -> web.StreamResponse:
-        """A lesson's picture under `lessons/`; anything else there is not found."""
-        wanted = _picture(Path(self.service.catalog.lessons_dir), request.match_info["path"])
+        """A lesson's picture under `lessons/`, a drawing's PNG (`images/x.png` for
+        `images/x.svg`, rendered now if the build has not yet); anything else is not found."""
+        lessons_dir = Path(self.service.catalog.lessons_dir)
+        path = request.match_info["path"]
+        wanted = _picture(lessons_dir, path)
+        if wanted is None and path.lower().endswith(".png"):
+            drawing = path[: -len(".png")] + SVG_SUFFIX
+            if _source(lessons_dir, drawing) is not None:
+                wanted = await asyncio.to_thread(picture_file, lessons_dir, drawing)
         if wanted is None:
             raise web.HTTPNotFound()
-        return web.FileResponse(wanted)
+        return web.FileResponse(wanted, headers={"Cache-Control": "public, max-age=3600"})
 
     async def favicon(self, _request: web.Request) -> web.StreamResponse:
         return web.FileResponse(STATIC_DIR / "favicon.png", headers={"Content-Type": "image/png"})
@@ -239,8 +249,12 @@ __all__ = ["COOKIE", "MAX_BODY_BYTES", "PAGE_STRINGS", "WebChatChannel", "webcha
 def _picture(lessons_dir: Path, path: str) -> Path | None:
     """The picture file `path` names inside `lessons_dir` (links resolved, so none leads out),
     or None. A few stat calls on a local disk: not worth a thread hop."""
+    wanted = _source(lessons_dir, path)
+    return wanted if wanted is not None and wanted.suffix.lower() in PICTURE_SUFFIXES else None
+
+
+def _source(lessons_dir: Path, path: str) -> Path | None:
+    """The file `path` names inside `lessons_dir`, links resolved (none leads out), or None."""
     root = lessons_dir.resolve()
     wanted = (root / path).resolve()
-    if wanted.suffix.lower() not in PICTURE_SUFFIXES or not wanted.is_relative_to(root):
-        return None
-    return wanted if wanted.is_file() else None
+    return wanted if wanted.is_relative_to(root) and wanted.is_file() else None

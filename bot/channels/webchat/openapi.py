@@ -54,6 +54,11 @@ def _schemas() -> dict[str, Any]:
                 "text": {"type": "string", "description": "plain text; may hold line breaks"},
                 "choices": {"type": "array", "items": _ref("Choice")},
                 "image": {"type": "string", "description": "URL of a picture on this server"},
+                "alt": {
+                    "type": "string",
+                    "description": "what the picture shows, in words (the img's alt text); "
+                    "only with a lesson drawing",
+                },
                 "links": {"type": "array", "items": _ref("Link")},
                 "kind": {
                     "type": "string",

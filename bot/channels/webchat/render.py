@@ -15,17 +15,17 @@ from bot.certificate.media import (
 from bot.core import ChannelCapabilities, Reply
 from bot.i18n import Translator, translator
 from bot.invites.media import QR_OPEN, invite_code, qr_path
+from bot.pictures import MEDIA_PATH, media_path
 from bot.reports.media import chart_path, chart_secret
 
-MEDIA_PATH = "/chat/media/"
 CAPABILITIES = ChannelCapabilities(buttons=True, max_buttons=12, polls=False, max_text=4000)
 
 
 def render_reply(reply: Reply, t: Translator | None = None) -> dict[str, object]:
-    """`{"text", "choices": [{"id", "label"}], "image"?, "links"?}`; the picture as a URL of
-    ours. A certificate shows its picture, with links to its PDF and its verification page
-    (labels in `t`'s language); an ambassador's invite its QR code, with a link to open it
-    full size (to print)."""
+    """`{"text", "choices": [{"id", "label"}], "image"?, "alt"?, "links"?}`; the picture as a
+    URL of ours (a drawing's PNG), with its alt text when it is a drawing. A certificate shows
+    its picture, with links to its PDF and its verification page (labels in `t`'s language);
+    an ambassador's invite its QR code, with a link to open it full size (to print)."""
     data = reply.to_json()
     code = certificate_code(reply.image)
     invite = invite_code(reply.image)
@@ -43,7 +43,7 @@ def render_reply(reply: Reply, t: Translator | None = None) -> dict[str, object]
     elif chart_secret(reply.image) is not None:
         data["image"] = chart_path(chart_secret(reply.image) or "")
     elif reply.image:
-        data["image"] = MEDIA_PATH + reply.image
+        data["image"] = media_path(reply.image)
     return data
 
 

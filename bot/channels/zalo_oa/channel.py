@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from aiohttp import web
@@ -40,6 +41,7 @@ from bot.channels.zalo_oa.client import (
     ZaloApiError,
     ZaloTransportError,
 )
+from bot.channels.zalo_oa.pictures import UploadedPictures
 from bot.channels.zalo_oa.render import CAPABILITIES, MAX_BUTTONS, REPLY_WINDOW, render_reply
 from bot.core import Reply
 from bot.errors import StorageError
@@ -118,6 +120,7 @@ class ZaloOAChannel(InboxChannel[dict[str, Any]]):
             lease=lease,
         )
         self._matched: set[str] = set()
+        self.pictures = UploadedPictures(lambda: self.service.catalog.lessons_dir, clock)
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -271,7 +274,11 @@ class ZaloOAChannel(InboxChannel[dict[str, Any]]):
             nonlocal refreshed
             token = await self._access_token(number)
             try:
-                await self.client.send_message(token, payload)
+                body = await self.pictures.body(payload, partial(self.client.upload_image, token))
+                if body is None:
+                    log.warning("zalo_oa: a lesson picture could not be sent; skipped")
+                    return Delivery.SENT
+                await self.client.send_message(token, body)
             except ZaloApiError as exc:
                 if exc.rate_limited:
                     # Zalo limits the OA as a whole: every send waits, not just this learner's.

@@ -19,6 +19,8 @@ from bot.errors import ChannelError
 log = logging.getLogger(__name__)
 
 CS_MESSAGE_PATH = "/v3.0/oa/message/cs"
+UPLOAD_IMAGE_PATH = "/v2.0/oa/upload/image"  # still v2.0: the upload family was not moved
+MAX_IMAGE_BYTES = 1_000_000  # jpg/png up to 1 MB
 TOKEN_PATH = "/v4/oa/access_token"  # noqa: S105 - a URL path
 
 RATE_LIMITED = -32
@@ -152,6 +154,34 @@ class OAClient:
         data = body.get("data")
         return str(data.get("message_id", "")) if isinstance(data, dict) else ""
 
+    async def upload_image(self, access_token: str, content: bytes, filename: str) -> str:
+        """Upload a PNG or JPEG (up to 1 MB) for image messages; returns its attachment id.
+
+        Raises:
+            ZaloApiError: Zalo refused it (see `rate_limited`, `token_invalid`).
+            ZaloTransportError: no usable answer.
+        """
+        form = aiohttp.FormData()
+        kind = "image/png" if filename.lower().endswith(".png") else "image/jpeg"
+        form.add_field("file", content, filename=filename, content_type=kind)
+        try:
+            async with self.session.post(
+                self.api_base_url + UPLOAD_IMAGE_PATH,
+                data=form,
+                headers={"access_token": access_token},
+            ) as response:
+                body = await self._json(response)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise ZaloTransportError(f"{exc.__class__.__name__}: {exc}") from exc
+        code = _error_code(body)
+        if code != 0:
+            raise ZaloApiError(code, str(body.get("message", "")), response.status)
+        data = body.get("data")
+        attachment = data.get("attachment_id") if isinstance(data, dict) else None
+        if not isinstance(attachment, str) or not attachment:
+            raise ZaloTransportError(f"upload answered without an attachment_id: {body!r:.200}")
+        return attachment
+
     async def refresh(self, refresh_token: str) -> IssuedTokens:
         """Exchange a refresh token (single use) for a new pair.
 
@@ -196,6 +226,7 @@ class OAClient:
 
 
 __all__ = [
+    "MAX_IMAGE_BYTES",
     "OUT_OF_WINDOW",
     "RATE_LIMITED",
     "UNREACHABLE",

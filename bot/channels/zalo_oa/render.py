@@ -14,6 +14,8 @@ from typing import Any
 
 from bot.certificate import with_links
 from bot.channels.layout import EMPTY_TEXT, Bubble, layout
+from bot.channels.pictures import lesson_picture
+from bot.channels.zalo_oa.pictures import image_message
 from bot.core import ChannelCapabilities, Choice, Reply
 from bot.i18n import translator
 from bot.invites import with_qr_link
@@ -61,7 +63,8 @@ def render_reply(
     """The `/v3.0/oa/message/cs` bodies for one reply, in sending order.
 
     Buttons ride on the last text piece; more than `caps.max_buttons` choices continue in extra
-    messages. Lesson pictures are not sent yet (they need a public URL or an upload); a
+    messages. A lesson picture goes first, as an image message (its alt text as caption) whose
+    attachment id is filled in when it is sent (`bot.channels.zalo_oa.pictures`); a
     certificate is sent as the links to its picture, PDF and verification page on `public_url`,
     an ambassador's invite with the address of its QR code.
     """
@@ -75,7 +78,11 @@ def render_reply(
         if bubble.choices:
             message["attachment"] = _buttons(bubble.choices)
         messages.append(message)
-    return [{"recipient": {"user_id": user_id}, "message": message} for message in messages]
+    picture = lesson_picture(reply.image)
+    pictured = [] if picture is None else [image_message(user_id, picture, reply.alt)]
+    return pictured + [
+        {"recipient": {"user_id": user_id}, "message": message} for message in messages
+    ]
 
 
 __all__ = ["CAPABILITIES", "MAX_BUTTONS", "MAX_TEXT", "REPLY_WINDOW", "render_reply"]

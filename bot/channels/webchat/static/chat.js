@@ -34,12 +34,14 @@
     log.scrollTop = anchor.offsetTop - gap;
   }
 
-  function bubble(text, who, image, links) {
+  function bubble(text, who, image, links, alt) {
     const div = document.createElement("div");
     div.className = "msg " + who;
     if (image) {
       const img = document.createElement("img");
-      img.src = image; img.alt = "";
+      // A drawing says what it shows (for screen readers, and while it loads); others are
+      // decoration beside the text.
+      img.src = image; img.alt = alt || "";
       // A picture changes the height once loaded: keep the newest answer's start in view.
       img.addEventListener("load", showAnchor);
       if (links && links.length) {
@@ -72,7 +74,7 @@
   }
 
   function showReply(reply) {
-    bubble(reply.text, "bot", reply.image, reply.links);
+    bubble(reply.text, "bot", reply.image, reply.links, reply.alt);
     showChoices(reply.choices);
   }
 
