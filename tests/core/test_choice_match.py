@@ -58,7 +58,7 @@ VILLAGERS = [
     ("F1", "q4", "đổi mật khẩu", "a"),
     ("F1", "q4", "tôi chọn đổi mật khẩu ạ", "a"),
     ("F1", "q4", "gui ma", "b"),
-    ("F1", "q4", "bam link", "c"),
+    ("F1", "q4", "cham link", "c"),
     ("F1", "q4", "huy ma", "c"),
     ("F1", "q4", "khong", None),  # "không" alone names nothing
     ("F1", "q4", "ai", None),
