@@ -115,6 +115,7 @@ VILLAGERS = [
     ("B1", "q1", "thoi tiet ca mau", "a"),
     ("F8", "q5", "20", ("a", "b", "c")),
     ("F8", "q5", "20 phut", "a"),
+    ("F8", "q5", "20 trang", "b"),
     # True or false: "có" and "không" as well as Đúng and Sai.
     ("A1", "q2", "co", "true"),
     ("A1", "q2", "có", "true"),
