@@ -8,7 +8,6 @@ import pytest
 
 from bot.content import Catalog, load_catalog
 from bot.core import LessonCompleted, LessonStarted, Mode, QuestionAnswered, QuizFinished
-from bot.core.catalog import CHECK_PREFIX
 from bot.text import fold
 from lessons.models import MAX_BUTTON_CHARS, MAX_MESSAGE_CHARS
 from quizzes import Question, QuestionType
@@ -49,11 +48,22 @@ def open_lesson(dialog: Dialog, lesson_id: str) -> None:
 
 
 def read_to_the_end(dialog: Dialog, lesson_id: str) -> list[str]:
-    """Tap "continue" (or an inline question's first button) until the quiz is offered; the
-    bubbles' texts as shown."""
+    """Tap "continue" (or "I did it" after a try step) and the right button of every inline
+    question until the quiz is offered; the bubbles' texts as shown."""
+    lesson = CATALOG.lesson(lesson_id)
+    assert lesson is not None
     shown = [dialog.replies[-1].text]
-    while "continue" in actions(dialog) or f"{CHECK_PREFIX}0" in actions(dialog):
-        act(dialog, "continue" if "continue" in actions(dialog) else f"{CHECK_PREFIX}0")
+    while True:
+        offered = actions(dialog)
+        if "continue" in offered:
+            act(dialog, "continue")
+        elif any(action.startswith("check.") for action in offered):
+            check = lesson.bubbles[len(shown) - 1].check
+            assert check is not None, f"{lesson_id}: buttons of a question on another step"
+            right = next(i for i, option in enumerate(check.options) if option.correct)
+            act(dialog, f"check.{right}")
+        else:
+            break
         shown.append(dialog.replies[-1].text)
     assert "quiz" in actions(dialog), f"{lesson_id}: the last bubble offers no quiz"
     return shown
@@ -115,8 +125,8 @@ def test_every_lesson_and_quiz_to_a_pass_and_through_a_failed_attempt(lesson_id:
     expected = len(lesson.bubbles) + (1 if lesson.try_it else 0)
     assert len(shown) == expected
     for text, bubble in zip(shown, lesson.bubbles, strict=False):
-        step = bubble.text or bubble.try_ or (bubble.check.prompt if bubble.check else None)
-        assert step is not None and step in text
+        said = {"text": bubble.text, "try": bubble.try_}.get(bubble.kind)
+        assert (bubble.check.prompt if bubble.check else said) in text
     if lesson.try_it:
         assert lesson.try_it in shown[-1]
     assert [e for e in dialog.events if isinstance(e, LessonCompleted)] == [
