@@ -58,7 +58,7 @@ VILLAGERS = [
     ("F1", "q4", "đổi mật khẩu", "a"),
     ("F1", "q4", "tôi chọn đổi mật khẩu ạ", "a"),
     ("F1", "q4", "gui ma", "b"),
-    ("F1", "q4", "bam link", "c"),
+    ("F1", "q4", "cham link", "c"),
     ("F1", "q4", "huy ma", "c"),
     ("F1", "q4", "khong", None),  # "không" alone names nothing
     ("F1", "q4", "ai", None),
@@ -115,6 +115,7 @@ VILLAGERS = [
     ("B1", "q1", "thoi tiet ca mau", "a"),
     ("F8", "q5", "20", ("a", "b", "c")),
     ("F8", "q5", "20 phut", "a"),
+    ("F8", "q5", "20 trang", "b"),
     # True or false: "có" and "không" as well as Đúng and Sai.
     ("A1", "q2", "co", "true"),
     ("A1", "q2", "có", "true"),
