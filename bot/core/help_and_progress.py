@@ -28,7 +28,8 @@ def show_help(turn: Turn) -> None:
             "Need a person to help you? The community digital technology team (Tổ công "
             "nghệ số cộng đồng) of your commune can help you in person, and so can your "
             "children and grandchildren.\n"
-            "Free hotlines: to report a scam call or message, call 156 or text 156 or 5656. "
+            "Free hotlines: to report a scam call or message, text “LD [the scammer's number]” "
+            "to 156. "
             "A child threatened online: call 111 (free, 24 hours a day).\n"
             "In an emergency, call 113."
         )

@@ -17,7 +17,8 @@ def test_help_names_the_community_team_and_the_hotlines() -> None:
     dialog.text("/trogiup")  # open before consent too
     said = dialog.said
     assert "Tổ công nghệ số cộng đồng" in said
-    assert "gọi 156, hoặc nhắn tin tới 156 hay 5656" in said
+    assert "soạn tin “LD [số điện thoại lừa đảo]” gửi 156" in said  # the lessons' one wording
+    assert "5656" not in said
     assert "111" in said and "113" in said
     assert dialog.state.mode is Mode.CONSENT  # the help shows where the learner is
 
@@ -28,11 +29,8 @@ def test_every_number_in_the_help_is_taught_in_a_lesson() -> None:
     dialog.text("/trogiup")
     lessons = " ".join(path.read_text(encoding="utf-8") for path in LESSONS_DIR.glob("*/*.yaml"))
     numbers = set(re.findall(r"\b\d{3,}\b", dialog.said))
-    assert numbers >= {"156", "5656", "111", "113"}
-    # The second-edition content rules teach one report wording, 'LD [số]' sent to 156, and never
-    # 5656; the help text still names 5656 and is to be reworded in bot/core (not content).
-    taught = numbers - {"5656"}
-    assert all(re.search(rf"\b{number}\b", lessons) for number in taught), taught
+    assert numbers == {"156", "111", "113"}
+    assert all(re.search(rf"\b{number}\b", lessons) for number in numbers), numbers
     assert "Tổ công nghệ số cộng đồng" in lessons
 
 
