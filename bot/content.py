@@ -15,6 +15,7 @@ from bot.handbook import Handbook
 from lessons.handbook import HandbookEntry, read_handbook
 from lessons.loader import lesson_files, read_lessons, read_modules
 from lessons.models import IMAGE_SUFFIXES, LESSONS_DIR, Lesson
+from lessons.rules import course_problems
 from lessons.yamlfile import Loaded
 from quizzes.loader import QUIZZES_DIR, quiz_files, quiz_path, read_quizzes
 from quizzes.models import Quiz
@@ -142,7 +143,7 @@ def load_catalog(lessons_dir: Path = LESSONS_DIR, quizzes_dir: Path = QUIZZES_DI
     Raises:
         ContentError: listing every problem as `file:line: message`.
     """
-    modules, _doc, problems = read_modules(lessons_dir)
+    modules, modules_doc, problems = read_modules(lessons_dir)
     lessons, lesson_problems = read_lessons(lessons_dir)
     quizzes, quiz_problems = read_quizzes(quizzes_dir)
     entries, handbook_problems = read_handbook(lessons_dir)
@@ -154,6 +155,8 @@ def load_catalog(lessons_dir: Path = LESSONS_DIR, quizzes_dir: Path = QUIZZES_DI
     problems += _lesson_problems(lessons, {module.id for module in modules}, lessons_dir)
     problems += _quiz_problems(quizzes, by_id, lessons_dir, quizzes_dir)
     problems += _handbook_problems(entries, by_id, lessons_dir)
+    # The house rules of the second edition (lessons/rules/): words, lengths, claims.
+    problems += course_problems(lessons_dir, modules_doc, lessons, quizzes, entries)
     if not lessons and not lesson_problems:
         problems.append(f"{lessons_dir}:1: no lesson files found")
     if problems:
