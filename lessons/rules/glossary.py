@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from lessons.models import MAX_BUTTON_CHARS, Location
 from lessons.rules.shown import nfc_text, problem, scalar_at
@@ -36,7 +36,7 @@ class GlossaryFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     schema_version: int = 1
-    terms: dict[Annotated[str, Field(pattern=TERM_PATTERN)], str]
+    terms: dict[str, str]
 
 
 def glossary_problems(doc: YamlDocument, glossary: GlossaryFile) -> list[str]:
@@ -47,7 +47,14 @@ def glossary_problems(doc: YamlDocument, glossary: GlossaryFile) -> list[str]:
     for term, explanation in glossary.terms.items():
         at: Location = ("terms", term)
         text = explanation.strip()
-        if not text:
+        if not re.match(TERM_PATTERN, term):
+            found.append(
+                (
+                    at,
+                    f"{term!r} is not one term: a word of letters and digits, as lessons write it",
+                )
+            )
+        elif not text:
             found.append((at, f"{term}: the explanation is empty"))
         elif unicodedata.normalize("NFC", explanation) != explanation:
             found.append((at, f"{term}: the explanation is not in Unicode NFC form"))
@@ -95,7 +102,7 @@ def _first_uses(loaded: Loaded[Lesson], terms: dict[str, str]) -> Iterator[tuple
                         match.start(),
                         f"{term!r} is used for the first time in this lesson without an "
                         f"explanation: write it followed by one in brackets, e.g. '{term} "
-                        f"({terms[term]})', or by ' là …' (the terms are in lessons/glossary.yaml)",
+                        f"({terms[term]})', or by ' là …' (terms: lessons/glossary.yaml)",
                     ),
                 )
 
