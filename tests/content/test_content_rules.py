@@ -320,6 +320,7 @@ def test_each_rule_is_reported_at_its_line(content: Path, case: str) -> None:
         "Deepfake (video giả) trông và nghe như thật, không mờ, không giật: cúp máy, gọi lại số "
         "đã lưu.",
         "Công an thật có thể gọi điện, nhưng không bao giờ bắt bác cài ứng dụng hay chuyển tiền.",
+        "Công an không bao giờ gọi điện kích hoạt hay cập nhật VNeID, không gửi link cài.",
         "Soạn 'LD [số điện thoại lừa đảo]' gửi 156. Tin nhắn thật của EVN mang tên EVNHANOI.",
     ],
 )
