@@ -9,7 +9,7 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from lessons.models import LESSONS_DIR
-from lessons.yamlfile import YamlDocument, parse_model, read_yaml
+from lessons.yamlfile import YamlDocument, file_problems, parse_model, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -26,14 +26,15 @@ def rule_file(lessons_dir: Path, name: str) -> Path:
 
 def read_rule_file(path: Path, model: type[M]) -> tuple[M | None, YamlDocument | None, list[str]]:
     """Read and validate a rule data file: the model (None when it is broken), the document
-    (for lines) and the problems."""
+    (for lines) and the problems (NFC, tone marks, a key written twice, the schema)."""
     if not path.exists():
         return None, None, [f"{path}:1: the file is missing: the content check needs it"]
     try:
         doc = read_yaml(path)
     except ValueError as exc:
         return None, None, str(exc).splitlines()
+    problems = file_problems(doc)
     try:
-        return parse_model(doc, model), doc, []
+        return parse_model(doc, model), doc, problems
     except ValueError as exc:
-        return None, doc, str(exc).splitlines()
+        return None, doc, problems + str(exc).splitlines()

@@ -457,3 +457,9 @@ def test_gift_import_skips_a_question_asked_twice() -> None:
     assert quiz is not None and [q.id for q in quiz.questions] == ["a"]
     assert [(n.line, n.skipped) for n in notes] == [(3, True)]
     assert "asks the same as the question on line 1" in notes[0].message
+
+
+def test_a_term_written_twice_in_the_glossary_is_reported(content: Path) -> None:
+    write(content, "lessons/glossary.yaml", 'terms:\n  OTP: "mã một lần"\n  OTP: "mã số"\n')
+    path = content / "lessons/glossary.yaml"
+    assert any(p.startswith(f"{path}:3: OTP: this field is written twice") for p in check(content))
