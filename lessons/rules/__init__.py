@@ -54,14 +54,18 @@ if TYPE_CHECKING:
 __all__ = ["course_problems", "read_glossary", "read_misleading", "text_rule_problems"]
 
 
-def read_glossary(lessons_dir: Path) -> tuple[dict[str, str], list[str]]:
-    """The glossary's terms (empty when the file is broken) and its problems."""
+def read_glossary(
+    lessons_dir: Path, claims: Sequence[CompiledClaim] = ()
+) -> tuple[dict[str, str], list[str]]:
+    """The glossary's terms (empty when the file is broken) and its problems.
+
+    An explanation is written into lessons, so it follows the text rules too (with `claims`).
+    """
     parsed, doc, problems = read_rule_file(rule_file(lessons_dir, GLOSSARY_FILE), GlossaryFile)
     if parsed is None or doc is None:
         return {}, problems
     problems += glossary_problems(doc, parsed)
-    # An explanation is written into lessons: it follows the text rules too.
-    problems += text_rule_problems(doc, [])
+    problems += text_rule_problems(doc, claims)
     return dict(parsed.terms), problems
 
 
@@ -75,7 +79,7 @@ def read_misleading(lessons_dir: Path) -> tuple[list[CompiledClaim], list[str]]:
     return claims, problems + found
 
 
-def text_rule_problems(doc: YamlDocument, claims: list[CompiledClaim]) -> list[str]:
+def text_rule_problems(doc: YamlDocument, claims: Sequence[CompiledClaim]) -> list[str]:
     """Legal numbers, house words and misleading claims in every value a learner reads."""
     problems = []
     for scalar in shown_scalars(doc):
@@ -97,8 +101,8 @@ def course_problems(
     handbook: Sequence[Loaded[HandbookEntry]],
 ) -> list[str]:
     """Every house rule over the content that loaded (a file that did not has its problems)."""
-    terms, problems = read_glossary(lessons_dir)
-    claims, found = read_misleading(lessons_dir)
+    claims, problems = read_misleading(lessons_dir)
+    terms, found = read_glossary(lessons_dir, claims)
     problems += found
     docs = [loaded.doc for loaded in lessons] + [loaded.doc for loaded in quizzes]
     docs += [modules] if modules is not None else []

@@ -16,7 +16,7 @@ on purpose to be rejected; it is flagged only for claims with `in_wrong_answers:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -132,7 +132,7 @@ def compile_claims(
 
 
 def misleading_problems(
-    scalar: Scalar, claims: list[CompiledClaim], wrong_answer: bool
+    scalar: Scalar, claims: Sequence[CompiledClaim], wrong_answer: bool
 ) -> Iterator[tuple[int, str]]:
     """(offset, message) for every misleading claim in a value a learner reads.
 
