@@ -67,12 +67,18 @@ class CompiledClaim:
     unless: tuple[re.Pattern[str], ...]
 
     def find(self, text: str) -> Iterator[re.Match[str]]:
-        """Every match in `text` that no `unless_before` word cancels."""
+        """Every match in `text` that no `unless_before` word cancels, once per place (two
+        patterns of the claim matching the same words are one match)."""
+        taken: list[tuple[int, int]] = []
         for pattern in self.patterns:
             for match in pattern.finditer(text):
-                starts = [m.end() for m in _CLAUSE_END.finditer(text, 0, match.start())]
-                before = text[starts[-1] if starts else 0 : match.start()]
+                start, end = match.span()
+                if any(start < b and a < end for a, b in taken):
+                    continue
+                starts = [m.end() for m in _CLAUSE_END.finditer(text, 0, start)]
+                before = text[starts[-1] if starts else 0 : start]
                 if not any(word.search(before) for word in self.unless):
+                    taken.append((start, end))
                     yield match
 
     def message(self, found: str) -> str:

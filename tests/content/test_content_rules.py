@@ -463,3 +463,20 @@ def test_a_term_written_twice_in_the_glossary_is_reported(content: Path) -> None
     write(content, "lessons/glossary.yaml", 'terms:\n  OTP: "mã một lần"\n  OTP: "mã số"\n')
     path = content / "lessons/glossary.yaml"
     assert any(p.startswith(f"{path}:3: OTP: this field is written twice") for p in check(content))
+
+
+def test_words_two_patterns_of_a_claim_find_are_reported_once(content: Path) -> None:
+    misleading = """\
+claims:
+  - id: overlap
+    claim: "the police never phone"
+    patterns: ["công an không gọi", "không gọi điện"]
+    why: "Real police may phone."
+    instead: "they never ask for money by phone."
+    flags: ["Công an không gọi điện."]
+    passes: ["Công an có thể gọi điện."]
+"""
+    write(content, "lessons/misleading.yaml", misleading)
+    say("Công an không gọi điện. Ngân hàng không gọi điện.")(content)
+    found = [p.split("): ", 1)[1].split(".")[0] for p in check(content)]
+    assert found == ["'Công an không gọi'", "'không gọi điện'"]
