@@ -116,14 +116,17 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     if drawings:
         raise ContentError(drawings)
     quizzes = len(catalog.quizzes)
-    drills = sum(q.drill for quiz in catalog.quizzes.values() for q in quiz.questions)
+    questions = [q for quiz in catalog.quizzes.values() for q in quiz.questions]
+    drills = sum(q.drill for q in questions)
+    acting = sum(q.asks_what_to_do for q in questions)
     electives = sum(not module.required for module in catalog.modules)
     modules = f"{len(catalog.modules)} modules" + (f" ({electives} elective)" if electives else "")
     selfcheck = catalog.selfcheck
     asked = f", self-check {len(selfcheck.questions)} questions" if selfcheck is not None else ""
     print(
         f"content OK: {modules}, {len(catalog.lessons)} lessons, "
-        f"{quizzes} quizzes ({drills} scam drills), {len(catalog.handbook)} handbook entries"
+        f"{quizzes} quizzes ({drills} scam drills, {acting} asking what to do), "
+        f"{len(catalog.handbook)} handbook entries"
         f"{asked} (version {catalog.version})"
     )
     return 0

@@ -16,6 +16,7 @@ from lessons.handbook import HandbookEntry, read_handbook
 from lessons.loader import lesson_files, read_lessons, read_modules
 from lessons.models import IMAGE_SUFFIXES, LESSONS_DIR, Lesson, SelfCheck
 from lessons.pictures import SVG_SUFFIX, PictureProblem, read_svg
+from lessons.rules import course_problems
 from lessons.selfcheck import read_selfcheck
 from lessons.yamlfile import Loaded
 from quizzes.loader import QUIZZES_DIR, quiz_files, quiz_path, read_quizzes
@@ -178,7 +179,7 @@ def load_catalog(lessons_dir: Path = LESSONS_DIR, quizzes_dir: Path = QUIZZES_DI
     Raises:
         ContentError: listing every problem as `file:line: message`.
     """
-    modules, _doc, problems = read_modules(lessons_dir)
+    modules, modules_doc, problems = read_modules(lessons_dir)
     lessons, lesson_problems = read_lessons(lessons_dir)
     quizzes, quiz_problems = read_quizzes(quizzes_dir)
     entries, handbook_problems = read_handbook(lessons_dir)
@@ -193,6 +194,8 @@ def load_catalog(lessons_dir: Path = LESSONS_DIR, quizzes_dir: Path = QUIZZES_DI
     problems += _quiz_problems(quizzes, by_id, lessons_dir, quizzes_dir)
     problems += _handbook_problems(entries, by_id, lessons_dir)
     problems += _selfcheck_problems(selfcheck, {module.id for module in modules}, by_id)
+    # The house rules of the second edition (lessons/rules/): words, lengths, claims.
+    problems += course_problems(lessons_dir, modules_doc, lessons, quizzes, entries)
     if not lessons and not lesson_problems:
         problems.append(f"{lessons_dir}:1: no lesson files found")
     if problems:

@@ -120,6 +120,12 @@ def text_problems(doc: YamlDocument) -> list[str]:
 
     Addresses and handles are checked in the values a learner reads (`lessons/addresses.py`).
     """
+    return file_problems(doc) + address_problems(doc)
+
+
+def file_problems(doc: YamlDocument) -> list[str]:
+    """The rules of every file, also those no learner reads: Unicode NFC, new-style tone marks,
+    no key written twice."""
     problems = []
     for number, line in enumerate(doc.text.splitlines(), start=1):
         if unicodedata.normalize("NFC", line) != line:
@@ -145,7 +151,6 @@ def text_problems(doc: YamlDocument) -> list[str]:
                 "write the new style used in official names (hòa, thủy, khóa)"
             )
     problems.extend(_duplicate_keys(doc))
-    problems.extend(address_problems(doc))
     return problems
 
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from lessons.models import Location
+from lessons.rules.duplicates import question_key
 from quizzes.gift_parse import (
     BLANK,
     SCENARIO_BREAK,
@@ -133,12 +134,25 @@ def gift_to_quiz(
     document = parse_gift(source)
     notes = list(document.problems)
     kept: list[Question] = []
+    asked: dict[str, int] = {}
     for question in document.questions:
         generated = _fill_feedback(question)
         checked = _checked(question)
         if isinstance(checked, GiftProblem):
             notes.append(checked)
             continue
+        key = question_key(checked.prompt, checked.scenario)
+        if key in asked:
+            notes.append(
+                GiftProblem(
+                    question.line,
+                    f"question skipped: it asks the same as the question on line {asked[key]}; "
+                    "no two questions in the course have the same prompt",
+                    skipped=True,
+                )
+            )
+            continue
+        asked[key] = question.line
         kept.append(checked)
         notes.extend(question.notes)
         if generated is not None:

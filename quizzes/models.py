@@ -135,6 +135,15 @@ class Question(_Strict):
             raise ValueError("a short-answer question needs at least one accepted `answers` entry")
         return self
 
+    @property
+    def asks_what_to_do(self) -> bool:
+        """A "Bác làm gì?" drill: the learner picks the move to make, not a "scam or not?"
+        verdict (which a scenario too easily gives away, and which is not what people need
+        when the phone rings)."""
+        return (
+            self.drill and self.type is QuestionType.SINGLE and "làm gì" in self.prompt.casefold()
+        )
+
     def problems(self) -> list[tuple[Location, str]]:
         """House rules broken by this question, as (location inside the question, message)."""
         found: list[tuple[Location, str]] = []

@@ -45,7 +45,7 @@ pass_mark: 1
 questions:
   - id: q1
     type: single
-    prompt: "Chọn từ đúng."
+    prompt: "Chọn tên của chợ trên mạng."
     options:
       - {id: a, text: "Chợ", correct: true, feedback: "Đúng."}
       - {id: b, text: "Chờ", feedback: "Chưa đúng."}

@@ -46,9 +46,9 @@ def catalog_with_steps(tmp_path: Path) -> Catalog:
     shutil.copytree(FIXTURE_CONTENT, root)
     (root / "lessons" / "A" / "A3.yaml").write_text(LESSON_WITH_STEPS, encoding="utf-8")
     quiz = (root / "quizzes" / "A" / "A2.yaml").read_text(encoding="utf-8")
-    (root / "quizzes" / "A" / "A3.yaml").write_text(
-        quiz.replace("lesson: A2", "lesson: A3"), encoding="utf-8"
-    )
+    # Its own prompt: no two quiz questions in the course ask the same.
+    quiz = quiz.replace("lesson: A2", "lesson: A3").replace("Chọn từ đúng.", "Chọn chữ đúng.")
+    (root / "quizzes" / "A" / "A3.yaml").write_text(quiz, encoding="utf-8")
     return load_catalog(root / "lessons", root / "quizzes")
 
 
