@@ -17,11 +17,26 @@ from bot.core import (
     Reply,
     handle,
 )
+from bot.core.catalog import bubbles
 from bot.core.events import DomainEvent
+from lessons.models import Lesson
 
 FIXTURE_CONTENT = Path(__file__).resolve().parent / "fixtures" / "content"
 # The dialog's clock starts here (9:00 in Hà Nội) and moves only when a test says so.
 START = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+
+
+def step_texts(lesson: Lesson) -> list[str]:
+    """Every text a learner reads in a lesson: bubbles, quick questions with their options and
+    feedback, try-it steps."""
+    texts: list[str] = []
+    for step in bubbles(lesson):
+        if step.check is not None:
+            texts.append(step.check.prompt)
+            texts += [text for o in step.check.options for text in (o.text, o.feedback)]
+        else:
+            texts.append(step.text or step.try_ or "")
+    return texts
 
 
 def fixture_catalog() -> Catalog:

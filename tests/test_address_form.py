@@ -20,7 +20,7 @@ from bot.service import ConversationService
 from bot.settings import Settings
 from storage import Storage
 from tests.conftest import BotProcess, free_port
-from tests.dialog import Dialog, fixture_catalog
+from tests.dialog import Dialog, fixture_catalog, step_texts
 from tests.reminders.world import TODAY, World, reply_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,8 +123,7 @@ def test_no_ban_in_the_code_or_the_web_chat_page() -> None:
 
 def test_every_lesson_quiz_and_handbook_answer_can_say_ban() -> None:
     catalog = load_catalog()
-    texts = [bubble.text for lesson in catalog.lessons for bubble in lesson.bubbles]
-    texts += [lesson.try_it for lesson in catalog.lessons if lesson.try_it]
+    texts = [text for lesson in catalog.lessons for text in step_texts(lesson)]
     for quiz in catalog.quizzes.values():
         for question in quiz.questions:
             texts += [question.prompt, question.scenario or "", question.feedback or ""]
@@ -184,10 +183,7 @@ def test_a_whole_lesson_its_quiz_and_the_menus_say_ban() -> None:
     dialog.text("co")
     dialog.act("skip_all")
     dialog.act("selfcheck_skip")  # the shipped self-check's offer: lesson 1
-    while dialog.state.mode is Mode.LESSON and any(
-        cid.endswith(":continue") for cid, _label in dialog.choices
-    ):
-        dialog.act("continue")
+    dialog.read_lesson()
     dialog.act("quiz")
     take_quiz_until(dialog)
     assert dialog.state.mode is Mode.QUIZ_DONE
@@ -209,8 +205,7 @@ def test_a_typed_answer_matches_the_option_as_shown_with_ban() -> None:
     dialog.act("modules")
     dialog.act("module.F")
     dialog.act("lesson.F1")
-    while any(cid.endswith(":continue") for cid, _label in dialog.choices):
-        dialog.act("continue")
+    dialog.read_lesson()
     dialog.act("quiz")
     take_quiz_until(dialog, "q5")
     assert "Ngày sinh của bạn, ví dụ 15031958" in [label for _id, label in dialog.choices]

@@ -95,8 +95,7 @@ async def test_without_consent_lessons_and_handbook_are_open_and_nothing_is_stor
     lesson = catalog.lessons[0]
     await reader.tap(f"Học bài: {lesson.title}")
     assert lesson.bubbles[0].text in reader.said
-    while "Tiếp tục ▶" in labels(reader):
-        await reader.tap("Tiếp tục ▶")
+    await reader.read_lesson(lesson)
     await reader.tap("Làm bài kiểm tra")
     assert "nên bác cần đồng ý trước" in reader.said
     assert labels(reader)[:2] == ["Đồng ý", "Không đồng ý"]

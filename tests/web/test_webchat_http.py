@@ -12,7 +12,9 @@ import psycopg
 import pytest
 
 from bot.content import Catalog
+from bot.core.catalog import bubbles
 from bot.text import fold
+from lessons.models import Lesson
 from storage import Storage
 from tests.conftest import PG_ADMIN, BotProcess, free_port, fresh_database
 from tests.web.journey import answer_plan, choice_for, first_lesson
@@ -53,6 +55,16 @@ class Learner:
 
     async def tap(self, label: str) -> list[dict[str, Any]]:
         return await self.post({"choice": choice_for(label, self.replies)})
+
+    async def read_lesson(self, lesson: Lesson) -> None:
+        """From the open lesson's first bubble to its quiz button: "Continue" after a bubble,
+        "I did it" after a try-it step, the right answer of each quick question."""
+        for step in bubbles(lesson)[:-1]:
+            if step.check is not None:
+                right = next(option for option in step.check.options if option.correct)
+                await self.tap(right.text)
+            else:
+                await self.tap("Làm xong rồi ▶" if step.try_ is not None else "Tiếp tục ▶")
 
     @property
     def said(self) -> str:
@@ -102,8 +114,7 @@ async def test_learner_finishes_lesson_one_and_resumes_after_a_crash(
         await learner.tap("Đồng ý")
         await learner.tap(f"Học bài: {lesson.title}")
         assert lesson.bubbles[0].text in learner.said
-        for _bubble in range(len(lesson.bubbles) - 1 + (1 if lesson.try_it else 0)):
-            await learner.tap("Tiếp tục ▶")
+        await learner.read_lesson(lesson)
         await learner.tap("Làm bài kiểm tra")
         assert quiz.questions[0].prompt in learner.said
 
@@ -129,7 +140,7 @@ async def test_learner_finishes_lesson_one_and_resumes_after_a_crash(
             assert "✅" in learner.replies[0]["text"], learner.said
         assert "Bác đã qua bài này" in learner.said
         await learner.say("/tiendo")
-        assert f"1/{len(catalog.lessons)}" in learner.said
+        assert f"1/{len(catalog.required_lessons)}" in learner.said
     finally:
         server.stop()
 

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from bot.channels.zalo_bot.channel import ZaloBotChannel
 from bot.channels.zalo_oa.channel import ZaloOAChannel
 from bot.content import Catalog, load_catalog
+from bot.core.catalog import bubbles
 from bot.outbox import DrainReport, OutboxDrainer
 from bot.places.data import load_places
 from bot.retry import Backoff
@@ -160,8 +161,11 @@ class ZaloLearner:
         lesson, quiz = first_lesson(catalog)
         plan, wrong_at = answer_plan(quiz)
         assert lesson.bubbles[0].text in self.said
-        for _bubble in range(len(lesson.bubbles) - 1 + (1 if lesson.try_it else 0)):
-            await self.choose("Tiếp tục ▶")
+        for step in bubbles(lesson)[:-1]:
+            if step.check is not None:  # a quick question: the right answer
+                await self.choose(next(o.text for o in step.check.options if o.correct))
+            else:
+                await self.choose("Làm xong rồi ▶" if step.try_ is not None else "Tiếp tục ▶")
         await self.choose("Làm bài kiểm tra")
         assert quiz.questions[0].prompt in self.said
         for index, steps in enumerate(plan):
