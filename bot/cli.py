@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.cli_ambassador import add_ambassador_commands
+from bot.cli_handbook import add_handbook_commands
 from bot.cli_officials import add_admin_commands
 from bot.cli_outbox import add_outbox_commands
 from bot.cli_reports import add_push_actions
@@ -321,6 +322,7 @@ def build_parser() -> argparse.ArgumentParser:
     _content_dirs(gift_out, lessons=False)
     gift_out.set_defaults(func=cmd_export_gift)
 
+    add_handbook_commands(commands, _content_dirs)
     add_outbox_commands(commands)
     add_ambassador_commands(commands)
     add_targets_commands(commands)

@@ -6,7 +6,11 @@ files); every other response with one that allows no script at all. All carry
 `X-Content-Type-Options: nosniff` and a `Referrer-Policy`. A handler that sets its own stricter
 header (the certificate's page) keeps it.
 
-Cookies are always `HttpOnly` and `SameSite=Lax`, and `Secure` when learners reach the server
+Every page refuses to be framed by other sites (`frame-ancestors 'none'`, `X-Frame-Options:
+DENY`), unless its handler names the sites that may (the embeddable chat, `/chat/embed`).
+
+Cookies are always `HttpOnly` and `SameSite=Lax` (the embedded chat's: `SameSite=None;
+Partitioned` over HTTPS only, decision 39), and `Secure` when learners reach the server
 over HTTPS: `HOCVUSO_PUBLIC_URL` starts with https, the connection itself is TLS, or a proxy in
 `HOCVUSO_TRUSTED_PROXIES` says `X-Forwarded-Proto: https`. The header is ignored from anyone
 else: a forged one must not decide how our cookie is sent.
@@ -42,6 +46,7 @@ PAGE_POLICY = "; ".join(
 # Anything but a page (a picture, a PDF, JSON opened in a tab) runs nothing; the inline styles
 # are the browser's own, for the viewer it wraps around a picture.
 FILE_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+NO_FRAMING = "frame-ancestors 'none'"
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
     # Links to other sites (the official platform) do not learn which page of ours, nor which
@@ -102,6 +107,15 @@ class Security:
                 secure = self.is_https(request)
             if secure:
                 morsel["secure"] = True
+            elif morsel["samesite"] == "None":
+                # Browsers drop SameSite=None without Secure: over plain HTTP, the default.
+                morsel["samesite"] = "Lax"
+        for name, morsel in list(response.cookies.items()):
+            if morsel["samesite"] == "None":
+                # A cookie sent inside other sites' pages is kept apart per site (CHIPS);
+                # Python's cookies before 3.14 cannot say "Partitioned": written out here.
+                del response.cookies[name]
+                response.headers.add("Set-Cookie", f"{morsel.OutputString()}; Partitioned")
         return response
 
     async def add_headers(self, _request: web.Request, response: web.StreamResponse) -> None:
@@ -109,9 +123,16 @@ class Security:
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         page = response.content_type == "text/html"
-        response.headers.setdefault(
+        policy = response.headers.setdefault(
             "Content-Security-Policy", PAGE_POLICY if page else FILE_POLICY
         )
+        # No other site frames our pages (clickjacking), unless the handler named the sites
+        # that may (the embeddable chat, decision 39); old browsers read X-Frame-Options.
+        if "frame-ancestors" not in policy:
+            policy = f"{policy}; {NO_FRAMING}"
+            response.headers["Content-Security-Policy"] = policy
+        if NO_FRAMING in policy:
+            response.headers.setdefault("X-Frame-Options", "DENY")
 
 
-__all__ = ["FILE_POLICY", "HEADERS", "PAGE_POLICY", "Security"]
+__all__ = ["FILE_POLICY", "HEADERS", "NO_FRAMING", "PAGE_POLICY", "Security"]

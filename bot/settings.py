@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     # believed; anyone else could claim https and get the session cookie marked Secure on a
     # plain connection, or the opposite. Empty: no proxy is trusted.
     trusted_proxies: Annotated[tuple[Network, ...], NoDecode] = ()
+    # Sites (origins, comma-separated) whose pages may frame the compact web chat (/chat/embed,
+    # docs/embed.md): its CSP frame-ancestors. Empty: no site may; every other page never.
+    embed_origins: Annotated[tuple[str, ...], NoDecode] = ()
 
     # Telegram (issue: Telegram channel). Setting the token turns the channel on.
     telegram_bot_token: SecretStr | None = Field(None, validation_alias=_env("TELEGRAM_BOT_TOKEN"))
@@ -171,6 +174,13 @@ class Settings(BaseSettings):
                     "networks separated by commas, e.g. 127.0.0.1, 10.0.0.0/8"
                 ) from exc
         return tuple(networks)
+
+    @field_validator("embed_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        return tuple(parse_origin(item) for item in re.split(r"[,\s]+", value.strip()) if item)
 
     @field_validator(
         "report_url",
@@ -392,6 +402,25 @@ class Settings(BaseSettings):
             return None
         raw = self.database_url.removeprefix("sqlite:///")
         return None if raw in ("", ":memory:") else Path(raw)
+
+
+ORIGIN = re.compile(r"^https?://(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$")
+
+
+def parse_origin(item: str) -> str:
+    """One site allowed to frame the chat, as CSP writes it: `https://cong.tinh.gov.vn`,
+    `http://localhost:8000`, or `https://*.tinh.gov.vn` for its subdomains.
+
+    Raises:
+        ValueError: anything else (a path, a quote, a bare `*`), named in plain words.
+    """
+    origin = item.strip().rstrip("/").lower()
+    if not ORIGIN.match(origin):
+        raise ValueError(
+            f"{item!r} is not a site's origin; give scheme and host (and port), separated by "
+            "commas, e.g. https://congthongtin.tinh.gov.vn, https://*.tinh.gov.vn"
+        )
+    return origin
 
 
 def variable_name(location: tuple[int | str, ...]) -> str:

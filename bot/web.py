@@ -1,6 +1,6 @@
 """The one aiohttp application: health checks, the source download, the certificates'
-verification page and files, the officials' dashboard and pull API, and every channel's routes
-(the web chat page and API, the platforms' webhooks)."""
+verification page and files, the public handbook (`/sotay`), the officials' dashboard and pull
+API, and every channel's routes (the web chat page and API, the platforms' webhooks)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from bot.reports.model import Filters, Summary
 from bot.reports.web import ReportChartRoutes, ReportCharts
 from bot.security import Network, Security
 from bot.service import ConversationService, utc_now
+from bot.sotay import SotayRoutes
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +140,9 @@ def build_app(
         files, public_url=public_url, default_locale=service.default_locale
     ).add_routes(app)
     InviteRoutes(InviteQr(service.storage), public_url=public_url).add_routes(app)
+    SotayRoutes(service.catalog, lambda: service.translator(service.default_locale)).add_routes(
+        app
+    )
     charts = ReportCharts(service.storage, service.report_context, service.clock)
     ReportChartRoutes(charts).add_routes(app)
     mount(

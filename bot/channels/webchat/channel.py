@@ -1,4 +1,5 @@
-"""The web chat channel: `GET /` (the page), `GET /chat/api/session`, `POST /chat/api/send`.
+"""The web chat channel: `GET /` (the page), `GET /chat/api/session`, `POST /chat/api/send`,
+and `GET /chat/embed`, the same chat compact, for other sites to frame (docs/embed.md).
 
 The JSON API is documented in docs/webchat-api.md and kept stable: the provincial portal may
 embed the chat. The web chat has no push: what the bot sends first (announcements, reminders)
@@ -11,10 +12,11 @@ import asyncio
 import json
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -28,8 +30,12 @@ from bot.errors import StorageError
 from bot.i18n import N_, Translator, preferred_locale, translator
 from bot.outbox import replies_of
 from bot.pictures import picture_file
+from bot.security import PAGE_POLICY
 from bot.service import ConversationService, utc_now
 from lessons.pictures import SVG_SUFFIX
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +55,9 @@ PAGE_STRINGS = (
     N_("The connection was lost. Your answer is kept: tap Send to try again."),
     N_("Source code"),
 )
+OPEN_FULL = N_("Open in a new window")
+# The header chat.js sends from the embedded page: its session cookie must cross sites.
+EMBED_HEADER = "X-Hocvuso-Embed"
 
 
 class WebChatChannel:
@@ -59,10 +68,15 @@ class WebChatChannel:
     push = False
 
     def __init__(
-        self, service: ConversationService, *, clock: Callable[[], datetime] = utc_now
+        self,
+        service: ConversationService,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        embed_origins: Sequence[str] = (),
     ) -> None:
         self.service = service
         self.clock = clock
+        self.embed_origins = tuple(embed_origins)
         self.page_template = (STATIC_DIR / "chat.html").read_text(encoding="utf-8")
 
     # -- the channel contract --------------------------------------------------------------------
@@ -72,6 +86,7 @@ class WebChatChannel:
         app.router.add_get("/", self.page)
         app.router.add_get("/chat", self.page)
         app.router.add_get("/chat/", self.page)
+        app.router.add_get("/chat/embed", self.embed)
         app.router.add_get("/chat/api/session", self.session)
         app.router.add_route("*", "/chat/api/session", self.wrong_method)
         app.router.add_post("/chat/api/send", self.receive)
@@ -131,12 +146,32 @@ class WebChatChannel:
 
     async def page(self, request: web.Request) -> web.Response:
         """The chat page, its interface strings translated for the browser's language."""
+        html = self._html(request, embedded=False)
+        return web.Response(text=html, content_type="text/html", charset="utf-8")
+
+    async def embed(self, request: web.Request) -> web.Response:
+        """The chat compact, for an `<iframe>` on the sites of `HOCVUSO_EMBED_ORIGINS` only:
+        CSP `frame-ancestors` names them (none: no site), without X-Frame-Options."""
+        ancestors = " ".join(self.embed_origins) or "'none'"
+        headers = {"Content-Security-Policy": f"{PAGE_POLICY}; frame-ancestors {ancestors}"}
+        html = self._html(request, embedded=True)
+        return web.Response(text=html, content_type="text/html", charset="utf-8", headers=headers)
+
+    def _html(self, request: web.Request, *, embedded: bool) -> str:
         t = self.service.translator(self._locale(request))
         strings = {source: t.gettext(source) for source in PAGE_STRINGS}
-        html = self.page_template.replace("__LANG__", t.locale).replace(
-            "__STRINGS__", json.dumps(strings, ensure_ascii=False).replace("</", "<\\/")
+        extra = (
+            f'<a class="pop" href="/" target="_blank" rel="noopener">'
+            f"{escape(t.gettext(OPEN_FULL))}</a>"
+            if embedded
+            else ""
         )
-        return web.Response(text=html, content_type="text/html", charset="utf-8")
+        return (
+            self.page_template.replace("__LANG__", t.locale)
+            .replace("__BODY__", "embed" if embedded else "page")
+            .replace("__BAR__", extra)
+            .replace("__STRINGS__", json.dumps(strings, ensure_ascii=False).replace("</", "<\\/"))
+        )
 
     async def session(self, request: web.Request) -> web.Response:
         """Whether this browser already has a learner (to resume instead of greeting), and
@@ -189,7 +224,7 @@ class WebChatChannel:
                 t,
                 error="internal error; nothing was recorded: retry later with the same id",
             )
-        return self._reply(200, handled.replies, token, t)
+        return self._reply(200, handled.replies, token, t, embedded=_embedded(request))
 
     async def wrong_method(self, request: web.Request) -> web.Response:
         """A method the API path does not take: JSON like every other answer of the API."""
@@ -211,12 +246,13 @@ class WebChatChannel:
         t: Translator,
         *,
         error: str | None = None,
+        embedded: bool = False,
     ) -> web.Response:
         payload: dict[str, Any] = {"replies": [render_reply(reply, t) for reply in replies]}
         if error is not None:
             payload["error"] = error
         response = web.json_response(payload, status=status, dumps=dumps)
-        self._set_cookie(response, token)
+        self._set_cookie(response, token, embedded=embedded)
         return response
 
     def _error(self, refusal: Refusal, t: Translator, token: str | None = None) -> web.Response:
@@ -232,15 +268,23 @@ class WebChatChannel:
         return response
 
     @staticmethod
-    def _set_cookie(response: web.Response, token: str) -> None:
+    def _set_cookie(response: web.Response, token: str, *, embedded: bool = False) -> None:
+        """The learner's cookie. In the embedded chat it must reach us from inside another
+        site's page: `SameSite=None` (bot.security makes it Lax again over plain HTTP, where
+        browsers would drop it, and adds `Partitioned`: kept per embedding site, CHIPS)."""
+        samesite = "None" if embedded else "Lax"
         response.set_cookie(
-            COOKIE, token, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax", path="/"
+            COOKIE, token, max_age=COOKIE_MAX_AGE, httponly=True, samesite=samesite, path="/"
         )
 
 
-def webchat_channel(_settings: object, service: ConversationService) -> WebChatChannel:
+def _embedded(request: web.Request) -> bool:
+    return request.headers.get(EMBED_HEADER) == "1"
+
+
+def webchat_channel(settings: Settings, service: ConversationService) -> WebChatChannel:
     """The web chat: always on (the zero-configuration default)."""
-    return WebChatChannel(service)
+    return WebChatChannel(service, embed_origins=settings.embed_origins)
 
 
 __all__ = ["COOKIE", "MAX_BODY_BYTES", "PAGE_STRINGS", "WebChatChannel", "webchat_channel"]

@@ -24,6 +24,10 @@
   // An invite link (`/?start=<payload>`) is passed on as Telegram passes its deep links.
   const invite = new URLSearchParams(window.location.search).get("start");
   const startCommand = invite ? "/start " + invite : "/start";
+  // Inside another site's page (/chat/embed): the server then sends a cookie that may cross
+  // sites (docs/embed.md).
+  const headers = { "Content-Type": "application/json" };
+  if (document.body.classList.contains("embed")) headers["X-Hocvuso-Embed"] = "1";
 
   function scrollDown() { log.scrollTop = log.scrollHeight; }
 
@@ -129,7 +133,7 @@
     try {
       const response = await fetch("/chat/api/send", {
         method: "POST",
-        headers: { "Content-Type": "application/json" },
+        headers: headers,
         credentials: "same-origin",
         body: JSON.stringify(message),
       });
