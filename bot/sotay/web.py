@@ -54,7 +54,7 @@ class SotayRoutes:
             text=html,
             content_type="text/html",
             charset="utf-8",
-            headers={"Cache-Control": CACHE, "Vary": "Accept-Encoding"},
+            headers={"Cache-Control": CACHE},
         )
 
 

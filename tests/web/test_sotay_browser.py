@@ -135,7 +135,11 @@ async def test_the_launcher_opens_the_chat_on_an_allowed_portal(
     allowed, _other, _bot = portal_and_bot
     async with async_playwright() as pw:
         browser, page = await phone_page(pw)
+        asked: list[str] = []
+        page.on("request", lambda r: asked.append(r.url) if "/chat/embed" in r.url else None)
         await page.goto(f"{allowed}/launcher")
+        await page.wait_for_selector("#hocvuso-launcher")
+        assert asked == []  # nothing fetched from hocvuso before the tap
         await page.click("#hocvuso-launcher")
         chat = page.frame_locator("iframe")
         await chat.locator("#start").click()
@@ -146,9 +150,14 @@ async def test_the_launcher_opens_the_chat_on_an_allowed_portal(
             "b => [b.scrollWidth, document.documentElement.clientWidth]"
         )
         assert frame_width[0] <= frame_width[1], frame_width
-        # Closed again by the same button.
+        # Closed again by the same button, or by Escape.
         await page.click("#hocvuso-launcher")
         assert await page.locator("iframe").is_hidden()
+        await page.click("#hocvuso-launcher")
+        assert await page.locator("iframe").is_visible()
+        await page.keyboard.press("Escape")
+        assert await page.locator("iframe").is_hidden()
+        assert len(asked) == 1
         await browser.close()
 
 

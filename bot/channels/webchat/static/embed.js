@@ -1,7 +1,8 @@
 // hocvuso's chat launcher for other sites (docs/embed.md): one <script> tag adds a round
 // button in the page's corner that opens the compact chat (/chat/embed) in a frame, and
 // closes it again. The frame comes from the server this script was loaded from; that server
-// lets the page frame it only when HOCVUSO_EMBED_ORIGINS names the page's site.
+// lets the page frame it only when HOCVUSO_EMBED_ORIGINS names the page's site. Nothing is
+// fetched from it before the button is first tapped.
 "use strict";
 (function () {
   const script = document.currentScript;
@@ -11,10 +12,8 @@
   const close = script.dataset.close || "Đóng";
 
   const frame = document.createElement("iframe");
-  frame.src = origin + "/chat/embed";
   frame.title = label;
   frame.hidden = true;
-  frame.setAttribute("loading", "lazy");
   Object.assign(frame.style, {
     position: "fixed", right: "12px", bottom: "84px", zIndex: "2147483000",
     width: "min(380px, calc(100vw - 24px))", height: "min(600px, calc(100vh - 108px))",
@@ -33,10 +32,16 @@
     background: "#0b6e4f", color: "#fff", font: "600 17px system-ui, sans-serif",
     boxShadow: "0 3px 12px rgba(0,0,0,.3)", cursor: "pointer",
   });
-  button.addEventListener("click", () => {
-    frame.hidden = !frame.hidden;
-    button.setAttribute("aria-expanded", String(!frame.hidden));
-    button.textContent = frame.hidden ? "💬 " + label : "✕ " + close;
+  function toggle(open) {
+    if (open && !frame.src) frame.src = origin + "/chat/embed";
+    frame.hidden = !open;
+    button.setAttribute("aria-expanded", String(open));
+    button.textContent = open ? "✕ " + close : "💬 " + label;
+  }
+  button.addEventListener("click", () => toggle(frame.hidden));
+  // Escape closes it, from the portal's page (the frame's own keys stay the chat's).
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !frame.hidden) { toggle(false); button.focus(); }
   });
 
   function mount() {
