@@ -10,6 +10,7 @@ from typing import Any
 def cmd_handbook_export(args: argparse.Namespace) -> int:
     """Write index.html, sotay.css and sotay.js into the folder and list them."""
     from bot.content import load_catalog
+    from bot.errors import ConfigurationError
     from bot.i18n import translator
     from bot.settings import load_settings
     from bot.sotay import export_html
@@ -17,7 +18,14 @@ def cmd_handbook_export(args: argparse.Namespace) -> int:
     settings = load_settings()
     catalog = load_catalog(args.lessons, args.quizzes)
     t = translator(settings.default_locale, "vi", settings.address_form)
-    for path in export_html(catalog, t, args.html, chat_url=args.chat_url):
+    try:
+        written = export_html(catalog, t, args.html, chat_url=args.chat_url)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"--html {args.html}: cannot write there ({exc.strerror or exc}); give a folder "
+            "you may write to"
+        ) from exc
+    for path in written:
         print(path)
     print(f"{len(catalog.handbook)} handbook entries; open {args.html / 'index.html'}")
     return 0

@@ -34,6 +34,8 @@ class SotayRoutes:
     def __init__(self, catalog: Catalog, translator: Callable[[], Translator]) -> None:
         self.catalog = catalog
         self.translator = translator
+        # The page without a search is the same for everyone: rendered once (a few ms).
+        self._plain: str | None = None
 
     def add_routes(self, app: web.Application) -> None:
         """`/sotay`, `/sotay/` and the page's stylesheet."""
@@ -49,13 +51,21 @@ class SotayRoutes:
             query = query[:MAX_QUERY]
             if query.strip():
                 hits = self.catalog.handbook.search(query, limit=RESULT_LIMIT)
-        html = render_page(self.catalog, self.translator(), LINKS, query=query, hits=hits)
-        return web.Response(
+        if query is None:
+            if self._plain is None:
+                self._plain = render_page(self.catalog, self.translator(), LINKS)
+            html = self._plain
+        else:
+            html = render_page(self.catalog, self.translator(), LINKS, query=query, hits=hits)
+        response = web.Response(
             text=html,
             content_type="text/html",
             charset="utf-8",
-            headers={"Cache-Control": CACHE},
+            headers={"Cache-Control": CACHE, "Vary": "Accept-Encoding"},
         )
+        # The full list is ~90 kB of text, ~15 kB compressed: it matters on a village's 3G.
+        response.enable_compression()
+        return response
 
 
 __all__ = ["LINKS", "SotayRoutes"]

@@ -260,3 +260,18 @@ def test_the_export_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     html = (target / "index.html").read_text(encoding="utf-8")
     assert 'href="https://x.vn/"' in html
     assert (target / "sotay.js").read_text(encoding="utf-8").startswith("// The static Sổ tay")
+    # A file where the folder should be: one line saying what to fix, exit code 2.
+    blocked = tmp_path / "file"
+    blocked.write_text("x")
+    assert main(["handbook", "export", "--html", str(blocked / "sub")]) == 2
+    assert "hocvuso: --html" in capsys.readouterr().err
+
+
+async def test_the_page_is_compressed(base_url: str) -> None:
+    async with (
+        aiohttp.ClientSession(auto_decompress=False) as http,
+        http.get(f"{base_url}/sotay", headers={"Accept-Encoding": "gzip"}) as response,
+    ):
+        body = await response.read()
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert len(body) < 30_000
