@@ -220,10 +220,11 @@ def _entry(
     lesson = lessons.get(entry.lesson)
     title = lesson.title if lesson else entry.lesson
     label = escape(t.gettext(LESSON).format(id=entry.lesson, title=title))
-    # The export's script searches these, folded like the server folds typed words.
-    search = escape(" ".join(fold(k) for k in entry.keywords), quote=True)
+    # The export's script searches the keywords too, folded as the server folds typed words.
+    keywords = " ".join(fold(k) for k in entry.keywords)
+    data = f' data-k="{escape(keywords, quote=True)}"' if links.script else ""
     return (
-        f'<li class="entry" id="{escape(entry.id)}" data-k="{search}">'
+        f'<li class="entry" id="{escape(entry.id)}"{data}>'
         f'<h{level} class="q">{escape(entry.question)}</h{level}>'
         f'<p class="a">{escape(entry.answer)}</p>'
         f'<p class="lesson"><span aria-hidden="true">📘 </span>{label}</p></li>'

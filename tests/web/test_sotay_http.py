@@ -91,6 +91,7 @@ async def test_the_page_lists_every_entry_by_module(base_url: str, catalog: Cata
     assert lesson is not None
     assert f"Bài {lesson.id}: {lesson.title}" in unescape(html)
     assert 'href="/"' in html  # learn with the chatbot
+    assert "data-k=" not in html  # only the export's script needs the keywords
     assert_no_inline_code(html, "/sotay")
 
 
@@ -167,7 +168,8 @@ async def test_only_the_embed_page_may_be_framed_by_the_listed_sites(base_url: s
     assert 'class="embed"' in html and 'target="_blank"' in html
     assert_no_inline_code(html, "/chat/embed")
     for path in ("/", "/chat", "/sotay", "/verify/NOTACODE1"):
-        response, _ = await get(f"{base_url}{path}")
+        response, page = await get(f"{base_url}{path}")
+        assert "__" not in page and "embed" not in page, path
         csp = policy(response.headers["Content-Security-Policy"])
         assert csp["frame-ancestors"] == ["'none'"], path
         assert response.headers["X-Frame-Options"] == "DENY", path
