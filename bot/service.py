@@ -29,10 +29,11 @@ from bot.core.assisted_session import (
 )
 from bot.core.context import Companion, LinkResult, PublicLinks
 from bot.core.events import VillagerErased
+from bot.core.families import FamilyRule
 from bot.core.invite_flow import invite_in_play
 from bot.core.link_flow import link_code_typed
 from bot.core.messages import replies_from_json
-from bot.core.needs import roster_wanted, skills_wanted
+from bot.core.needs import family_wanted, roster_wanted, skills_wanted
 from bot.core.streak import local_day
 from bot.errors import StorageError
 from bot.i18n import Translator, translator
@@ -80,8 +81,10 @@ class ConversationService:
         clock: Callable[[], datetime] = utc_now,
         places: Places | None = None,
         public_url: str = "",
+        family_rule: FamilyRule = FamilyRule.ADULTS,
     ) -> None:
         self.zone = zone
+        self.family_rule = family_rule
         # Where invites point (`/moi`); the Telegram channel adds the bot's username once it
         # knows it (`set_telegram_bot`).
         self.links = PublicLinks(web=public_url)
@@ -174,6 +177,7 @@ class ConversationService:
                     else:
                         turn_ctx = await self._ambassador_context(uow, turn, message, ctx)
                         turn_ctx = await self._roster_context(uow, turn, message, turn_ctx)
+                        turn_ctx = await self._family_context(uow, turn, message, turn_ctx)
                     assert turn.learner is not None
                     run = await self._own_turn(uow, turn, message, turn_ctx, learners)
                 if isinstance(run, Exception):
@@ -199,7 +203,11 @@ class ConversationService:
                     )
                 results[index] = Handled(replies, learner_public_id=turn.learner.public_id)
             await self.storage.turns.save(
-                uow, saves, content_version=self.catalog.version, module_of=self._module_of
+                uow,
+                saves,
+                content_version=self.catalog.version,
+                module_of=self._module_of,
+                family_rule=self.family_rule,
             )
         for index in later:
             try:
@@ -348,6 +356,24 @@ class ConversationService:
         if skills_wanted(state, message):
             ctx = replace(ctx, real_skills=await roster.real_skills(learner_id, uow))
         return ctx
+
+    async def _family_context(
+        self, uow: UnitOfWork, turn: LoadedTurn, message: InboundMessage, ctx: Context
+    ) -> Context:
+        """Load the learner's family and the family a code in play names, when the input
+        concerns them (`bot.core.needs.family_wanted`)."""
+        assert turn.learner is not None
+        wanted, code = family_wanted(turn.learner.state, message)
+        if not wanted and code is None:
+            return ctx
+        found = await self.storage.families.context(
+            uow,
+            turn.learner.id,
+            code,
+            today=local_day(uow.now, self.zone),
+            rule=self.family_rule,
+        )
+        return replace(ctx, family=found)
 
     def unavailable_replies(self, locale: str | None = None) -> tuple[Reply, ...]:
         """The friendly answer when the database is down: nothing was lost, try again soon."""
