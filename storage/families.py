@@ -348,15 +348,29 @@ class Families:
     async def digital_by_commune(self, province: str | None = None) -> dict[str, int]:
         """Digital families now, per commune code ("" for a family with no commune known),
         in one province or everywhere. Counts are exact: readers suppress small ones."""
+        found = await self.digital(province=province)
+        return {commune: n for (_province, commune), n in found.items()}
+
+    async def digital(
+        self,
+        *,
+        province: str | None = None,
+        communes: Collection[str] | None = None,
+        uow: UnitOfWork | None = None,
+    ) -> dict[tuple[str, str], int]:
+        """Digital families now per (province, commune) ("" where unknown), in an area
+        (`communes` None: all of `province`, or everywhere); in `uow` or a read of its own."""
         query = (
-            select(family_t.c.commune_code, func.count())
+            select(family_t.c.province_code, family_t.c.commune_code, func.count())
             .where(family_t.c.digital.is_(True))
-            .group_by(family_t.c.commune_code)
+            .group_by(family_t.c.province_code, family_t.c.commune_code)
         )
         if province is not None:
             query = query.where(family_t.c.province_code == province)
-        async with self._storage.reading() as conn:
-            return {str(commune or ""): int(n) for commune, n in await conn.execute(query)}
+        if communes is not None:
+            query = query.where(family_t.c.commune_code.in_(list(communes)))
+        async with self._storage.reading_in(uow) as conn:
+            return {(str(p or ""), str(c or "")): int(n) for p, c, n in await conn.execute(query)}
 
     async def certificate(self, code: str) -> FamilyCertificateRecord | None:
         """A family certificate by its code (any case), for `/verify/<code>`."""

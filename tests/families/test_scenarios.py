@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import aiohttp
+
 from bot.content import Catalog
 from storage import Storage
 from tests.fakes.fake_bot_api import FakeBotApi
@@ -83,6 +85,15 @@ async def test_a_family_of_four_becomes_a_digital_family(
         cert = said.split("Giấy chứng nhận gia đình: ")[1].split(",")[0]
         record = await storage.families.certificate(cert)
         assert record is not None and record.commune == BA_DINH and record.members == 4
+        # Anyone can check it, and no member is named.
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"{world.web_url}/verify/{cert}?format=json") as response:
+                assert response.status == 200
+                body = await response.json()
+            async with http.get(f"{world.web_url}/verify/{cert}") as response:
+                page = await response.text()
+        assert body["valid"] and body["kind"] == "family" and body["members"] == 4
+        assert "Gia đình số" in page and "Mẹ Lan" not in page and "Bố Hùng" not in page
 
 
 async def test_a_member_leaving_and_one_erasing_keep_the_count_right(
