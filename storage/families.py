@@ -184,6 +184,23 @@ async def leave_family(uow: UnitOfWork, learner_id: int) -> int | None:
     return family_id
 
 
+async def merge_family(uow: UnitOfWork, keep: int, drop: int) -> None:
+    """Linking two apps (`storage/merge.py`): `drop`'s membership (and helper role) moves to
+    `keep` when `keep` is in no family; else `drop` leaves theirs (one family each)."""
+    conn = uow.connection
+    if await _family_id(conn, drop) is None:
+        return
+    if await _family_id(conn, keep) is not None:
+        await leave_family(uow, drop)
+        return
+    await conn.execute(
+        update(family_member_t).where(family_member_t.c.learner_id == drop).values(learner_id=keep)
+    )
+    await conn.execute(
+        update(family_t).where(family_t.c.helper_learner_id == drop).values(helper_learner_id=keep)
+    )
+
+
 async def _members(conn: AsyncConnection, family_id: int) -> list[Any]:
     rows = await conn.execute(
         select(
@@ -395,6 +412,7 @@ __all__ = [
     "families_of",
     "is_family_certificate",
     "leave_family",
+    "merge_family",
     "record_family",
     "refresh_families",
 ]

@@ -21,6 +21,7 @@ from bot.core.events import (
 from bot.core.families import FamilyRule
 from bot.core.state import AgeBand, LearnerState, Profile
 from storage import SavedTurn, Storage, TurnKey
+from storage.merge import merge_learners
 
 NOW = datetime(2026, 3, 10, 3, tzinfo=UTC)
 CODE = "GDABC234"
@@ -146,3 +147,18 @@ async def test_the_family_context_names_members_and_the_invite(storage: Storage)
     assert other.family is None and other.invite is not None
     assert other.invite.status.value == "found" and other.invite.helper == "Mẹ"
     assert unknown.invite is not None and unknown.invite.status.value == "unknown"
+
+
+async def test_linking_apps_moves_the_membership_or_leaves_one_family(storage: Storage) -> None:
+    helper = await turn(storage, "mother", FamilyCreated(CODE, "Mẹ"))
+    phone = await turn(storage, "mother-zalo")  # the same person on another app, no family
+    fid = await family_id(storage)
+    son = await turn(storage, "son", FamilyJoined(fid, "Con"))
+    other = await turn(storage, "son-web", FamilyCreated("GDQQQQQQ", "Con (web)"))
+    async with storage.unit_of_work(NOW) as uow:
+        await merge_learners(uow, keep=phone, drop=helper)  # the membership and helper move
+        await merge_learners(uow, keep=son, drop=other)  # the son keeps his first family
+    rows = {row["learner_id"]: row["alias"] for row in await storage.rows("family_member")}
+    assert rows == {phone: "Mẹ", son: "Con"}
+    [row] = await storage.rows("family")  # the son's own family, empty, is gone
+    assert row["helper_learner_id"] == phone
