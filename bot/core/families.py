@@ -24,6 +24,8 @@ FAMILY_CODE_PREFIX = "GD"
 FAMILY_CODE_CHARS = 8
 MAX_MEMBERS = 10  # members of one family: the helper's screen has a button for each
 MAX_FAMILY_ALIAS = 24
+# The command names of /giadinh (folded, without "/"); `bot.core.commands` maps them to "family".
+FAMILY_COMMANDS = ("giadinh", "gia_dinh", "family")
 
 
 class FamilyRule(StrEnum):
@@ -127,6 +129,7 @@ class FamilyContext:
 
 __all__ = [
     "FAMILY_CODE_CHARS",
+    "FAMILY_COMMANDS",
     "FAMILY_CODE_PREFIX",
     "MAX_FAMILY_ALIAS",
     "MAX_MEMBERS",

@@ -20,6 +20,7 @@ from bot.core.events import (
     NudgeQueued,
 )
 from bot.core.families import (
+    FAMILY_COMMANDS,
     MAX_FAMILY_ALIAS,
     FamilyInviteStatus,
     FamilyMember,
@@ -46,7 +47,6 @@ from bot.core.turn import Turn
 from bot.i18n import translator
 from bot.text import fold
 
-FAMILY_COMMANDS = ("giadinh", "gia_dinh", "family")
 FAMILY_PREFIXES = (NUDGE_PREFIX, HELPER_PREFIX, FAMILY_AGE_PREFIX)
 MAX_ALIAS_DIGITS = 3
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from bot.core.context import InviteStatus
 from bot.core.events import Enrolled
-from bot.core.families import is_family_code, normalise_family_code
+from bot.core.families import FAMILY_COMMANDS, is_family_code, normalise_family_code
 from bot.core.messages import InboundMessage
 from bot.core.navigation import go, unchanged
 from bot.core.outcome import Outcome
@@ -45,7 +45,7 @@ def invite_typed(message: InboundMessage) -> tuple[str, str] | None:
         return None
     if name in START_COMMANDS:
         return args, LINK
-    if name in JOIN_COMMANDS:
+    if name in JOIN_COMMANDS or (name in FAMILY_COMMANDS and is_family_code(args)):
         return args, CODE
     return None
 
