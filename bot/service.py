@@ -28,20 +28,30 @@ from bot.core.assisted_session import (
     villager_state,
 )
 from bot.core.context import Companion, LinkResult, PublicLinks
+from bot.core.engine import PROACTIVE_PREFIX
 from bot.core.events import VillagerErased
 from bot.core.families import FamilyRule
 from bot.core.invite_flow import invite_in_play
 from bot.core.link_flow import link_code_typed
-from bot.core.messages import replies_from_json
+from bot.core.messages import Choice, ReplyKind, replies_from_json
 from bot.core.needs import family_wanted, roster_wanted, skills_wanted
+from bot.core.quiet_hours import next_allowed
 from bot.core.streak import local_day
 from bot.errors import StorageError
-from bot.i18n import Translator, translator
+from bot.i18n import SUPPORTED_LOCALES, Translator, translator
 from bot.officials.chat import official_context
 from bot.officials.report import successors_of
 from bot.places import Places
 from bot.reports.build import ReportContext
-from storage import LoadedTurn, SavedTurn, Storage, TurnKey, UnitOfWork, dumps_replies
+from storage import (
+    LoadedTurn,
+    SavedTurn,
+    Storage,
+    TurnKey,
+    UnitOfWork,
+    dumps_replies,
+    queue_family_news,
+)
 
 log = logging.getLogger(__name__)
 
@@ -202,13 +212,20 @@ class ConversationService:
                         SavedTurn(run.villager, done.state, done.events, None, assisted=True)
                     )
                 results[index] = Handled(replies, learner_public_id=turn.learner.public_id)
-            await self.storage.turns.save(
+            newly = await self.storage.turns.save(
                 uow,
                 saves,
                 content_version=self.catalog.version,
                 module_of=self._module_of,
                 family_rule=self.family_rule,
             )
+            for family in newly:
+                await queue_family_news(
+                    uow,
+                    family,
+                    self._family_news(family.certificate),
+                    not_before=next_allowed(uow.now, self.zone).astimezone(UTC),
+                )
         for index in later:
             try:
                 [results[index]] = await self._run([batch[index]])
@@ -305,6 +322,23 @@ class ConversationService:
                 consent_at=redeemed.consent_at,
             )
         return turn, replace(ctx, link=LinkResult(redeemed.status, code))
+
+    def _family_news(self, certificate: str) -> dict[str | None, Reply]:
+        """ "Your family is a Gia đình số", in each language (None: the default)."""
+        link = f"{self.links.web.rstrip('/')}/verify/{certificate}"
+        news: dict[str | None, Reply] = {}
+        for locale in (None, *SUPPORTED_LOCALES):
+            t = self.translator(locale)
+            text = t.gettext(
+                "🏅 Congratulations! Your family is now a “Gia đình số”: everyone who counts "
+                "has completed the course. Family certificate: {code}, check it at {link}"
+            ).format(code=certificate, link=link)
+            news[locale] = Reply(
+                text,
+                (Choice(f"{PROACTIVE_PREFIX}:family", t.gettext("See my family")),),
+                kind=ReplyKind.REMINDER,
+            )
+        return news
 
     def translator(self, locale: str | None) -> Translator:
         """Interface strings for a learner outside the core (errors, pages, reminders), in

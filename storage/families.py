@@ -17,7 +17,7 @@ family now (`Storage.families`).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -39,19 +39,24 @@ from bot.core.families import (
     is_digital,
     normalise_family_code,
 )
-from storage.db import as_utc
+from bot.core.messages import Reply
+from storage.db import as_utc, insert_ignore
+from storage.outbox import outbox_row, reachable_identities
 from storage.repository import Storage, UnitOfWork
 from storage.tables import (
     completion_t,
     family_certificate_t,
     family_member_t,
     family_t,
+    identity_t,
     learner_t,
+    outbox_t,
 )
 from storage.villager_rows import describe_villagers
 
 FamilyEvent = FamilyCreated | FamilyJoined | FamilyHelperChosen | FamilyLeft
 COURSE_COMPLETED = "course_completed"  # completion_event.kind
+FAMILY_NEWS = "family"  # outbox_message.kind of "your family is a Gia đình số"
 CERTIFICATE_PREFIX = "GDS"  # a family certificate's code: "GDS" and seven characters
 
 
@@ -229,9 +234,21 @@ async def _completed(conn: AsyncConnection, learner_ids: Collection[int]) -> set
     return {int(row.learner_id) for row in rows}
 
 
-async def refresh_families(uow: UnitOfWork, family_ids: Iterable[int], rule: FamilyRule) -> None:
-    """Apply the rule again to each family (after its members' turns were written)."""
+@dataclass(frozen=True)
+class NewlyDigital:
+    """A family that became a "Gia đình số" in this transaction, with its certificate."""
+
+    family_id: int
+    certificate: str
+
+
+async def refresh_families(
+    uow: UnitOfWork, family_ids: Iterable[int], rule: FamilyRule
+) -> list[NewlyDigital]:
+    """Apply the rule again to each family (after its members' turns were written); the
+    families that became digital."""
     conn, now = uow.connection, uow.now
+    newly: list[NewlyDigital] = []
     for family_id in sorted(set(family_ids)):
         row = (await conn.execute(select(family_t).where(family_t.c.id == family_id))).first()
         if row is None:
@@ -271,12 +288,55 @@ async def refresh_families(uow: UnitOfWork, family_ids: Iterable[int], rule: Fam
                     certificate_code=code,
                 )
             )
+            newly.append(NewlyDigital(family_id, code))
         elif not digital and row.digital:
             await conn.execute(
                 update(family_t)
                 .where(family_t.c.id == family_id)
                 .values(digital=False, digital_since=None)
             )
+    return newly
+
+
+async def queue_family_news(
+    uow: UnitOfWork,
+    family: NewlyDigital,
+    replies: Mapping[str | None, Reply],
+    *,
+    not_before: datetime,
+) -> int:
+    """Queue `replies` (by the member's locale; None: the default) for every member of a
+    family that just became digital, on the app each wrote on last (none: skipped); once per
+    member and certificate. How many were queued."""
+    conn, now = uow.connection, uow.now
+    members = await _members(conn, family.family_id)
+    ids = [m.learner_id for m in members]
+    if not ids:
+        return 0
+    locales = {
+        row.id: row.locale
+        for row in await conn.execute(
+            select(learner_t.c.id, learner_t.c.locale).where(learner_t.c.id.in_(ids))
+        )
+    }
+    rows = [
+        outbox_row(
+            channel=target.channel,
+            recipient=target.external_id,
+            payload={
+                "replies": [replies.get(locales.get(target.learner_id), replies[None]).to_json()]
+            },
+            now=now,
+            learner_id=target.learner_id,
+            kind=FAMILY_NEWS,
+            dedupe_key=f"{FAMILY_NEWS}:{family.certificate}:{target.learner_id}",
+            not_before=not_before,
+        )
+        for target in await conn.execute(reachable_identities(identity_t.c.learner_id.in_(ids)))
+    ]
+    if rows:
+        await conn.execute(insert_ignore(uow.dialect, outbox_t), rows)
+    return len(rows)
 
 
 async def _family(conn: AsyncConnection, family_id: int, today: date) -> Family | None:
@@ -413,6 +473,8 @@ __all__ = [
     "is_family_certificate",
     "leave_family",
     "merge_family",
+    "NewlyDigital",
+    "queue_family_news",
     "record_family",
     "refresh_families",
 ]

@@ -42,7 +42,7 @@ from bot.core.families import FamilyRule
 from bot.core.state import LearnerState
 from storage.ambassadors import record_enrollment
 from storage.db import as_utc, insert_ignore
-from storage.families import families_of, record_family, refresh_families
+from storage.families import NewlyDigital, families_of, record_family, refresh_families
 from storage.progress import MilestoneEvent, erase_learner, record_milestone, record_progress
 from storage.repository import Storage, UnitOfWork
 from storage.roster import record_nudge, record_skill
@@ -190,10 +190,11 @@ class Turns:
         content_version: str,
         module_of: dict[str, str],
         family_rule: FamilyRule = FamilyRule.ADULTS,
-    ) -> None:
+    ) -> list[NewlyDigital]:
         """Write every turn's outcome (see `_save_turns`); the families of the batch's
-        learners are checked against `family_rule` afterwards (`storage/families.py`)."""
-        await _save_turns(
+        learners are checked against `family_rule` afterwards (`storage/families.py`): those
+        that became a "Gia đình số" are returned."""
+        return await _save_turns(
             uow,
             saves,
             content_version=content_version,
@@ -327,7 +328,7 @@ async def _save_turns(
     content_version: str,
     module_of: dict[str, str],
     family_rule: FamilyRule = FamilyRule.ADULTS,
-) -> None:
+) -> list[NewlyDigital]:
     """Write every turn's outcome: claims, learner rows, answers, progress, completions;
     then the families of the batch's learners (before and after) meet the rule again.
 
@@ -428,9 +429,10 @@ async def _save_turns(
     if learner_rows:
         await conn.execute(_UPDATE_LEARNER, learner_rows)
         await sync_enrolled(conn, [row["learner_id"] for row in learner_rows], now)
-    if families:
-        # After the learner rows: a member's age band or completion may have changed.
-        await refresh_families(uow, families, family_rule)
+    if not families:
+        return []
+    # After the learner rows: a member's age band or completion may have changed.
+    return await refresh_families(uow, families, family_rule)
 
 
 def _profile_columns(state: LearnerState) -> dict[str, Any]:

@@ -55,7 +55,7 @@ MAX_INPUT_CHARS = 2000
 # Buttons on messages the bot sent first (reminders) carry "r:" instead of a turn number: they
 # work whatever screen the learner is on, for these actions only.
 PROACTIVE_PREFIX = "r"
-PROACTIVE_ACTIONS = frozenset({"next_lesson", "reminders", "menu", "progress", "roster"})
+PROACTIVE_ACTIONS = frozenset({"next_lesson", "reminders", "menu", "progress", "roster", "family"})
 # Screens where typed text is usually something else (a place, a name, a question, a code):
 # there only a number, a letter or a whole label picks a choice.
 FREE_TEXT_MODES = frozenset(

@@ -79,6 +79,14 @@ async def test_a_family_of_four_becomes_a_digital_family(
         await pass_course(grandma)
         assert await storage.families.digital_by_commune() == {BA_DINH: 1}
 
+        # Every member hears it: Telegram's through the drain, the web chat's when it opens.
+        assert (await world.drain_telegram()).outcomes == {"sent": 2}
+        news = grandma.messages[-1].text or ""
+        assert news.startswith("🏅 Chúc mừng! Gia đình bác đã thành “Gia đình số”"), news
+        assert "Mẹ Lan (người giúp): ▓▓▓▓▓▓ 2/2 🎓" in await grandma.tap("Xem gia đình")
+        [opened] = await child.opens_the_page()
+        assert "Gia đình bác đã thành “Gia đình số”" in opened["text"]
+
         said = await father.say("/giadinh")
         assert "🏅 Gia đình bác là “Gia đình số”!" in said, said
         assert "Giấy chứng nhận gia đình: GDS" in said
