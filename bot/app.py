@@ -65,6 +65,7 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         zone=settings.zone,
         places=load_places(),
         public_url=settings.public_url,
+        family_rule=settings.family_rule,
     )
     channels = build_channels(settings, service)
     readiness = Readiness(ready=False)

@@ -28,19 +28,30 @@ from bot.core.assisted_session import (
     villager_state,
 )
 from bot.core.context import Companion, LinkResult, PublicLinks
+from bot.core.engine import PROACTIVE_PREFIX
 from bot.core.events import VillagerErased
+from bot.core.families import FamilyRule
 from bot.core.invite_flow import invite_in_play
 from bot.core.link_flow import link_code_typed
-from bot.core.messages import replies_from_json
-from bot.core.needs import roster_wanted, skills_wanted
+from bot.core.messages import Choice, ReplyKind, replies_from_json
+from bot.core.needs import family_wanted, roster_wanted, skills_wanted
+from bot.core.quiet_hours import next_allowed
 from bot.core.streak import local_day
 from bot.errors import StorageError
-from bot.i18n import Translator, translator
+from bot.i18n import SUPPORTED_LOCALES, Translator, translator
 from bot.officials.chat import official_context
 from bot.officials.report import successors_of
 from bot.places import Places
 from bot.reports.build import ReportContext
-from storage import LoadedTurn, SavedTurn, Storage, TurnKey, UnitOfWork, dumps_replies
+from storage import (
+    LoadedTurn,
+    SavedTurn,
+    Storage,
+    TurnKey,
+    UnitOfWork,
+    dumps_replies,
+    queue_family_news,
+)
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +91,10 @@ class ConversationService:
         clock: Callable[[], datetime] = utc_now,
         places: Places | None = None,
         public_url: str = "",
+        family_rule: FamilyRule = FamilyRule.ADULTS,
     ) -> None:
         self.zone = zone
+        self.family_rule = family_rule
         # Where invites point (`/moi`); the Telegram channel adds the bot's username once it
         # knows it (`set_telegram_bot`).
         self.links = PublicLinks(web=public_url)
@@ -174,6 +187,7 @@ class ConversationService:
                     else:
                         turn_ctx = await self._ambassador_context(uow, turn, message, ctx)
                         turn_ctx = await self._roster_context(uow, turn, message, turn_ctx)
+                        turn_ctx = await self._family_context(uow, turn, message, turn_ctx)
                     assert turn.learner is not None
                     run = await self._own_turn(uow, turn, message, turn_ctx, learners)
                 if isinstance(run, Exception):
@@ -198,9 +212,20 @@ class ConversationService:
                         SavedTurn(run.villager, done.state, done.events, None, assisted=True)
                     )
                 results[index] = Handled(replies, learner_public_id=turn.learner.public_id)
-            await self.storage.turns.save(
-                uow, saves, content_version=self.catalog.version, module_of=self._module_of
+            newly = await self.storage.turns.save(
+                uow,
+                saves,
+                content_version=self.catalog.version,
+                module_of=self._module_of,
+                family_rule=self.family_rule,
             )
+            for family in newly:
+                await queue_family_news(
+                    uow,
+                    family,
+                    self._family_news(family.certificate),
+                    not_before=next_allowed(uow.now, self.zone).astimezone(UTC),
+                )
         for index in later:
             try:
                 [results[index]] = await self._run([batch[index]])
@@ -298,6 +323,23 @@ class ConversationService:
             )
         return turn, replace(ctx, link=LinkResult(redeemed.status, code))
 
+    def _family_news(self, certificate: str) -> dict[str | None, Reply]:
+        """ "Your family is a Gia đình số", in each language (None: the default)."""
+        link = f"{self.links.web.rstrip('/')}/verify/{certificate}"
+        news: dict[str | None, Reply] = {}
+        for locale in (None, *SUPPORTED_LOCALES):
+            t = self.translator(locale)
+            text = t.gettext(
+                "🏅 Congratulations! Your family is now a “Gia đình số”: everyone who counts "
+                "has completed the course. Family certificate: {code}, check it at {link}"
+            ).format(code=certificate, link=link)
+            news[locale] = Reply(
+                text,
+                (Choice(f"{PROACTIVE_PREFIX}:family", t.gettext("See my family")),),
+                kind=ReplyKind.REMINDER,
+            )
+        return news
+
     def translator(self, locale: str | None) -> Translator:
         """Interface strings for a learner outside the core (errors, pages, reminders), in
         this deployment's default language and address form."""
@@ -348,6 +390,24 @@ class ConversationService:
         if skills_wanted(state, message):
             ctx = replace(ctx, real_skills=await roster.real_skills(learner_id, uow))
         return ctx
+
+    async def _family_context(
+        self, uow: UnitOfWork, turn: LoadedTurn, message: InboundMessage, ctx: Context
+    ) -> Context:
+        """Load the learner's family and the family a code in play names, when the input
+        concerns them (`bot.core.needs.family_wanted`)."""
+        assert turn.learner is not None
+        wanted, code = family_wanted(turn.learner.state, message)
+        if not wanted and code is None:
+            return ctx
+        found = await self.storage.families.context(
+            uow,
+            turn.learner.id,
+            code,
+            today=local_day(uow.now, self.zone),
+            rule=self.family_rule,
+        )
+        return replace(ctx, family=found)
 
     def unavailable_replies(self, locale: str | None = None) -> tuple[Reply, ...]:
         """The friendly answer when the database is down: nothing was lost, try again soon."""

@@ -21,6 +21,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from bot.address_form import AddressForm
+from bot.core.families import FamilyRule
 from bot.errors import ConfigurationError
 from bot.i18n import SUPPORTED_LOCALES
 from bot.reports.push_config import (
@@ -77,6 +78,9 @@ class Settings(BaseSettings):
     # The self-check at the start (lessons/selfcheck.yaml): offered once to a learner starting
     # out, and /tukiemtra. Off: neither (a deployment that places learners itself).
     selfcheck: bool = True
+    # Who must have completed the course for a family to be a "Gia đình số" (decision 40):
+    # "adults" (every member aged 16 or over, the default) or "everyone" (children too).
+    family_rule: FamilyRule = FamilyRule.ADULTS
     # Retention (bot.maintenance): processed inbox rows and processed-message keys must outlive
     # any redelivery (Telegram: 24 h; Zalo retries for hours), so at least 2 days; sent outbox
     # rows keep their de-duplication keys, so at least a week.

@@ -16,6 +16,13 @@ from storage.ambassadors import (
 )
 from storage.assisted import Assisted, AssistedSplit, VillagerRecord
 from storage.certificates import CertificateRecord, Certificates, normalise_code
+from storage.families import (
+    Families,
+    FamilyCertificateRecord,
+    NewlyDigital,
+    is_family_certificate,
+    queue_family_news,
+)
 from storage.identities import Identities, Reach
 from storage.inbox import MAX_ERROR, MAX_EVENT_KEY, Inbox, InboxItem
 from storage.leader import LeaderLock
@@ -45,6 +52,11 @@ from storage.turns import Duplicate, LearnerRecord, LoadedTurn, SavedTurn, TurnK
 from storage.xapi import CompletionRecord, XapiFeed
 
 __all__ = [
+    "Families",
+    "FamilyCertificateRecord",
+    "is_family_certificate",
+    "NewlyDigital",
+    "queue_family_news",
     "Active",
     "Area",
     "Cell",

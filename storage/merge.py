@@ -14,7 +14,8 @@ one and nothing counts twice:
   messages (replies, announcements) still go to the same app, now as the owner's;
 - ambassador roles: the owner's stays; `drop`'s moves to the owner when it has none, else it
   is kept for its villagers with no learner (as after an erasure). The first enrollment, and
-  each confirmed skill once, move the same way;
+  each confirmed skill once, move the same way; a family membership moves when the owner is in
+  none (else `drop` leaves its family);
 - processed-message keys carry no learner and stay.
 
 A learner with no progress (a new app that never agreed) has nothing to merge: only its
@@ -31,6 +32,7 @@ from sqlalchemy import and_, bindparam, delete, exists, func, select, update
 from sqlalchemy.orm import aliased
 
 from bot.core.state import LearnerState
+from storage.families import merge_family
 from storage.merge_state import merged_state
 from storage.repository import UnitOfWork
 from storage.tables import (
@@ -223,6 +225,7 @@ async def _move_ambassador_rows(uow: UnitOfWork, keep: int, drop: int) -> None:
         .values(learner_id=keep)
     )
     await conn.execute(delete(skill_t).where(skill_t.c.learner_id == drop))
+    await merge_family(uow, keep, drop)
 
 
 def _earliest(first: datetime | None, second: datetime | None) -> datetime | None:

@@ -19,6 +19,7 @@ from bot.core.events import (
 )
 from bot.core.state import Profile
 from storage.db import insert_ignore
+from storage.families import leave_family
 from storage.repository import UnitOfWork
 from storage.tables import (
     ambassador_t,
@@ -283,6 +284,7 @@ async def erase_learner(uow: UnitOfWork, learner_id: int) -> None:
     phone (/lienket) keeps everything and simply learns alone from now on."""
     conn = uow.connection
     await _release_villagers(uow, learner_id)
+    await leave_family(uow, learner_id)
     await anonymise(conn, learner_id, uow.now)
     # An official's row stays too (who granted what), no longer linked to anyone.
     for linked in (ambassador_t, official_t):

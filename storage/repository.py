@@ -49,6 +49,9 @@ from storage.tables import (
     certificate_t,
     completion_t,
     enrollment_t,
+    family_certificate_t,
+    family_member_t,
+    family_t,
     fire_t,
     identity_t,
     inbox_t,
@@ -95,6 +98,7 @@ class Storage:
         from storage.ambassadors import Ambassadors
         from storage.assisted import Assisted
         from storage.certificates import Certificates
+        from storage.families import Families
         from storage.identities import Identities
         from storage.inbox import Inbox
         from storage.leader import Locks
@@ -128,6 +132,7 @@ class Storage:
         self.officials = Officials(self)
         self.secrets = Secrets(self)
         self.reports = Reports(self)
+        self.families = Families(self)
 
     @classmethod
     def open(cls, url: str) -> Storage:
@@ -241,6 +246,9 @@ class Storage:
                 rollup_t,
                 active_t,
                 official_secret_t,
+                family_t,
+                family_member_t,
+                family_certificate_t,
             )
         }
         chosen = tables[table]

@@ -442,6 +442,13 @@ official_secret_t: Table = OfficialSecret.__table__  # type: ignore[attr-defined
 target_t: Table = Target.__table__  # type: ignore[attr-defined]
 
 # The report log's other half and its rollups (decision 35), in their own module for length.
+# The families (Gia đình số), in their own module for length.
+from storage.family_tables import Family as Family  # noqa: E402
+from storage.family_tables import FamilyCertificate as FamilyCertificate  # noqa: E402
+from storage.family_tables import FamilyMember as FamilyMember  # noqa: E402
+from storage.family_tables import family_certificate_t as family_certificate_t  # noqa: E402
+from storage.family_tables import family_member_t as family_member_t  # noqa: E402
+from storage.family_tables import family_t as family_t  # noqa: E402
 from storage.report_tables import (  # noqa: E402 - after `_utc`, which they use
     RollupActive as RollupActive,
 )

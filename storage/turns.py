@@ -23,6 +23,10 @@ from bot.core.events import (
     DataErased,
     DomainEvent,
     Enrolled,
+    FamilyCreated,
+    FamilyHelperChosen,
+    FamilyJoined,
+    FamilyLeft,
     LessonCompleted,
     LessonStarted,
     LocaleChanged,
@@ -34,9 +38,11 @@ from bot.core.events import (
     ReviewAnswered,
     SkillConfirmed,
 )
+from bot.core.families import FamilyRule
 from bot.core.state import LearnerState
 from storage.ambassadors import record_enrollment
 from storage.db import as_utc, insert_ignore
+from storage.families import NewlyDigital, families_of, record_family, refresh_families
 from storage.progress import MilestoneEvent, erase_learner, record_milestone, record_progress
 from storage.repository import Storage, UnitOfWork
 from storage.roster import record_nudge, record_skill
@@ -145,6 +151,8 @@ _NEEDS_CONSENT = (
     CertificateIssued,
     OfficialCertificationReported,
     ReviewAnswered,
+    FamilyCreated,
+    FamilyJoined,
 )
 
 
@@ -181,9 +189,18 @@ class Turns:
         *,
         content_version: str,
         module_of: dict[str, str],
-    ) -> None:
-        """Write every turn's outcome (see `_save_turns`)."""
-        await _save_turns(uow, saves, content_version=content_version, module_of=module_of)
+        family_rule: FamilyRule = FamilyRule.ADULTS,
+    ) -> list[NewlyDigital]:
+        """Write every turn's outcome (see `_save_turns`); the families of the batch's
+        learners are checked against `family_rule` afterwards (`storage/families.py`): those
+        that became a "Gia đình số" are returned."""
+        return await _save_turns(
+            uow,
+            saves,
+            content_version=content_version,
+            module_of=module_of,
+            family_rule=family_rule,
+        )
 
 
 async def _load_turns(uow: UnitOfWork, keys: Sequence[TurnKey]) -> list[LoadedTurn]:
@@ -310,8 +327,10 @@ async def _save_turns(
     *,
     content_version: str,
     module_of: dict[str, str],
-) -> None:
-    """Write every turn's outcome: claims, learner rows, answers, progress, completions.
+    family_rule: FamilyRule = FamilyRule.ADULTS,
+) -> list[NewlyDigital]:
+    """Write every turn's outcome: claims, learner rows, answers, progress, completions;
+    then the families of the batch's learners (before and after) meet the rule again.
 
     Lessons opened (LessonStarted, the frequent progress event) are written for the whole batch
     with two statements, before the other events: it only creates a missing progress row and
@@ -335,6 +354,9 @@ async def _save_turns(
 
     learner_rows: list[dict[str, Any]] = []
     answers: list[dict[str, Any]] = []
+    families = await families_of(
+        conn, [s.turn.learner.id for s in saves if s.turn.learner is not None]
+    )
     for save in saves:
         learner, channel = save.turn.learner, save.turn.key.channel
         assert learner is not None
@@ -387,6 +409,10 @@ async def _save_turns(
                 await record_nudge(uow, event)
             elif isinstance(event, SkillConfirmed):
                 await record_skill(uow, event)
+            elif isinstance(event, FamilyCreated | FamilyJoined | FamilyHelperChosen | FamilyLeft):
+                touched = await record_family(uow, learner.id, event)
+                if touched is not None:
+                    families.add(touched)
             elif isinstance(event, MilestoneEvent):
                 await record_milestone(
                     uow,
@@ -403,6 +429,10 @@ async def _save_turns(
     if learner_rows:
         await conn.execute(_UPDATE_LEARNER, learner_rows)
         await sync_enrolled(conn, [row["learner_id"] for row in learner_rows], now)
+    if not families:
+        return []
+    # After the learner rows: a member's age band or completion may have changed.
+    return await refresh_families(uow, families, family_rule)
 
 
 def _profile_columns(state: LearnerState) -> dict[str, Any]:

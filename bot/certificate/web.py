@@ -30,7 +30,12 @@ from bot.certificate.media import (
 from bot.certificate.sheet import DISCLAIMER, NO_NAME, OFFICIAL_SITE, clean_name, module_titles
 from bot.errors import StorageError
 from bot.i18n import N_, Translator, translator
-from storage import CertificateRecord, normalise_code
+from storage import (
+    CertificateRecord,
+    FamilyCertificateRecord,
+    is_family_certificate,
+    normalise_code,
+)
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +73,11 @@ NOT_FOUND_TEXT = N_(
     "type it again: it has only letters and digits."
 )
 CHECK = N_("Check")
+FAMILY_GENUINE = N_("Genuine family certificate: Gia đình số")
+FAMILY_WHAT = N_(
+    "This family met the rule of a “Gia đình số” on Học vụ số: its members who count completed "
+    "the course ({members} members when it was issued). Members are not named."
+)
 UNAVAILABLE = N_("Sorry, certificates cannot be checked right now. Please try again later.")
 
 
@@ -114,16 +124,59 @@ class CertificateRoutes:
     async def verify(self, request: web.Request) -> web.Response:
         """Whether the certificate with this code is genuine, and what it certifies."""
         wants_json = _wants_json(request)
+        code = request.match_info["code"]
         try:
-            record = await self.files.record(request.match_info["code"])
+            record = await self.files.record(code)
+            family = None
+            if record is None and is_family_certificate(code):
+                family = await self.files.storage.families.certificate(code)
         except StorageError:
             log.exception("certificate check failed: database unavailable")
             if wants_json:
                 return web.json_response({"error": "unavailable"}, status=503, headers=HEADERS)
             return self._page(request, None, status=503)
+        if family is not None:
+            return self._family(request, family, wants_json=wants_json)
         if wants_json:
             return self._json(record)
         return self._page(request, record, status=200 if record else 404)
+
+    def _family(
+        self, request: web.Request, record: FamilyCertificateRecord, *, wants_json: bool
+    ) -> web.Response:
+        """A family's certificate (Gia đình số): no names, the date and how many members."""
+        issued = record.issued_at.astimezone(self.files.zone)
+        if wants_json:
+            body = {
+                "valid": True,
+                "kind": "family",
+                "code": record.code,
+                "issued_on": issued.date().isoformat(),
+                "members": record.members,
+                "commune": record.commune,
+                "issuer": "hocvuso",
+                "official": False,
+            }
+            return web.json_response(body, headers=HEADERS)
+        t = self._t(request)
+        title = t.gettext(FAMILY_GENUINE)
+        what = t.gettext(FAMILY_WHAT).format(members=t.number(record.members))
+        body_html = "\n".join(
+            (
+                f"<h1>✓ {_e(title)}</h1>",
+                f"<p>{_e(what)}</p>",
+                "<dl>",
+                f"<dt>{_e(t.gettext(ISSUED_ON))}</dt>"
+                f"<dd>{_e(t.day(record.issued_at, self.files.zone))}</dd>",
+                f"<dt>{_e(t.gettext(CODE_LABEL))}</dt><dd>{_e(record.code)}</dd>",
+                "</dl>",
+                f'<div class="note"><p>{_e(t.gettext(DISCLAIMER))}</p></div>',
+            )
+        )
+        page = PAGE.substitute(lang=t.locale, title=_e(title), kind="genuine", body=body_html)
+        return web.Response(
+            text=page, status=200, content_type="text/html", charset="utf-8", headers=HEADERS
+        )
 
     def _json(self, record: CertificateRecord | None) -> web.Response:
         if record is None:

@@ -21,6 +21,17 @@ from bot.core.certificate_flow import issue as issue_certificate
 from bot.core.certificate_flow import open_certificate, rename, report_vneid
 from bot.core.consent import agree, ask_consent, decline, erase, privacy
 from bot.core.events import LocaleChanged
+from bot.core.family_flow import (
+    FAMILY_PREFIXES,
+    agree_to_join,
+    ask_helper,
+    ask_leave,
+    cancel,
+    family_action,
+    leave,
+    new_family,
+    open_family,
+)
 from bot.core.help_and_progress import show_help, show_progress
 from bot.core.lesson_flow import answer_check, continue_lesson, next_lesson, open_lesson
 from bot.core.link_flow import enter_code, show_link
@@ -159,6 +170,13 @@ def _handlers(turn: Turn) -> dict[str, Callable[[], None]]:
         "selfcheck": lambda: open_selfcheck(turn),
         "selfcheck_start": lambda: start_selfcheck(turn),
         "selfcheck_skip": lambda: skip_selfcheck(turn),
+        "family": lambda: open_family(turn),
+        "family_new": lambda: new_family(turn),
+        "family_agree": lambda: agree_to_join(turn),
+        "family_no": lambda: cancel(turn),
+        "family_helper": lambda: ask_helper(turn),
+        "family_leave": lambda: ask_leave(turn),
+        "family_leave_yes": lambda: leave(turn),
     }
 
 
@@ -190,6 +208,8 @@ def act(turn: Turn, action: str) -> Outcome:
         if turn.state.ambassador is None:
             return refuse(turn)
         assisted_action(turn, action)
+    elif action.startswith(FAMILY_PREFIXES):
+        family_action(turn, action)
     elif action.startswith(PROFILE_PREFIXES):
         choose(turn, action)
     elif action.startswith("edit."):

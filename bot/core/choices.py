@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.core.assisted_menus import ASSISTED_MODES, assisted_choices
 from bot.core.catalog import CHECK_PREFIX, bubbles
+from bot.core.family_screens import FAMILY_MODES, family_choices
 from bot.core.messages import Choice
 from bot.core.profile_menus import PROFILE_MODES, profile_choices
 from bot.core.progress_screens import offer_choices, progress_choices
@@ -124,6 +125,8 @@ def choices(turn: Turn) -> list[tuple[str, str]]:
         return (entered if link_code_shown(turn) else []) + [("menu", _("Menu"))]
     if mode in ROSTER_MODES:
         return roster_mode_choices(turn)
+    if mode in FAMILY_MODES:
+        return family_choices(turn)
     return []
 
 

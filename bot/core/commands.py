@@ -9,6 +9,8 @@ from __future__ import annotations
 from bot.core.actions import act
 from bot.core.ambassador_flow import AMBASSADOR_COMMANDS
 from bot.core.consent import welcome_back
+from bot.core.families import is_family_code
+from bot.core.family_flow import FAMILY_COMMANDS, join_family
 from bot.core.handbook_flow import ask_handbook
 from bot.core.invite_flow import JOIN_COMMANDS, invite_typed, join, start_with_invite
 from bot.core.link_flow import LINK_COMMANDS
@@ -68,6 +70,7 @@ COMMANDS = {
     "tu_kiem_tra": "selfcheck",
     "kiemtra": "selfcheck",
     "selfcheck": "selfcheck",
+    **dict.fromkeys(FAMILY_COMMANDS, "family"),
 }
 # Typed text (folded) that works like a command when it is no answer on screen.
 KEYWORDS = {
@@ -88,6 +91,8 @@ KEYWORDS = {
     "on lai": "review",
     "lien ket": "link",
     "tu kiem tra": "selfcheck",
+    "gia dinh": "family",
+    "gia dinh so": "family",
     # Typed "tiếp tục" goes on where the learner stopped (in a lesson, its button comes first).
     "tiep tuc": "next_lesson",
     "hoc tiep": "next_lesson",
@@ -108,9 +113,13 @@ def command(turn: Turn, name: str, args: tuple[str, ...]) -> Outcome:
         )
     if action == "start":
         invite = invite_typed(turn.message)
+        if invite is not None and is_family_code(invite[0]) and turn.state.consent:
+            return join_family(turn, invite[0])
         if invite is not None:
             start_with_invite(turn, invite[0])
         return welcome_back(turn)
+    if action in ("join", "family") and args and is_family_code("".join(args)):
+        return join_family(turn, "".join(args))
     if action == "join":
         return join(turn, args)
     if action == "handbook" and args:

@@ -73,6 +73,10 @@ def agree(turn: Turn) -> None:
     turn.events.append(ConsentChanged(True, turn.ctx.consent_version))
     thanks = turn._("Thank you! Your progress will now be saved.")
     joined = accept_pending_invite(turn)  # recorded only now that the learner has agreed
+    if turn.state.family_pending:  # a family's code or link waited for the agreement
+        turn.say(thanks)
+        go(turn, Mode.FAMILY_JOIN)
+        return
     if turn.state.profile.asked or joined:
         turn.say(thanks)
         if joined:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.address_form import AddressForm
 from bot.core.catalog import Catalog
+from bot.core.families import FamilyContext
 from bot.core.skills import ConfirmedSkill
 from bot.core.state import AmbassadorRole, OfficialRole
 from bot.core.villagers import Roster
@@ -222,3 +223,6 @@ class Context:
     # Set by the service when an ambassador opens /hoccung: their villagers, oldest first.
     villagers: tuple[Companion, ...] | None = None
     villager_id: Callable[[], str] = random_public_id
+    # Set by the service when the input concerns the learner's family (`bot.core.needs`).
+    family: FamilyContext | None = None
+    family_code: Callable[[], str] = lambda: "GD" + random_code(6)

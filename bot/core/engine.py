@@ -26,6 +26,7 @@ from bot.core.choices import choices
 from bot.core.commands import KEYWORDS, command
 from bot.core.consent import first_contact
 from bot.core.context import Context
+from bot.core.family_flow import type_family_alias
 from bot.core.handbook_flow import HANDBOOK_HITS, ask_handbook
 from bot.core.link_flow import answer_link, link_code_typed, not_a_code
 from bot.core.messages import InboundMessage, InputKind
@@ -54,7 +55,7 @@ MAX_INPUT_CHARS = 2000
 # Buttons on messages the bot sent first (reminders) carry "r:" instead of a turn number: they
 # work whatever screen the learner is on, for these actions only.
 PROACTIVE_PREFIX = "r"
-PROACTIVE_ACTIONS = frozenset({"next_lesson", "reminders", "menu", "progress", "roster"})
+PROACTIVE_ACTIONS = frozenset({"next_lesson", "reminders", "menu", "progress", "roster", "family"})
 # Screens where typed text is usually something else (a place, a name, a question, a code):
 # there only a number, a letter or a whole label picks a choice.
 FREE_TEXT_MODES = frozenset(
@@ -65,6 +66,7 @@ FREE_TEXT_MODES = frozenset(
         Mode.HANDBOOK_ANSWER,
         Mode.LINK,
         Mode.ASSISTED_ALIAS,
+        Mode.FAMILY_ALIAS,
     }
 )
 # The choices that mean yes or no, so "có" and "không" can be typed for them.
@@ -74,6 +76,8 @@ YES_NO_ACTIONS = (
     ("true", "false"),
     ("review", "review_later"),
     ("selfcheck_start", "selfcheck_skip"),
+    ("family_agree", "family_no"),
+    ("family_leave_yes", "family"),
 )
 
 
@@ -189,6 +193,8 @@ def _text(turn: Turn, raw: str) -> Outcome:
         return type_name(turn, text)
     if state.mode is Mode.ASSISTED_ALIAS and state.ambassador is not None:
         return type_alias(turn, text)
+    if state.mode is Mode.FAMILY_ALIAS and state.consent:
+        return type_family_alias(turn, text)
     keyword = KEYWORDS.get(fold(text))
     if keyword:
         return act(turn, keyword)

@@ -186,6 +186,39 @@ class AssistedSessionOpened:
 
 
 @dataclass(frozen=True)
+class FamilyCreated:
+    """The learner created a family (Gia đình số) with invite `code`, known there as `alias`;
+    storage makes them its first member and its helper."""
+
+    code: str
+    alias: str
+
+
+@dataclass(frozen=True)
+class FamilyJoined:
+    """The learner agreed to share their progress with family `family_id` and joined it as
+    `alias` (a member may be in one family: storage refuses a second)."""
+
+    family_id: int
+    alias: str
+
+
+@dataclass(frozen=True)
+class FamilyLeft:
+    """The learner left family `family_id` ("Rời gia đình")."""
+
+    family_id: int
+
+
+@dataclass(frozen=True)
+class FamilyHelperChosen:
+    """A member chose `learner_id` as the family's helper (a member of the same family)."""
+
+    family_id: int
+    learner_id: int
+
+
+@dataclass(frozen=True)
 class DataErased:
     """The learner asked for their personal data to be deleted."""
 
@@ -209,5 +242,9 @@ DomainEvent = (
     | VillagerAdded
     | VillagerErased
     | AssistedSessionOpened
+    | FamilyCreated
+    | FamilyJoined
+    | FamilyLeft
+    | FamilyHelperChosen
     | DataErased
 )

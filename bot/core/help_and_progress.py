@@ -20,6 +20,7 @@ def show_help(turn: Turn) -> None:
             "delete your data, /trogiup this help."
         )
     )
+    turn.say(turn._("👨‍👩‍👧 Learning with your family? /giadinh: create or join a “Gia đình số”."))
     if len(turn.ctx.catalog.handbook):
         turn.say(turn._("Have a question? Type /sotay to search the handbook."))
     # People who help, as the lessons teach them (F2, F6, F8, D1): nothing the lessons don't.

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from bot.core.context import InviteStatus
 from bot.core.events import Enrolled
+from bot.core.families import FAMILY_COMMANDS, is_family_code, normalise_family_code
 from bot.core.messages import InboundMessage
 from bot.core.navigation import go, unchanged
 from bot.core.outcome import Outcome
@@ -44,7 +45,7 @@ def invite_typed(message: InboundMessage) -> tuple[str, str] | None:
         return None
     if name in START_COMMANDS:
         return args, LINK
-    if name in JOIN_COMMANDS:
+    if name in JOIN_COMMANDS or (name in FAMILY_COMMANDS and is_family_code(args)):
         return args, CODE
     return None
 
@@ -71,6 +72,13 @@ def accept_pending_invite(turn: Turn) -> str | None:
     code, via = state.invite, state.invite_via or LINK
     state.invite, state.invite_via = None, None
     if not code:
+        return None
+    if is_family_code(code):
+        # The family's notice comes next: joining shares progress, so it is asked on its own.
+        found = turn.ctx.family
+        invite = found.invite if found is not None else None
+        if invite is not None and invite.status.value == "found":
+            state.family_pending = normalise_family_code(code)
         return None
     return _enroll(turn, via, explicit=via == CODE)
 

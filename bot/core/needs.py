@@ -9,6 +9,9 @@ for a turn that ends up not using the data (a wasted read), never no for one tha
 from __future__ import annotations
 
 from bot.core.commands import COMMANDS, KEYWORDS
+from bot.core.families import is_family_code, normalise_family_code
+from bot.core.family_screens import FAMILY_MODES
+from bot.core.invite_flow import invite_in_play
 from bot.core.messages import InboundMessage, InputKind
 from bot.core.roster_screens import ROSTER_MODES
 from bot.core.state import LearnerState, Mode
@@ -48,4 +51,24 @@ def skills_wanted(state: LearnerState, message: InboundMessage) -> bool:
     return typed and state.mode is Mode.MENU
 
 
-__all__ = ["roster_wanted", "skills_wanted"]
+def family_wanted(state: LearnerState, message: InboundMessage) -> tuple[bool, str | None]:
+    """Whether the input concerns the learner's family (`/giadinh`, its screens, a detour
+    back to one), and the family code to look up: one typed or in a link, or the one waiting
+    for the learner's consent or alias."""
+    invite = invite_in_play(state, message)
+    code = None
+    if invite is not None and is_family_code(invite[0]):
+        code = normalise_family_code(invite[0])
+    parts = typed_command(message)
+    if code is None and parts is not None and is_family_code("".join(parts[1].split())):
+        code = normalise_family_code(parts[1])
+    pending = state.family_pending
+    if code is None and pending and is_family_code(pending):
+        code = pending
+    if not state.consent:
+        return False, code
+    on_screen = state.mode in FAMILY_MODES or state.resume in FAMILY_MODES
+    return on_screen or code is not None or _action(message) == "family", code
+
+
+__all__ = ["family_wanted", "roster_wanted", "skills_wanted"]

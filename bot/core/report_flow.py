@@ -60,6 +60,9 @@ def answer_report(turn: Turn, report: OfficialReport | None) -> Outcome:
         turn._("• Said they are verified on VNeID: {n}").format(
             n=_count(totals.get("vneid_reported", 0))
         ),
+        turn._("• Digital families (Gia đình số) now: {n}").format(
+            n=_count(totals.get("digital_families", 0))
+        ),
     ]
     if report.percent_of_target is not None:
         lines.append(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from bot.core.assisted_menus import ASSISTED_MODES, assisted_texts
 from bot.core.catalog import bubbles
 from bot.core.choices import link_code_shown, rendered_choices
+from bot.core.family_screens import FAMILY_MODES, family_texts
 from bot.core.messages import Reply
 from bot.core.profile_menus import PROFILE_MODES, profile_texts
 from bot.core.progress_screens import offer_texts, progress_texts
@@ -131,6 +132,8 @@ def _prompt_texts(turn: Turn, full: bool) -> tuple[list[str], str | None]:
         return [_link_text(turn, full)], None
     if mode in ROSTER_MODES:
         return roster_mode_texts(turn, full), None
+    if mode in FAMILY_MODES:
+        return family_texts(turn, full), None
     return [_("What would you like to do?")], None
 
 

@@ -58,6 +58,15 @@ class Mode(StrEnum):
     SELFCHECK_OFFER = "selfcheck_offer"
     SELFCHECK = "selfcheck"
     SELFCHECK_RESULT = "selfcheck_result"
+    # A family (Gia đình số, /giadinh, bot.core.family_flow): the family screen, joining one
+    # (what is shared, agreed to), the alias to be known by, the age band when the profile has
+    # none, choosing the helper, leaving.
+    FAMILY = "family"
+    FAMILY_JOIN = "family_join"
+    FAMILY_ALIAS = "family_alias"
+    FAMILY_AGE = "family_age"
+    FAMILY_HELPER = "family_helper"
+    FAMILY_LEAVE = "family_leave"
 
 
 class TargetGroup(StrEnum):
@@ -295,6 +304,10 @@ class LearnerState(BaseModel):
     # start was answered (taken or skipped): it is not made again, /tukiemtra still works.
     selfcheck: SelfCheckProgress | None = None
     selfcheck_asked: bool = False
+    # A family being created ("new") or joined (its code) while the alias and age are asked;
+    # the alias typed, kept until the age band is known.
+    family_pending: str | None = None
+    family_alias: str | None = None
 
     def to_json(self) -> str:
         """The JSON stored in the database."""

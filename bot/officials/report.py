@@ -46,6 +46,7 @@ async def official_report(
     summary = await build_summary(storage, context, scope, Filters(), ctx.now, uow)
     doc = document(summary, viewer=scope)
     totals = {name: value for name, value in doc["totals"].items() if name != "target_percent"}
+    totals["digital_families"] = doc["digital_families"]["total"]
     base = ctx.links.web.rstrip("/")
     login_url = chart_url = image = None
     if base:

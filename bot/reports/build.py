@@ -183,6 +183,9 @@ async def build_summary(
     if filters.module is None:
         totals["active_7d"] = active.overall
     weekly = await _weekly(storage, area, start, end, context.zone, uow)
+    families = await storage.families.digital(
+        province=filters.province, communes=communes, uow=uow
+    )
     return Summary(
         generated_at=now.astimezone(UTC),
         admin_data_version=context.places.version,
@@ -195,6 +198,7 @@ async def build_summary(
         totals_target=_sum_targets(row.target for row in headline),
         totals_to_date_completed=sum(row.to_date_completed for row in headline),
         weekly=weekly,
+        digital_families=families,
     )
 
 

@@ -125,6 +125,9 @@ class Summary:
     totals_target: Target = Target(None, None)
     totals_to_date_completed: int = 0
     weekly: tuple[WeekPoint, ...] = field(default_factory=tuple)
+    # Families that are a "Gia đình số" now, per (province, commune) where they are counted
+    # (decision 40): a count at `generated_at`, not over the period.
+    digital_families: Mapping[tuple[str, str], int] = field(default_factory=dict)
 
 
 def reveals(viewer: Scope | None, commune: str | None) -> bool:
@@ -158,6 +161,24 @@ def _percent(target: Target, completed: int, revealed: bool) -> float | None:
         # The percentage would give the suppressed count back: shown only as "under".
         return None
     return round(100 * completed / goal, 1)
+
+
+def _families(summary: Summary, viewer: Scope | None) -> dict[str, Any]:
+    """Digital families now per commune, small counts suppressed like every other count."""
+    found = summary.digital_families
+    communes = {commune for _province, commune in found}
+    revealed = len(communes) == 1 and reveals(viewer, next(iter(communes)))
+    return {
+        "rows": [
+            {
+                "province_code": province or None,
+                "commune_code": commune or None,
+                "count": shown(count, reveals(viewer, commune or None)),
+            }
+            for (province, commune), count in sorted(found.items())
+        ],
+        "total": shown(sum(found.values()), revealed),
+    }
 
 
 def document(summary: Summary, viewer: Scope | None) -> dict[str, Any]:
@@ -200,6 +221,7 @@ def document(summary: Summary, viewer: Scope | None) -> dict[str, Any]:
                 summary.totals_target, summary.totals_to_date_completed, totals_revealed
             ),
         },
+        "digital_families": _families(summary, viewer),
         "weekly": [
             {
                 "week_start": point.week_start.isoformat(),

@@ -23,6 +23,7 @@ COMMAND_MENUS: dict[str, tuple[tuple[str, str], ...]] = {
         ("trogiup", N_("Help")),
         ("lienket", N_("Link your other apps")),
         ("thamgia", N_("Join through an ambassador's invite")),
+        ("giadinh", N_("My family (Gia đình số)")),
         ("xoadulieu", N_("Delete my data")),
     ),
     "en": (
@@ -34,6 +35,7 @@ COMMAND_MENUS: dict[str, tuple[tuple[str, str], ...]] = {
         ("help", N_("Help")),
         ("link", N_("Link your other apps")),
         ("join", N_("Join through an ambassador's invite")),
+        ("family", N_("My family (Gia đình số)")),
         ("delete", N_("Delete my data")),
     ),
 }
