@@ -16,6 +16,7 @@ from storage.ambassadors import (
 )
 from storage.assisted import Assisted, AssistedSplit, VillagerRecord
 from storage.certificates import CertificateRecord, Certificates, normalise_code
+from storage.contests import AttemptRecord, ContestRecord, Contests
 from storage.identities import Identities, Reach
 from storage.inbox import MAX_ERROR, MAX_EVENT_KEY, Inbox, InboxItem
 from storage.leader import LeaderLock
@@ -45,6 +46,9 @@ from storage.turns import Duplicate, LearnerRecord, LoadedTurn, SavedTurn, TurnK
 from storage.xapi import CompletionRecord, XapiFeed
 
 __all__ = [
+    "AttemptRecord",
+    "ContestRecord",
+    "Contests",
     "Active",
     "Area",
     "Cell",

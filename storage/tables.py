@@ -442,6 +442,11 @@ official_secret_t: Table = OfficialSecret.__table__  # type: ignore[attr-defined
 target_t: Table = Target.__table__  # type: ignore[attr-defined]
 
 # The report log's other half and its rollups (decision 35), in their own module for length.
+# The contests (decision 39).
+from storage.contest_tables import Contest as Contest  # noqa: E402
+from storage.contest_tables import ContestAttempt as ContestAttempt  # noqa: E402
+from storage.contest_tables import contest_attempt_t as contest_attempt_t  # noqa: E402
+from storage.contest_tables import contest_t as contest_t  # noqa: E402
 from storage.report_tables import (  # noqa: E402 - after `_utc`, which they use
     RollupActive as RollupActive,
 )

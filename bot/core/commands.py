@@ -68,6 +68,9 @@ COMMANDS = {
     "tu_kiem_tra": "selfcheck",
     "kiemtra": "selfcheck",
     "selfcheck": "selfcheck",
+    "thi": "contest",
+    "cuocthi": "contest",
+    "contest": "contest",
 }
 # Typed text (folded) that works like a command when it is no answer on screen.
 KEYWORDS = {

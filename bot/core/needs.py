@@ -9,6 +9,7 @@ for a turn that ends up not using the data (a wasted read), never no for one tha
 from __future__ import annotations
 
 from bot.core.commands import COMMANDS, KEYWORDS
+from bot.core.contest_screens import CONTEST_MODES
 from bot.core.messages import InboundMessage, InputKind
 from bot.core.roster_screens import ROSTER_MODES
 from bot.core.state import LearnerState, Mode
@@ -48,4 +49,14 @@ def skills_wanted(state: LearnerState, message: InboundMessage) -> bool:
     return typed and state.mode is Mode.MENU
 
 
-__all__ = ["roster_wanted", "skills_wanted"]
+def contest_wanted(state: LearnerState, message: InboundMessage) -> bool:
+    """The input may start a contest (`/thi`) or answer one (a contest screen, or an attempt
+    in progress that `/thi` resumes)."""
+    if not state.consent:
+        return False
+    if state.mode in CONTEST_MODES:
+        return True
+    return _action(message) == "contest"
+
+
+__all__ = ["contest_wanted", "roster_wanted", "skills_wanted"]

@@ -58,6 +58,9 @@ class Mode(StrEnum):
     SELFCHECK_OFFER = "selfcheck_offer"
     SELFCHECK = "selfcheck"
     SELFCHECK_RESULT = "selfcheck_result"
+    # A contest (/thi): a timed question on screen, then the learner's result so far.
+    CONTEST = "contest"
+    CONTEST_DONE = "contest_done"
 
 
 class TargetGroup(StrEnum):
@@ -164,6 +167,20 @@ class SelfCheckProgress(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     answers: list[str] = Field(default_factory=list)
+
+
+class ContestProgress(BaseModel):
+    """The learner's attempt at a contest (storage's `contest_attempt` row has the truth):
+    the question on screen, when it was shown (the turn's clock), the score and time so far."""
+
+    contest_id: int
+    index: int = 0
+    asked_at: datetime | None = None
+    score: int = 0
+    total_ms: int = 0
+    total: int = 0  # questions in the contest
+    finished: bool = False
+    certificate: str | None = None  # the participation code, once finished
 
 
 class AmbassadorRole(BaseModel):
@@ -295,6 +312,8 @@ class LearnerState(BaseModel):
     # start was answered (taken or skipped): it is not made again, /tukiemtra still works.
     selfcheck: SelfCheckProgress | None = None
     selfcheck_asked: bool = False
+    # The contest being played (or the last one played), see `bot.core.contest_flow`.
+    contest: ContestProgress | None = None
 
     def to_json(self) -> str:
         """The JSON stored in the database."""
