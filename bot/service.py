@@ -104,6 +104,7 @@ class ConversationService:
         self._module_of = {lesson.id: lesson.module for lesson in catalog.lessons}
         # Contests' questions, parsed once (a contest never changes once created).
         self._contest_questions: dict[int, tuple[Question, ...]] = {}
+        self._contests: dict[int, ContestRecord] = {}
         self._locks: WeakValueDictionary[tuple[str, str], asyncio.Lock] = WeakValueDictionary()
         self._writer: BatchWriter[InboundMessage, Handled] = BatchWriter(
             self._run, max_batch=MAX_BATCH, name="conversation"
@@ -374,7 +375,13 @@ class ConversationService:
             return ctx
         contests, progress = self.storage.contests, state.contest
         if progress is not None and (not progress.finished or state.mode in CONTEST_MODES):
-            found = await contests.get(progress.contest_id, uow)
+            # A contest never changes once created: kept after the first read, so an answer
+            # costs no read of the contest row (only the attempt row's update).
+            found = self._contests.get(progress.contest_id)
+            if found is None:
+                found = await contests.get(progress.contest_id, uow)
+                if found is not None:
+                    self._contests[found.id] = found
             if found is not None:
                 status = ContestStatus.PLAYED if progress.finished else ContestStatus.OPEN
                 return replace(ctx, contest=self._offer(found, status))

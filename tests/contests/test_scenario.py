@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp import web
 
@@ -211,6 +212,19 @@ async def test_contest_from_creation_to_results(storage: Storage, catalog: Catal
         lowest = [lid for lid, rank in ranks.items() if rank == max(ranks.values())]
         assert len(lowest) == 2 and max(ranks.values()) == 7
         assert all("Cảm ơn bác đã tham gia" in texts[lid] for lid in lowest)
+
+        # The participation certificate of a player who finished: verifiable, with no name.
+        code = attempts[0]["certificate_code"]
+        assert code and f"Mã chứng nhận tham gia của bác: {code}" in best
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"{url}/verify/{code.lower()}?format=json") as answer:
+                assert answer.status == 200
+                found = await answer.json()
+            async with http.get(f"{url}/verify/{code}") as answer:
+                page = await answer.text()
+        assert found["kind"] == "contest_participation" and found["questions"] == 3
+        assert found["contest"] == "Rung chuông vàng số" and "name" not in str(found)
+        assert "Chứng nhận tham gia hợp lệ" in page
     finally:
         await runner.cleanup()
 
