@@ -16,7 +16,7 @@ from bot.core.catalog import Catalog
 from bot.core.contest_flow import contest_playable
 from bot.core.scope import Scope
 from bot.core.state import TargetGroup
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.outbox import queue_announcement
 from bot.places import Places
 from quizzes.gift import gift_to_quiz
@@ -31,8 +31,16 @@ MAX_WINDOW = timedelta(days=31)
 
 
 class ContestError(ValueError):
-    """A contest that cannot be set up, with the reason in plain words (for the CLI and the
-    dashboard)."""
+    """A contest that cannot be set up: `reason` is an English message id with `{fields}`
+    (`str()` gives it filled in, for the CLI; `translated()` for the dashboard)."""
+
+    def __init__(self, reason: str, **fields: object) -> None:
+        super().__init__(reason.format(**fields))
+        self.reason, self.fields = reason, fields
+
+    def translated(self, tr: Translator) -> str:
+        """The reason in the reader's language."""
+        return tr.gettext(self.reason).format(**self.fields)
 
 
 @dataclass(frozen=True)
@@ -67,7 +75,9 @@ def question_set(
         quiz, notes = gift_to_quiz(draft.gift, "X1")
         if quiz is None:
             why = "; ".join(f"line {note.line}: {note.message}" for note in notes[:3])
-            raise ContestError(f"the GIFT file has no question a contest can ask ({why})")
+            raise ContestError(
+                N_("the GIFT file has no question a contest can ask ({why})"), why=why
+            )
         pool = [q for q in quiz.questions if contest_playable(q)]
         source = f"gift {draft.gift_name}".strip()
         ordered = pool[: draft.questions]
@@ -77,15 +87,18 @@ def question_set(
         for lesson_id in ids:
             quiz = catalog.quiz(lesson_id)
             if catalog.lesson(lesson_id) is None:
-                raise ContestError(f"there is no lesson {lesson_id}")
+                raise ContestError(N_("there is no lesson {lesson}"), lesson=lesson_id)
             if quiz is not None:
                 pool.extend(q for q in quiz.questions if contest_playable(q))
         source = "lessons " + ",".join(draft.lessons) if draft.lessons else "all lessons"
         ordered = rng.sample(pool, min(draft.questions, len(pool)))
     if len(ordered) < draft.questions:
         raise ContestError(
-            f"only {len(pool)} questions can be asked (single choice or true/false); ask for "
-            f"at most that many with --questions"
+            N_(
+                "only {count} questions can be asked (single choice or true/false): ask for "
+                "that many at most"
+            ),
+            count=len(pool),
         )
     # Ids unique within the contest (two lessons may both have a "q1").
     return [q.model_copy(update={"id": f"c{i + 1}"}) for i, q in enumerate(ordered)], source
@@ -99,33 +112,37 @@ def checked(draft: ContestDraft, places: Places, scope: Scope | None, now: datet
         ContestError: why, in plain words.
     """
     if not draft.title.strip() or len(draft.title) > MAX_TITLE:
-        raise ContestError(f"the title must have 1 to {MAX_TITLE} characters")
+        raise ContestError(N_("the title must have 1 to {limit} characters"), limit=MAX_TITLE)
     if draft.opens_at.tzinfo is None or draft.closes_at.tzinfo is None:
-        raise ContestError("give the opening and closing times with their zone")
+        raise ContestError(N_("give the opening and closing times with their zone"))
     if draft.closes_at <= draft.opens_at:
-        raise ContestError("the contest must close after it opens")
+        raise ContestError(N_("the contest must close after it opens"))
     if draft.closes_at <= now:
-        raise ContestError("the closing time has passed already")
+        raise ContestError(N_("the closing time has passed already"))
     if draft.closes_at - draft.opens_at > MAX_WINDOW:
-        raise ContestError("a contest can stay open for 31 days at most")
+        raise ContestError(N_("a contest can stay open for 31 days at most"))
     if not MIN_SECONDS <= draft.seconds <= MAX_SECONDS:
-        raise ContestError(f"seconds per question: {MIN_SECONDS} to {MAX_SECONDS}")
+        raise ContestError(
+            N_("seconds per question: {low} to {high}"), low=MIN_SECONDS, high=MAX_SECONDS
+        )
     if not 1 <= draft.questions <= MAX_QUESTIONS:
-        raise ContestError(f"questions per player: 1 to {MAX_QUESTIONS}")
+        raise ContestError(N_("questions per player: 1 to {high}"), high=MAX_QUESTIONS)
     province = draft.province
     if draft.commune is not None:
         commune = places.commune(draft.commune)
         if commune is None and len(places):
-            raise ContestError(f"there is no commune {draft.commune}")
+            raise ContestError(N_("there is no commune {code}"), code=draft.commune)
         province = commune.province_code if commune is not None else province
     elif province is not None and len(places) and places.province(province) is None:
-        raise ContestError(f"there is no province {province}")
+        raise ContestError(N_("there is no province {code}"), code=province)
     if scope is not None:
         if province is None and draft.commune is None:
             if scope.kind.value != "admin":
-                raise ContestError("name your commune or province: the contest is for your area")
+                raise ContestError(
+                    N_("name your commune or province: the contest is for your area")
+                )
         elif not scope.allows(province, draft.commune):
-            raise ContestError("that area is outside yours")
+            raise ContestError(N_("that area is outside yours"))
 
 
 async def create_contest(

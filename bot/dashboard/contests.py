@@ -240,7 +240,7 @@ class ContestRoutes:
                 created_by=signed.official.public_id,
             )  # fmt: skip
         except ContestError as exc:
-            return self._refused(400, t.gettext(REFUSED_TEXT).format(reason=exc))
+            return self._refused(400, t.gettext(REFUSED_TEXT).format(reason=exc.translated(t)))
         except StorageError:
             log.exception("dashboard: the contest could not be created")
             return html(pages.unavailable(t), 503)

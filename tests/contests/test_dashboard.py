@@ -100,7 +100,10 @@ async def test_forged_and_wrong_forms_create_nothing(
     too_many = await client.post(
         "/dashboard/contests", data=_form(csrf, questions="99"), headers=ORIGIN
     )
-    assert too_many.status == 400 and "Chưa tạo được cuộc thi" in await too_many.text()
+    text = await too_many.text()
+    assert (
+        too_many.status == 400 and "Chưa tạo được cuộc thi: số câu mỗi người: từ 1 đến 30" in text
+    )
     assert await storage.contests.listed() == []
     signed_out = await aiohttp_client(_app(storage, catalog))
     response = await signed_out.get("/dashboard/contests", allow_redirects=False)
