@@ -246,11 +246,12 @@ class Contests:
         ranks: Mapping[int, int],
         payloads: Mapping[int, dict[str, Any]],
         kind: str = "announcement",
+        not_before: datetime | None = None,
     ) -> int | None:
         """Write the results once: each attempt's rank (`ranks`: attempt id -> rank) and each
         player's message (`payloads`: learner id -> outbox payload) to the identity they were
-        last seen on. None (nothing written) when another run wrote them first; else how many
-        messages were queued.
+        last seen on, sent from `not_before` (quiet hours). None (nothing written) when another
+        run wrote them first; else how many messages were queued.
 
         Raises:
             StorageError: nothing was written.
@@ -288,7 +289,7 @@ class Contests:
                         learner_id=r.learner_id,
                         kind=kind,
                         dedupe_key=f"contest:{contest_id}:result:{r.learner_id}",
-                        not_before=None,
+                        not_before=not_before,
                     )
                     for r in found
                 ]

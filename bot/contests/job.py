@@ -1,8 +1,8 @@
 """The `contest_results` job: every minute, each contest closed by now gets its standings
 computed once and each player a message with their score, rank band and the standings by
-commune and by unit, through the outbox (its limits and quiet hours apply as to any
-announcement). Run twice or by two processes, a contest's results are written once
-(`Storage.contests.close` claims the contest in the same transaction)."""
+commune and by unit, through the outbox (its limits apply; a contest closing in quiet hours
+has its results sent from 07:00). Run twice or by two processes, a contest's results are
+written once (`Storage.contests.close` claims the contest in the same transaction)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.channels.base import PeriodicJob
 from bot.contests.standings import ranked, result_text
 from bot.core.messages import Reply, ReplyKind
+from bot.core.quiet_hours import next_allowed
 from bot.i18n import Translator
 from bot.outbox.payload import payload_of
 from bot.places import Places
@@ -73,6 +74,8 @@ class ContestResultsJob:
                 contest.id,
                 ranks={player.attempt.id: player.rank for player in places},
                 payloads=payloads,
+                # A contest closing at night: the results wait for the morning (07:00).
+                not_before=next_allowed(now, self.zone),
             )
             if written is not None:
                 log.info(
