@@ -33,7 +33,7 @@ from bot.core.events import VillagerErased
 from bot.core.invite_flow import invite_in_play
 from bot.core.link_flow import link_code_typed
 from bot.core.messages import replies_from_json
-from bot.core.needs import contest_wanted, roster_wanted, skills_wanted
+from bot.core.needs import contest_asked, contest_wanted, roster_wanted, skills_wanted
 from bot.core.streak import local_day
 from bot.errors import StorageError
 from bot.i18n import Translator, translator
@@ -374,7 +374,10 @@ class ConversationService:
         if not contest_wanted(state, message):
             return ctx
         contests, progress = self.storage.contests, state.contest
-        if progress is not None and (not progress.finished or state.mode in CONTEST_MODES):
+        # The attempt in progress, or the contest whose result screen is shown (`/thi` there
+        # looks for the contest open now, which may be another).
+        shown = state.mode in CONTEST_MODES and not contest_asked(message)
+        if progress is not None and (not progress.finished or shown):
             # A contest never changes once created: kept after the first read, so an answer
             # costs no read of the contest row (only the attempt row's update).
             found = self._contests.get(progress.contest_id)

@@ -56,7 +56,12 @@ def contest_wanted(state: LearnerState, message: InboundMessage) -> bool:
         return False
     if state.mode in CONTEST_MODES:
         return True
+    return contest_asked(message)
+
+
+def contest_asked(message: InboundMessage) -> bool:
+    """The input is `/thi` (or its button or keyword)."""
     return _action(message) == "contest"
 
 
-__all__ = ["contest_wanted", "roster_wanted", "skills_wanted"]
+__all__ = ["contest_asked", "contest_wanted", "roster_wanted", "skills_wanted"]
