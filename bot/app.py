@@ -14,8 +14,10 @@ from aiohttp import web
 from bot.channels.base import PeriodicJob
 from bot.channels.registry import build_channels
 from bot.content import load_catalog
+from bot.contests.job import ContestResultsJob
 from bot.dashboard.first_run import first_run
 from bot.errors import StorageError
+from bot.i18n import translator
 from bot.maintenance import retention
 from bot.pictures import render_pictures
 from bot.places.data import load_places
@@ -119,7 +121,14 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         default_locale=settings.default_locale,
         channels=[channel.name for channel in started],
     )
-    scheduler.add_jobs([reminders.periodic(), weekly.periodic()])
+    results = ContestResultsJob(
+        storage,
+        places=service.places,
+        tr=translator(settings.default_locale, settings.default_locale, settings.address_form),
+        zone=settings.zone,
+        clock=utc_now,
+    )
+    scheduler.add_jobs([reminders.periodic(), weekly.periodic(), results.periodic()])
     deliveries = [
         report_push(scheduler, storage, settings),
         xapi_sink(scheduler, storage, settings),

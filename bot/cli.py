@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.cli_ambassador import add_ambassador_commands
+from bot.cli_contests import add_contest_commands
 from bot.cli_handbook import add_handbook_commands
 from bot.cli_officials import add_admin_commands
 from bot.cli_outbox import add_outbox_commands
@@ -327,6 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_ambassador_commands(commands)
     add_targets_commands(commands)
     add_admin_commands(commands)
+    add_contest_commands(commands)
     add_push_actions(add_report_commands(commands))
     return parser
 

@@ -34,6 +34,7 @@ def _day(text: str) -> date:
 
 def cmd_report_summary(args: argparse.Namespace) -> int:
     """Print (or write to -o FILE) a summary of an area and period."""
+    from bot.contests.summary import contests_section
     from bot.core.scope import Scope
     from bot.core.state import OfficialKind
     from bot.reports.build import OutOfScope, ReportContext, build_summary
@@ -63,7 +64,18 @@ def cmd_report_summary(args: argparse.Namespace) -> int:
         summary = await build_summary(
             storage, context, Scope(OfficialKind.ADMIN), filters, utc_now()
         )
-        return document(summary, viewer=None)
+        found = document(summary, viewer=None)
+        if args.format == "json":
+            found["contests"] = await contests_section(
+                storage,
+                settings.zone,
+                province=filters.province,
+                commune=filters.commune,
+                group=filters.group,
+                start=filters.start,
+                end=filters.end,
+            )
+        return found
 
     try:
         doc = _with_storage(summarise)

@@ -155,6 +155,7 @@ def build_app(
         locale=service.default_locale,
         public_url=public_url,
         clock=utc_now,
+        catalog=service.catalog,
     )
     for channel in channels:
         channel.add_routes(app)

@@ -16,6 +16,7 @@ from storage.ambassadors import (
 )
 from storage.assisted import Assisted, AssistedSplit, VillagerRecord
 from storage.certificates import CertificateRecord, Certificates, normalise_code
+from storage.contests import AttemptRecord, ContestRecord, Contests
 from storage.families import (
     Families,
     FamilyCertificateRecord,
@@ -57,6 +58,9 @@ __all__ = [
     "is_family_certificate",
     "NewlyDigital",
     "queue_family_news",
+    "AttemptRecord",
+    "ContestRecord",
+    "Contests",
     "Active",
     "Area",
     "Cell",

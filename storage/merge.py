@@ -41,6 +41,7 @@ from storage.tables import (
     assisted_t,
     certificate_t,
     completion_t,
+    contest_attempt_t,
     enrollment_t,
     fire_t,
     identity_t,
@@ -226,6 +227,27 @@ async def _move_ambassador_rows(uow: UnitOfWork, keep: int, drop: int) -> None:
     )
     await conn.execute(delete(skill_t).where(skill_t.c.learner_id == drop))
     await merge_family(uow, keep, drop)
+    # Contest attempts: one per contest and person; a second one (played on the other app
+    # before linking) stays counted in its commune's standings, unlinked.
+    mine = aliased(contest_attempt_t)
+    await conn.execute(
+        update(contest_attempt_t)
+        .where(
+            contest_attempt_t.c.learner_id == drop,
+            ~exists().where(
+                and_(
+                    mine.c.learner_id == keep,
+                    mine.c.contest_id == contest_attempt_t.c.contest_id,
+                )
+            ),
+        )
+        .values(learner_id=keep)
+    )
+    await conn.execute(
+        update(contest_attempt_t)
+        .where(contest_attempt_t.c.learner_id == drop)
+        .values(learner_id=None)
+    )
 
 
 def _earliest(first: datetime | None, second: datetime | None) -> datetime | None:

@@ -27,6 +27,7 @@ from storage.tables import (
     assisted_t,
     certificate_t,
     completion_t,
+    contest_attempt_t,
     enrollment_t,
     fire_t,
     identity_t,
@@ -287,6 +288,13 @@ async def erase_learner(uow: UnitOfWork, learner_id: int) -> None:
     await leave_family(uow, learner_id)
     await anonymise(conn, learner_id, uow.now)
     # An official's row stays too (who granted what), no longer linked to anyone.
+    # Contest attempts stay counted in their commune's standings, unlinked; the participation
+    # code goes with the person.
+    await conn.execute(
+        update(contest_attempt_t)
+        .where(contest_attempt_t.c.learner_id == learner_id)
+        .values(learner_id=None, certificate_code=None)
+    )
     for linked in (ambassador_t, official_t):
         await conn.execute(
             update(linked).where(linked.c.learner_id == learner_id).values(learner_id=None)

@@ -19,7 +19,8 @@
     ├── roster      an ambassador's villagers, nudges, confirmed skills, weekly summaries
                     (storage/roster.py)
     ├── assisted    villagers learning on an ambassador's phone (storage/assisted.py)
-    └── targets     population and target share per commune, group and year (storage/targets.py)
+    ├── targets     population and target share per commune, group and year (storage/targets.py)
+    └── contests    contests, one attempt per learner, results at the close (storage/contests.py)
 
 Nothing outside `storage/` sees an engine, a connection or a table: callers get plain records
 back, hand `UnitOfWork` objects back in, and catch `StorageError` (mapped once, in
@@ -48,6 +49,8 @@ from storage.tables import (
     assisted_t,
     certificate_t,
     completion_t,
+    contest_attempt_t,
+    contest_t,
     enrollment_t,
     family_certificate_t,
     family_member_t,
@@ -98,6 +101,7 @@ class Storage:
         from storage.ambassadors import Ambassadors
         from storage.assisted import Assisted
         from storage.certificates import Certificates
+        from storage.contests import Contests
         from storage.families import Families
         from storage.identities import Identities
         from storage.inbox import Inbox
@@ -133,6 +137,7 @@ class Storage:
         self.secrets = Secrets(self)
         self.reports = Reports(self)
         self.families = Families(self)
+        self.contests = Contests(self)
 
     @classmethod
     def open(cls, url: str) -> Storage:
@@ -249,6 +254,8 @@ class Storage:
                 family_t,
                 family_member_t,
                 family_certificate_t,
+                contest_t,
+                contest_attempt_t,
             )
         }
         chosen = tables[table]

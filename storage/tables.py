@@ -443,6 +443,11 @@ target_t: Table = Target.__table__  # type: ignore[attr-defined]
 
 # The report log's other half and its rollups (decision 35), in their own module for length.
 # The families (Gia đình số), in their own module for length.
+# The contests (decision 41).
+from storage.contest_tables import Contest as Contest  # noqa: E402
+from storage.contest_tables import ContestAttempt as ContestAttempt  # noqa: E402
+from storage.contest_tables import contest_attempt_t as contest_attempt_t  # noqa: E402
+from storage.contest_tables import contest_t as contest_t  # noqa: E402
 from storage.family_tables import Family as Family  # noqa: E402
 from storage.family_tables import FamilyCertificate as FamilyCertificate  # noqa: E402
 from storage.family_tables import FamilyMember as FamilyMember  # noqa: E402

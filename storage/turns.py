@@ -19,6 +19,9 @@ from sqlalchemy import bindparam, insert, select, text, update
 from bot.core.events import (
     CertificateIssued,
     ConsentChanged,
+    ContestAnswered,
+    ContestFinished,
+    ContestStarted,
     CourseCompleted,
     DataErased,
     DomainEvent,
@@ -41,6 +44,7 @@ from bot.core.events import (
 from bot.core.families import FamilyRule
 from bot.core.state import LearnerState
 from storage.ambassadors import record_enrollment
+from storage.contests import record_contest_event
 from storage.db import as_utc, insert_ignore
 from storage.families import NewlyDigital, families_of, record_family, refresh_families
 from storage.progress import MilestoneEvent, erase_learner, record_milestone, record_progress
@@ -142,6 +146,9 @@ _TOUCH_LESSONS = (
 # consent lessons and the handbook are open, and the core records none of these; should one
 # come anyway, it stops here.
 _NEEDS_CONSENT = (
+    ContestStarted,
+    ContestAnswered,
+    ContestFinished,
     LessonStarted,
     LessonCompleted,
     QuestionAnswered,
@@ -403,6 +410,8 @@ async def _save_turns(
                     profile=save.state.profile,
                     assisted=save.assisted,
                 )
+            elif isinstance(event, ContestStarted | ContestAnswered | ContestFinished):
+                await record_contest_event(uow, learner.id, event)
             elif isinstance(event, Enrolled):
                 await record_enrollment(uow, learner.id, event, channel=channel)
             elif isinstance(event, NudgeQueued):

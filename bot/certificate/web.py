@@ -31,7 +31,9 @@ from bot.certificate.sheet import DISCLAIMER, NO_NAME, OFFICIAL_SITE, clean_name
 from bot.errors import StorageError
 from bot.i18n import N_, Translator, translator
 from storage import (
+    AttemptRecord,
     CertificateRecord,
+    ContestRecord,
     FamilyCertificateRecord,
     is_family_certificate,
     normalise_code,
@@ -77,6 +79,17 @@ FAMILY_GENUINE = N_("Genuine family certificate: Gia đình số")
 FAMILY_WHAT = N_(
     "This family met the rule of a “Gia đình số” on Học vụ số: its members who count completed "
     "the course ({members} members when it was issued). Members are not named."
+)
+# A contest's participation certificate (decision 41): a code, no name, no picture.
+PARTICIPATION = N_("Genuine participation certificate")
+PARTICIPATION_WHAT = N_(
+    "This code was given by the Học vụ số chatbot to a learner who answered every question of "
+    "the contest “{title}” ({questions} questions)."
+)
+FINISHED_ON = N_("Finished on")
+PARTICIPATION_NOTE = N_(
+    "It is not the official certification of the Bình dân học vụ số platform "
+    "(binhdanhocvuso.gov.vn) or of VNeID."
 )
 UNAVAILABLE = N_("Sorry, certificates cannot be checked right now. Please try again later.")
 
@@ -137,6 +150,13 @@ class CertificateRoutes:
             return self._page(request, None, status=503)
         if family is not None:
             return self._family(request, family, wants_json=wants_json)
+        if record is None:
+            try:
+                played = await self.files.storage.contests.by_certificate(code)
+            except StorageError:
+                played = None
+            if played is not None:
+                return self._participation(request, *played, wants_json=wants_json)
         if wants_json:
             return self._json(record)
         return self._page(request, record, status=200 if record else 404)
@@ -177,6 +197,49 @@ class CertificateRoutes:
         return web.Response(
             text=page, status=200, content_type="text/html", charset="utf-8", headers=HEADERS
         )
+
+    def _participation(
+        self,
+        request: web.Request,
+        contest: ContestRecord,
+        attempt: AttemptRecord,
+        *,
+        wants_json: bool,
+    ) -> web.Response:
+        """A contest's participation code: the contest and the day, never a name."""
+        finished = attempt.finished_at or attempt.started_at
+        day = finished.astimezone(self.files.zone).date()
+        if wants_json:
+            body = {
+                "valid": True,
+                "kind": "contest_participation",
+                "code": attempt.certificate_code,
+                "contest": contest.title,
+                "questions": len(contest.questions),
+                "finished_on": day.isoformat(),
+                "issuer": "hocvuso",
+                "official": False,
+            }
+            return web.json_response(body, headers=HEADERS)
+        t = self._t(request)
+        title = t.gettext(PARTICIPATION)
+        what = t.gettext(PARTICIPATION_WHAT).format(
+            title=contest.title, questions=t.number(len(contest.questions))
+        )
+        body_html = "\n".join(
+            (
+                f"<h1>✓ {_e(title)}</h1>",
+                f"<p>{_e(what)}</p>",
+                "<dl>",
+                f"<dt>{_e(t.gettext(FINISHED_ON))}</dt><dd>{_e(t.day(day))}</dd>",
+                f"<dt>{_e(t.gettext(CODE_LABEL))}</dt>"
+                f"<dd>{_e(attempt.certificate_code or '')}</dd>",
+                "</dl>",
+                f'<div class="note"><p>{_e(t.gettext(PARTICIPATION_NOTE))}</p></div>',
+            )
+        )
+        page = PAGE.substitute(lang=t.locale, title=_e(title), kind="genuine", body=body_html)
+        return web.Response(text=page, content_type="text/html", charset="utf-8", headers=HEADERS)
 
     def _json(self, record: CertificateRecord | None) -> web.Response:
         if record is None:

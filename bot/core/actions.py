@@ -20,6 +20,8 @@ from bot.core.catalog import CHECK_PREFIX
 from bot.core.certificate_flow import issue as issue_certificate
 from bot.core.certificate_flow import open_certificate, rename, report_vneid
 from bot.core.consent import agree, ask_consent, decline, erase, privacy
+from bot.core.contest_flow import answer_contest, start_contest
+from bot.core.contest_screens import CONTEST_PREFIX
 from bot.core.events import LocaleChanged
 from bot.core.family_flow import (
     FAMILY_PREFIXES,
@@ -177,6 +179,7 @@ def _handlers(turn: Turn) -> dict[str, Callable[[], None]]:
         "family_helper": lambda: ask_helper(turn),
         "family_leave": lambda: ask_leave(turn),
         "family_leave_yes": lambda: leave(turn),
+        "contest": lambda: start_contest(turn),
     }
 
 
@@ -221,6 +224,8 @@ def act(turn: Turn, action: str) -> Outcome:
         open_lesson(turn, action.removeprefix("lesson."))
     elif action.startswith(CHECK_PREFIX):
         answer_check(turn, action.removeprefix(CHECK_PREFIX))
+    elif action.startswith(CONTEST_PREFIX):
+        answer_contest(turn, action.removeprefix(CONTEST_PREFIX))
     elif action.startswith(SELFCHECK_PREFIX):
         answer_selfcheck(turn, action.removeprefix(SELFCHECK_PREFIX))
     elif action.startswith("retry."):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.core.assisted_menus import ASSISTED_MODES, assisted_choices
 from bot.core.catalog import CHECK_PREFIX, bubbles
+from bot.core.contest_screens import CONTEST_MODES, contest_choices
 from bot.core.family_screens import FAMILY_MODES, family_choices
 from bot.core.messages import Choice
 from bot.core.profile_menus import PROFILE_MODES, profile_choices
@@ -38,6 +39,8 @@ def choices(turn: Turn) -> list[tuple[str, str]]:
         return assisted_choices(turn)
     if mode in SELFCHECK_MODES:
         return selfcheck_choices(turn)
+    if mode in CONTEST_MODES:
+        return contest_choices(turn)
     if mode is Mode.CONSENT:
         return [
             ("agree", _("I agree")),

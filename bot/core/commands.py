@@ -71,6 +71,9 @@ COMMANDS = {
     "kiemtra": "selfcheck",
     "selfcheck": "selfcheck",
     **dict.fromkeys(FAMILY_COMMANDS, "family"),
+    "thi": "contest",
+    "cuocthi": "contest",
+    "contest": "contest",
 }
 # Typed text (folded) that works like a command when it is no answer on screen.
 KEYWORDS = {

@@ -20,6 +20,7 @@ from bot.core.skills import ConfirmedSkill
 from bot.core.state import AmbassadorRole, OfficialRole
 from bot.core.villagers import Roster
 from bot.places.index import Places
+from quizzes.models import Question
 
 # The privacy notice the learner agrees to; a new version is recorded with each consent.
 CONSENT_VERSION = "2026-12"
@@ -189,6 +190,30 @@ class PublicLinks:
     telegram_bot: str | None = None
 
 
+class ContestStatus(StrEnum):
+    """What the service found for a learner's `/thi` (or their contest answer)."""
+
+    OPEN = "open"  # a contest of their area and group is open, not played yet (or in progress)
+    PLAYED = "played"  # they have an attempt at the open contest already
+    NONE = "none"  # no contest open for their area and group now
+    NO_PLACE = "no_place"  # their profile names no commune: no contest can be theirs
+
+
+@dataclass(frozen=True)
+class ContestOffer:
+    """The contest a turn is about, loaded by the service: the questions (stored whole with
+    the contest), the window and the seconds per question."""
+
+    status: ContestStatus
+    contest_id: int = 0
+    title: str = ""
+    closes_at: datetime | None = None
+    seconds: int = 20
+    questions: tuple[Question, ...] = ()
+    # The attempt stored for this learner (PLAYED): its score, to remind them.
+    score: int | None = None
+
+
 @dataclass(frozen=True)
 class Context:
     """What the engine may read besides the state: content, clock and defaults."""
@@ -226,3 +251,5 @@ class Context:
     # Set by the service when the input concerns the learner's family (`bot.core.needs`).
     family: FamilyContext | None = None
     family_code: Callable[[], str] = lambda: "GD" + random_code(6)
+    # Set by the service for `/thi` and while a contest is played (`bot.core.needs`).
+    contest: ContestOffer | None = None

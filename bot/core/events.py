@@ -219,6 +219,38 @@ class FamilyHelperChosen:
 
 
 @dataclass(frozen=True)
+class ContestStarted:
+    """The learner starts their one attempt at a contest (storage refuses a second one); the
+    area and group are those of the profile now."""
+
+    contest_id: int
+    province: str
+    commune: str
+    group: str
+
+
+@dataclass(frozen=True)
+class ContestAnswered:
+    """One contest answer, timed on the server: `ms` from the question shown to the answer
+    (capped at the limit), `correct` False for a late answer."""
+
+    contest_id: int
+    question_id: str
+    correct: bool
+    ms: int
+
+
+@dataclass(frozen=True)
+class ContestFinished:
+    """The last contest question answered: the participation certificate's code."""
+
+    contest_id: int
+    score: int
+    total_ms: int
+    certificate_code: str
+
+
+@dataclass(frozen=True)
 class DataErased:
     """The learner asked for their personal data to be deleted."""
 
@@ -246,5 +278,8 @@ DomainEvent = (
     | FamilyJoined
     | FamilyLeft
     | FamilyHelperChosen
+    | ContestStarted
+    | ContestAnswered
+    | ContestFinished
     | DataErased
 )

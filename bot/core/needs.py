@@ -9,6 +9,7 @@ for a turn that ends up not using the data (a wasted read), never no for one tha
 from __future__ import annotations
 
 from bot.core.commands import COMMANDS, KEYWORDS
+from bot.core.contest_screens import CONTEST_MODES
 from bot.core.families import is_family_code, normalise_family_code
 from bot.core.family_screens import FAMILY_MODES
 from bot.core.invite_flow import invite_in_play
@@ -71,4 +72,25 @@ def family_wanted(state: LearnerState, message: InboundMessage) -> tuple[bool, s
     return on_screen or code is not None or _action(message) == "family", code
 
 
-__all__ = ["family_wanted", "roster_wanted", "skills_wanted"]
+def contest_wanted(state: LearnerState, message: InboundMessage) -> bool:
+    """The input may start a contest (`/thi`) or answer one (a contest screen, or an attempt
+    in progress that `/thi` resumes)."""
+    if not state.consent:
+        return False
+    if state.mode in CONTEST_MODES:
+        return True
+    return contest_asked(message)
+
+
+def contest_asked(message: InboundMessage) -> bool:
+    """The input is `/thi` (or its button or keyword)."""
+    return _action(message) == "contest"
+
+
+__all__ = [
+    "contest_asked",
+    "contest_wanted",
+    "family_wanted",
+    "roster_wanted",
+    "skills_wanted",
+]

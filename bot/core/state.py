@@ -67,6 +67,9 @@ class Mode(StrEnum):
     FAMILY_AGE = "family_age"
     FAMILY_HELPER = "family_helper"
     FAMILY_LEAVE = "family_leave"
+    # A contest (/thi): a timed question on screen, then the learner's result so far.
+    CONTEST = "contest"
+    CONTEST_DONE = "contest_done"
 
 
 class TargetGroup(StrEnum):
@@ -173,6 +176,20 @@ class SelfCheckProgress(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     answers: list[str] = Field(default_factory=list)
+
+
+class ContestProgress(BaseModel):
+    """The learner's attempt at a contest (storage's `contest_attempt` row has the truth):
+    the question on screen, when it was shown (the turn's clock), the score and time so far."""
+
+    contest_id: int
+    index: int = 0
+    asked_at: datetime | None = None
+    score: int = 0
+    total_ms: int = 0
+    total: int = 0  # questions in the contest
+    finished: bool = False
+    certificate: str | None = None  # the participation code, once finished
 
 
 class AmbassadorRole(BaseModel):
@@ -308,6 +325,8 @@ class LearnerState(BaseModel):
     # the alias typed, kept until the age band is known.
     family_pending: str | None = None
     family_alias: str | None = None
+    # The contest being played (or the last one played), see `bot.core.contest_flow`.
+    contest: ContestProgress | None = None
 
     def to_json(self) -> str:
         """The JSON stored in the database."""

@@ -14,9 +14,11 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from bot.core.catalog import Catalog
 from bot.dashboard.announce import AnnouncementRoutes
 from bot.dashboard.api import ApiRoutes
 from bot.dashboard.auth import Sessions
+from bot.dashboard.contests import ContestRoutes
 from bot.dashboard.routes import DashboardRoutes, Files, Numbers, SummaryFunction
 from bot.i18n import translator
 from bot.places import Places
@@ -59,6 +61,7 @@ def mount(
     locale: str,
     public_url: str | None,
     clock: Callable[[], datetime],
+    catalog: Catalog | None = None,
 ) -> None:
     """Add the dashboard (pages, sign-in, files, the announcement form) and the pull API to
     `app`."""
@@ -70,8 +73,11 @@ def mount(
     )
     announcements = AnnouncementRoutes(sessions, places, t, clock)
     dashboard.extras.append(announcements.form)
+    contests = ContestRoutes(sessions, places, catalog, t, zone, clock)
+    dashboard.extras.append(contests.link)
     dashboard.add_routes(app)
     announcements.add_routes(app)
+    contests.add_routes(app)
     ApiRoutes(storage, numbers, t=t, clock=clock).add_routes(app)
 
 

@@ -1,7 +1,7 @@
 """families: family, family_member, family_certificate (Gia đình số)
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-02 16:45:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
