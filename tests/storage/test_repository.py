@@ -257,7 +257,7 @@ async def test_a_refused_batch_is_retried_one_by_one(
         calls.append(len(saves))
         if any(s.turn.key.external_id == "poison" for s in saves):
             raise StorageError("constraint violated")  # like an IntegrityError, not transient
-        await real(uow, saves, **kwargs)
+        return await real(uow, saves, **kwargs)
 
     monkeypatch.setattr(storage.turns, "save", picky)
     results = await asyncio.gather(
