@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.address_form import AddressForm
 from bot.batching import BatchWriter
 from bot.content import Catalog
+from bot.contests.lookup import ContestLookup
 from bot.core import Context, InboundMessage, LearnerState, Reply, handle
 from bot.core.ambassador_flow import ambassador_code_typed
 from bot.core.assisted_inputs import desk_requested
@@ -27,8 +28,7 @@ from bot.core.assisted_session import (
     session_route,
     villager_state,
 )
-from bot.core.contest_screens import CONTEST_MODES
-from bot.core.context import Companion, ContestOffer, ContestStatus, LinkResult, PublicLinks
+from bot.core.context import Companion, LinkResult, PublicLinks
 from bot.core.engine import PROACTIVE_PREFIX
 from bot.core.events import VillagerErased
 from bot.core.families import FamilyRule
@@ -36,8 +36,6 @@ from bot.core.invite_flow import invite_in_play
 from bot.core.link_flow import link_code_typed
 from bot.core.messages import Choice, ReplyKind, replies_from_json
 from bot.core.needs import (
-    contest_asked,
-    contest_wanted,
     family_wanted,
     roster_wanted,
     skills_wanted,
@@ -50,9 +48,7 @@ from bot.officials.chat import official_context
 from bot.officials.report import successors_of
 from bot.places import Places
 from bot.reports.build import ReportContext
-from quizzes.models import Question
 from storage import (
-    ContestRecord,
     LoadedTurn,
     SavedTurn,
     Storage,
@@ -114,9 +110,7 @@ class ConversationService:
         self.address_form = address_form
         self.clock = clock
         self._module_of = {lesson.id: lesson.module for lesson in catalog.lessons}
-        # Contests' questions, parsed once (a contest never changes once created).
-        self._contest_questions: dict[int, tuple[Question, ...]] = {}
-        self._contests: dict[int, ContestRecord] = {}
+        self.contests = ContestLookup(storage)
         self._locks: WeakValueDictionary[tuple[str, str], asyncio.Lock] = WeakValueDictionary()
         self._writer: BatchWriter[InboundMessage, Handled] = BatchWriter(
             self._run, max_batch=MAX_BATCH, name="conversation"
@@ -425,62 +419,10 @@ class ConversationService:
     async def _contest_context(
         self, uow: UnitOfWork, turn: LoadedTurn, message: InboundMessage, ctx: Context
     ) -> Context:
-        """The contest `/thi` may start, or the one being played (`bot.core.needs`): two
-        indexed reads (the contest, the learner's attempt), the questions parsed once per
-        contest and kept."""
+        """The contest `/thi` may start, or the one being played (`bot.contests.lookup`)."""
         assert turn.learner is not None
-        state = turn.learner.state
-        if not contest_wanted(state, message):
-            return ctx
-        contests, progress = self.storage.contests, state.contest
-        # The attempt in progress, or the contest whose result screen is shown (`/thi` there
-        # looks for the contest open now, which may be another).
-        shown = state.mode in CONTEST_MODES and not contest_asked(message)
-        if progress is not None and (not progress.finished or shown):
-            # A contest never changes once created: kept after the first read, so an answer
-            # costs no read of the contest row (only the attempt row's update).
-            found = self._contests.get(progress.contest_id)
-            if found is None:
-                found = await contests.get(progress.contest_id, uow)
-                if found is not None:
-                    self._contests[found.id] = found
-            if found is not None:
-                status = ContestStatus.PLAYED if progress.finished else ContestStatus.OPEN
-                return replace(ctx, contest=self._offer(found, status))
-        profile = state.profile
-        if not profile.commune:
-            return replace(ctx, contest=ContestOffer(ContestStatus.NO_PLACE))
-        found = await contests.open_for(
-            uow,
-            province=profile.province,
-            commune=profile.commune,
-            group=profile.group.value if profile.group else None,
-        )
-        if found is None:
-            return replace(ctx, contest=ContestOffer(ContestStatus.NONE))
-        attempt = await contests.attempt(found.id, turn.learner.id, uow)
-        status = ContestStatus.OPEN if attempt is None else ContestStatus.PLAYED
-        return replace(
-            ctx,
-            contest=self._offer(found, status, None if attempt is None else attempt.score),
-        )
-
-    def _offer(
-        self, found: ContestRecord, status: ContestStatus, score: int | None = None
-    ) -> ContestOffer:
-        questions = self._contest_questions.get(found.id)
-        if questions is None:
-            questions = tuple(Question.model_validate(q) for q in found.questions)
-            self._contest_questions[found.id] = questions
-        return ContestOffer(
-            status,
-            found.id,
-            found.title,
-            found.closes_at,
-            found.seconds,
-            questions,
-            score,
-        )
+        found = await self.contests.offer(uow, turn.learner.id, turn.learner.state, message)
+        return ctx if found is None else replace(ctx, contest=found)
 
     def unavailable_replies(self, locale: str | None = None) -> tuple[Reply, ...]:
         """The friendly answer when the database is down: nothing was lost, try again soon."""

@@ -81,6 +81,27 @@ def _schemas(modules: tuple[str, ...]) -> dict[str, Any]:
             },
             "one week, Monday to Sunday (local)",
         ),
+        "DigitalFamilies": _object(
+            {
+                "rows": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "province_code": _nullable("string", pattern="^[0-9]{2}$"),
+                            "commune_code": _nullable(
+                                "string",
+                                pattern="^[0-9]{5}$",
+                                description="null: no member gave a commune",
+                            ),
+                            "count": _ref("Count"),
+                        }
+                    ),
+                },
+                "total": _ref("Count"),
+            },
+            "families that are a “Gia đình số” when the summary is made (decision 40): a count "
+            "now, not over the period, and not split by group",
+        ),
         "Summary": _object(
             {
                 "schema": {"const": SCHEMA},
@@ -103,6 +124,7 @@ def _schemas(modules: tuple[str, ...]) -> dict[str, Any]:
                 ),
                 "rows": {"type": "array", "items": _ref("Row")},
                 "totals": _ref("Totals"),
+                "digital_families": _ref("DigitalFamilies"),
                 "weekly": {"type": "array", "items": _ref("Week")},
             },
             "the numbers of the token's area (schema hocvuso.summary/1)",
