@@ -349,7 +349,6 @@ class ConversationService:
             news[locale] = Reply(
                 text,
                 (Choice(f"{PROACTIVE_PREFIX}:family", t.gettext("See my family")),),
-                # The certificate's picture (and PDF), as every channel sends the course's.
                 image=certificate_image(certificate),
                 kind=ReplyKind.REMINDER,
             )
