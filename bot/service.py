@@ -34,7 +34,7 @@ from bot.core.events import VillagerErased
 from bot.core.families import FamilyRule
 from bot.core.invite_flow import invite_in_play
 from bot.core.link_flow import link_code_typed
-from bot.core.messages import Choice, ReplyKind, replies_from_json
+from bot.core.messages import Choice, ReplyKind, certificate_image, replies_from_json
 from bot.core.needs import (
     family_wanted,
     roster_wanted,
@@ -343,6 +343,7 @@ class ConversationService:
             news[locale] = Reply(
                 text,
                 (Choice(f"{PROACTIVE_PREFIX}:family", t.gettext("See my family")),),
+                image=certificate_image(certificate),
                 kind=ReplyKind.REMINDER,
             )
         return news

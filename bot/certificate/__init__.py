@@ -1,8 +1,10 @@
-"""Certificates of completion of the hocvuso course: the picture, the PDF, the verification page
+"""Certificates of completion of the hocvuso course, and the two others drawn the same way (a
+contest's participation, a family's Gia đình số): the picture, the PDF, the verification page
 and how each channel shows them.
 
 Modules:
     sheet: what a certificate says (translated lines), the shipped fonts, the QR code.
+    awards: the lines of the participation and family certificates (no names).
     png: the certificate as a PNG picture (Pillow).
     pdf: the certificate as a PDF (fpdf2).
     media: the `"certificate/<CODE>.png"` reply convention, URLs, rendered files (cached).

@@ -18,16 +18,19 @@ import asyncio
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from bot.certificate.pdf import render_pdf
-from bot.certificate.png import render_png
+from bot.certificate.awards import family_sheet, participation_sheet
+from bot.certificate.pdf import sheet_pdf
+from bot.certificate.png import sheet_png
+from bot.certificate.sheet import Sheet, make_sheet
 from bot.core import Catalog, Reply
-from bot.core.certificate_flow import certificate_image
+from bot.core.messages import certificate_image
 from bot.i18n import N_, Translator
-from storage import CertificateRecord, Storage, normalise_code
+from storage import CertificateRecord, Storage, is_family_certificate, normalise_code
 
 PREFIX = "certificate/"
 CACHED = 32  # rendered files kept (about 150 kB a PNG, 35 kB a PDF)
@@ -90,15 +93,8 @@ def with_links(reply: Reply, base_url: str, t: Translator) -> Reply:
 
 
 @lru_cache(maxsize=CACHED)
-def _rendered(
-    kind: Kind,
-    record: CertificateRecord,
-    verify_url: str,
-    titles: tuple[tuple[str, str], ...],
-    zone: ZoneInfo,
-) -> bytes:
-    render = render_png if kind == "png" else render_pdf
-    return render(record, verify_url, titles=dict(titles), zone=zone)
+def _rendered(kind: Kind, sheet: Sheet, issued_at: datetime, code: str) -> bytes:
+    return sheet_png(sheet) if kind == "png" else sheet_pdf(sheet, issued_at, code)
 
 
 @dataclass(frozen=True)
@@ -137,19 +133,64 @@ class CertificateFiles:
         """`record`'s certificate as a PNG or PDF whose QR code opens its verification page on
         the server at `base_url`."""
         verify_url = absolute(base_url, verify_path(record.code))
-        titles = tuple(sorted(self.titles.items()))
-        content = await asyncio.to_thread(_rendered, kind, record, verify_url, titles, self.zone)
+        sheet = make_sheet(record, verify_url, self.titles, self.zone)
+        return await self._render(sheet, record.issued_at, record.code, kind)
+
+    async def _render(
+        self, sheet: Sheet, issued_at: datetime, code: str, kind: Kind
+    ) -> CertificateFile:
+        content = await asyncio.to_thread(_rendered, kind, sheet, issued_at, code)
         content_type = "image/png" if kind == "png" else "application/pdf"
-        return CertificateFile(content, content_type, f"hocvuso-chung-nhan-{record.code}.{kind}")
+        return CertificateFile(content, content_type, f"hocvuso-chung-nhan-{code}.{kind}")
 
     async def file(self, code: str, kind: Kind, base_url: str) -> CertificateFile | None:
-        """The certificate with this code rendered, or None if there is no such certificate.
+        """The certificate with this code rendered, or None if there is no such certificate:
+        a course certificate, a family's (Gia đình số) or a contest's participation.
 
         Raises:
             StorageError: the database could not be read.
         """
         record = await self.record(code)
-        return None if record is None else await self.render(record, kind, base_url)
+        if record is not None:
+            return await self.render(record, kind, base_url)
+        found = await self.other_sheet(code, base_url)
+        return None if found is None else await self._render(*found, kind)
+
+    async def other_sheet(self, code: str, base_url: str) -> tuple[Sheet, datetime, str] | None:
+        """The sheet, issue time and code of a family or participation certificate, or None.
+
+        Raises:
+            StorageError: the database could not be read.
+        """
+        if normalise_code(code) is None:
+            return None
+        if is_family_certificate(code):
+            family = await self.storage.families.certificate(code)
+            if family is not None:
+                url = absolute(base_url, verify_path(family.code))
+                sheet = family_sheet(
+                    members=family.members,
+                    issued_at=family.issued_at,
+                    code=family.code,
+                    verify_url=url,
+                    zone=self.zone,
+                )
+                return sheet, family.issued_at, family.code
+        played = await self.storage.contests.by_certificate(code)
+        if played is None:
+            return None
+        contest, attempt = played
+        finished = attempt.finished_at or attempt.started_at
+        number = attempt.certificate_code or code.strip().upper()
+        sheet = participation_sheet(
+            title=contest.title,
+            questions=len(contest.questions),
+            finished_at=finished,
+            code=number,
+            verify_url=absolute(base_url, verify_path(number)),
+            zone=self.zone,
+        )
+        return sheet, finished, number
 
 
 __all__ = [

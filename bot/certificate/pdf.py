@@ -152,7 +152,13 @@ def render_pdf(
     `titles` maps module ids to titles (`{m.id: m.title for m in catalog.modules}`).
     """
     sheet = make_sheet(record, verify_url, titles, zone, locale)
-    return bytes(_document(sheet, record.issued_at, record.code, locale).output())
+    return sheet_pdf(sheet, record.issued_at, record.code, locale)
 
 
-__all__ = ["render_pdf"]
+def sheet_pdf(sheet: Sheet, issued_at: datetime, code: str, locale: str = "vi") -> bytes:
+    """Any certificate's `sheet` (course, contest participation, family) as PDF bytes;
+    `issued_at` is its creation date (the same certificate is the same file)."""
+    return bytes(_document(sheet, issued_at, code, locale).output())
+
+
+__all__ = ["render_pdf", "sheet_pdf"]

@@ -156,7 +156,11 @@ def render_png(
 
     `titles` maps module ids to titles (`{m.id: m.title for m in catalog.modules}`).
     """
-    sheet = make_sheet(record, verify_url, titles, zone, locale)
+    return sheet_png(make_sheet(record, verify_url, titles, zone, locale))
+
+
+def sheet_png(sheet: Sheet) -> bytes:
+    """Any certificate's `sheet` (course, contest participation, family) as PNG bytes."""
     with _drawing:
         image = _draw(sheet)
     buffer = io.BytesIO()
@@ -164,4 +168,4 @@ def render_png(
     return buffer.getvalue()
 
 
-__all__ = ["HEIGHT", "WIDTH", "QrBox", "qr_box", "render_png"]
+__all__ = ["HEIGHT", "WIDTH", "QrBox", "qr_box", "render_png", "sheet_png"]

@@ -191,6 +191,7 @@ class CertificateRoutes:
                 f"<dt>{_e(t.gettext(CODE_LABEL))}</dt><dd>{_e(record.code)}</dd>",
                 "</dl>",
                 f'<div class="note"><p>{_e(t.gettext(DISCLAIMER))}</p></div>',
+                _files(record.code, t),
             )
         )
         page = PAGE.substitute(lang=t.locale, title=_e(title), kind="genuine", body=body_html)
@@ -236,6 +237,7 @@ class CertificateRoutes:
                 f"<dd>{_e(attempt.certificate_code or '')}</dd>",
                 "</dl>",
                 f'<div class="note"><p>{_e(t.gettext(PARTICIPATION_NOTE))}</p></div>',
+                _files(attempt.certificate_code or "", t),
             )
         )
         page = PAGE.substitute(lang=t.locale, title=_e(title), kind="genuine", body=body_html)
@@ -302,10 +304,7 @@ class CertificateRoutes:
                 f'<div class="note"><p>{_e(t.gettext(DISCLAIMER))}</p>',
                 f"<p>{_e(t.gettext(OFFICIAL_PATH))} "
                 f'<a href="{OFFICIAL_SITE}" rel="noopener">binhdanhocvuso.gov.vn</a></p></div>',
-                '<div class="files">',
-                f'<a href="{_e(png_path(record.code))}">{_e(t.gettext(PICTURE))}</a>',
-                f'<a href="{_e(pdf_path(record.code))}">PDF</a>',
-                "</div>",
+                _files(record.code, t),
             )
         )
 
@@ -350,6 +349,18 @@ class CertificateRoutes:
             "Cache-Control": "private, max-age=300",
         }
         return web.Response(body=found.content, content_type=found.content_type, headers=headers)
+
+
+def _files(code: str, t: Translator) -> str:
+    """Links to the certificate's picture and PDF (every kind has both)."""
+    return "\n".join(
+        (
+            '<div class="files">',
+            f'<a href="{_e(png_path(code))}">{_e(t.gettext(PICTURE))}</a>',
+            f'<a href="{_e(pdf_path(code))}">PDF</a>',
+            "</div>",
+        )
+    )
 
 
 def _e(text: str) -> str:

@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 from bot.core.events import CertificateIssued, OfficialCertificationReported
-from bot.core.messages import Reply
+from bot.core.messages import Reply, certificate_image
 from bot.core.navigation import go
 from bot.core.outcome import Outcome
 from bot.core.state import CertificateInfo, Mode
@@ -26,11 +26,6 @@ _NAME = re.compile(r"^[^\W\d_]+(?:[ .'\-][^\W\d_]+)*\.?$")
 def course_complete(turn: Turn) -> bool:
     """Whether every required lesson of the course is passed (electives do not count)."""
     return turn.ctx.catalog.course_complete(turn.state.passed)
-
-
-def certificate_image(code: str) -> str:
-    """The image name channels resolve to the certificate's picture (and its PDF)."""
-    return f"certificate/{code}.png"
 
 
 def open_certificate(turn: Turn) -> None:

@@ -7,6 +7,7 @@ shown, with or without accents.
 
 from __future__ import annotations
 
+from bot.core.messages import certificate_image
 from bot.core.state import Mode
 from bot.core.turn import Turn
 from quizzes.models import Question, QuestionType
@@ -77,10 +78,20 @@ def contest_texts(turn: Turn, full: bool) -> list[str]:
     return ["\n".join(lines)]
 
 
+def contest_image(turn: Turn, full: bool) -> str | None:
+    """The participation certificate's picture on the finish screen, shown in full (not again
+    after bad input): channels send it as they send the course certificate."""
+    progress = turn.state.contest
+    if not full or turn.state.mode is Mode.CONTEST or progress is None:
+        return None
+    return certificate_image(progress.certificate) if progress.certificate else None
+
+
 __all__ = [
     "CONTEST_MODES",
     "CONTEST_PREFIX",
     "contest_choices",
+    "contest_image",
     "contest_question",
     "contest_texts",
 ]

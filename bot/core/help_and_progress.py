@@ -16,8 +16,8 @@ def show_help(turn: Turn) -> None:
             "its letter (a, b, c). Answers typed without accents are fine.\n"
             "Commands: /menu lessons, /tiendo your progress, /ontap review, /tukiemtra "
             "self-check: where to start, /hoso your profile, /nhacnho reminders, /chungnhan "
-            "certificate, /lienket use me on another app, /ngonngu language, /xoadulieu "
-            "delete your data, /trogiup this help."
+            "certificate, /thi contest, /giadinh your family, /lienket use me on another app, "
+            "/ngonngu language, /xoadulieu delete your data, /trogiup this help."
         )
     )
     turn.say(turn._("👨‍👩‍👧 Learning with your family? /giadinh: create or join a “Gia đình số”."))

@@ -110,6 +110,12 @@ class Reply:
         )
 
 
+def certificate_image(code: str) -> str:
+    """The image name channels resolve to a certificate's picture (and its PDF): the course's,
+    a contest's participation or a family's, all served under /certificate/<code>."""
+    return f"certificate/{code}.png"
+
+
 def replies_from_json(data: object) -> tuple[Reply, ...]:
     """The replies in decoded JSON: a list of `Reply.to_json()` objects, `{"replies": [...]}`
     of them, or one of them. Entries that are not replies are skipped."""

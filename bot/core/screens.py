@@ -8,7 +8,7 @@ from __future__ import annotations
 from bot.core.assisted_menus import ASSISTED_MODES, assisted_texts
 from bot.core.catalog import bubbles
 from bot.core.choices import link_code_shown, rendered_choices
-from bot.core.contest_screens import CONTEST_MODES, contest_texts
+from bot.core.contest_screens import CONTEST_MODES, contest_image, contest_texts
 from bot.core.family_screens import FAMILY_MODES, family_texts
 from bot.core.messages import Reply
 from bot.core.profile_menus import PROFILE_MODES, profile_texts
@@ -44,7 +44,7 @@ def _prompt_texts(turn: Turn, full: bool) -> tuple[list[str], str | None]:
     if mode in SELFCHECK_MODES:
         return selfcheck_texts(turn, full), None
     if mode in CONTEST_MODES:
-        return contest_texts(turn, full), None
+        return contest_texts(turn, full), contest_image(turn, full)
     if mode is Mode.CONSENT:
         return [
             _(

@@ -5,6 +5,7 @@ and the standings by commune and by group, with no personal name and small count
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,6 +14,8 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp import web
+from PIL import Image
+from pypdf import PdfReader
 
 from bot.channels.webchat.channel import WebChatChannel
 from bot.content import Catalog
@@ -143,6 +146,14 @@ async def test_contest_from_creation_to_results(storage: Storage, catalog: Catal
         done = ba_dinh[0].said
         assert "🏁 Xong rồi! Bác trả lời đúng 3/3 câu trong 6 giây." in done
         assert "Mã chứng nhận tham gia của bác:" in done
+        # The finish screen shows the certificate's picture, as the course certificate's.
+        given = done.split("Mã chứng nhận tham gia của bác: ")[1].split()[0]
+        [finish] = [reply for reply in ba_dinh[0].replies if reply.get("image")]
+        assert finish["image"] == f"/certificate/{given}.png"
+        assert [link["url"] for link in finish["links"]] == [
+            f"/certificate/{given}.pdf",
+            f"/verify/{given}",
+        ]
 
         await _play(ba_dinh[1], clock, [True, True, True], seconds=5)
         await _play(ba_dinh[2], clock, [True, True, False])
@@ -225,6 +236,23 @@ async def test_contest_from_creation_to_results(storage: Storage, catalog: Catal
         assert found["kind"] == "contest_participation" and found["questions"] == 3
         assert found["contest"] == "Rung chuông vàng số" and "name" not in str(found)
         assert "Chứng nhận tham gia hợp lệ" in page
+        # Its picture and PDF, linked from the page, like the course certificate's.
+        assert f'<a href="/certificate/{code}.png">Ảnh (PNG)</a>' in page
+        assert f'<a href="/certificate/{code}.pdf">PDF</a>' in page
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"{url}/certificate/{code}.png") as answer:
+                assert (answer.status, answer.content_type) == (200, "image/png")
+                picture = Image.open(io.BytesIO(await answer.read()))
+            async with http.get(f"{url}/certificate/{code.lower()}.pdf") as answer:
+                assert (answer.status, answer.content_type) == (200, "application/pdf")
+                pdf = PdfReader(io.BytesIO(await answer.read())).pages[0].extract_text()
+            for unknown in ("ZZZZ2345XY.png", "ZZZZ2345XY.pdf", "GDSZZZ2345.png"):
+                async with http.get(f"{url}/certificate/{unknown}") as answer:
+                    assert answer.status == 404
+        assert picture.size == (1600, 1131)
+        flat = " ".join(pdf.split())
+        assert "GIẤY CHỨNG NHẬN THAM GIA" in flat and "Rung chuông vàng số" in flat
+        assert f"Mã xác minh: {code}" in flat and "đã trả lời đủ 3 câu hỏi" in flat
     finally:
         await runner.cleanup()
 

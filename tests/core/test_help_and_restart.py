@@ -34,6 +34,17 @@ def test_every_number_in_the_help_is_taught_in_a_lesson() -> None:
     assert "Tổ công nghệ số cộng đồng" in lessons
 
 
+def test_help_names_the_contest_and_family_commands() -> None:
+    dialog = Dialog(fixture_catalog())
+    dialog.command("start")
+    dialog.text("/trogiup")
+    assert "/thi cuộc thi" in dialog.said and "/giadinh gia đình" in dialog.said
+    dialog.text("/ngonngu")
+    dialog.tap("English")
+    dialog.text("/help")
+    assert "/thi contest, /giadinh your family" in dialog.said
+
+
 def test_after_erasing_a_button_starts_again() -> None:
     dialog = Dialog(fixture_catalog())
     dialog.command("start")

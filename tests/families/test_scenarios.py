@@ -6,9 +6,12 @@ its commune; leaving and erasing one's data keep the count right."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import aiohttp
+from PIL import Image
+from pypdf import PdfReader
 
 from bot.content import Catalog
 from storage import Storage
@@ -83,9 +86,14 @@ async def test_a_family_of_four_becomes_a_digital_family(
         assert (await world.drain_telegram()).outcomes == {"sent": 2}
         news = grandma.messages[-1].text or ""
         assert news.startswith("🏅 Chúc mừng! Gia đình bác đã thành “Gia đình số”"), news
+        # With the certificate's picture and PDF, as the course certificate is sent.
+        photo, document = grandma.messages[-3:-1]
+        assert (photo.method, document.method) == ("sendPhoto", "sendDocument")
+        assert document.params["document"]["filename"].startswith("hocvuso-chung-nhan-GDS")
         assert "Mẹ Lan (người giúp): ▓▓▓▓▓▓ 2/2 🎓" in await grandma.tap("Xem gia đình")
         [opened] = await child.opens_the_page()
         assert "Gia đình bác đã thành “Gia đình số”" in opened["text"]
+        assert opened["image"].startswith("/certificate/GDS") and opened["image"].endswith(".png")
 
         said = await father.say("/giadinh")
         assert "🏅 Gia đình bác là “Gia đình số”!" in said, said
@@ -102,6 +110,23 @@ async def test_a_family_of_four_becomes_a_digital_family(
                 page = await response.text()
         assert body["valid"] and body["kind"] == "family" and body["members"] == 4
         assert "Gia đình số" in page and "Mẹ Lan" not in page and "Bố Hùng" not in page
+        assert opened["image"] == f"/certificate/{cert}.png"
+        # Its picture and PDF, linked from the page and served (no names on them either).
+        assert f'<a href="/certificate/{cert}.png">Ảnh (PNG)</a>' in page
+        assert f'<a href="/certificate/{cert}.pdf">PDF</a>' in page
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"{world.web_url}/certificate/{cert}.png") as response:
+                assert (response.status, response.content_type) == (200, "image/png")
+                picture = Image.open(io.BytesIO(await response.read()))
+            async with http.get(f"{world.web_url}/certificate/{cert}.pdf") as response:
+                assert (response.status, response.content_type) == (200, "application/pdf")
+                pdf = PdfReader(io.BytesIO(await response.read())).pages[0].extract_text()
+            async with http.get(f"{world.web_url}/certificate/GDSZZZ2345.pdf") as response:
+                assert response.status == 404
+        assert picture.size == (1600, 1131)
+        flat = " ".join(pdf.split())
+        assert "GIA ĐÌNH SỐ" in flat and f"Mã xác minh: {cert}" in flat
+        assert "4 thành viên đã hoàn thành khóa học" in flat and "Mẹ Lan" not in flat
 
 
 async def test_a_member_leaving_and_one_erasing_keep_the_count_right(

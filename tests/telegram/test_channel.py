@@ -117,6 +117,8 @@ async def test_start_publishes_commands_and_registers_the_webhook(
     assert [c["command"] for c in menus["vi"]][:3] == ["start", "menu", "tiendo"]
     assert [c["command"] for c in menus["en"]][:3] == ["start", "menu", "progress"]
     assert menus[None] == menus["vi"]  # the default locale
+    assert {"thi", "giadinh"} <= {c["command"] for c in menus["vi"]}
+    assert {"contest", "family"} <= {c["command"] for c in menus["en"]}
     for menu in menus.values():
         assert all(c["command"] in CORE_COMMANDS and c["description"] for c in menu)
     [hook] = fake_api.calls_to("setWebhook")
