@@ -34,6 +34,7 @@ from bot.core.family_screens import (
     family_links,
     me,
     my_family,
+    rule_sentence,
 )
 from bot.core.invite_flow import CODE, keep_invite
 from bot.core.navigation import go, unchanged
@@ -179,10 +180,8 @@ def _finish(turn: Turn) -> Outcome:
     turn.events.append(FamilyJoined(invite.family_id, alias))
     turn.say(
         turn._(
-            "🤝 Welcome to the family, {alias}! /giadinh shows everyone's progress. When "
-            "everyone aged 16 or over has completed the course, your family becomes a "
-            "“Gia đình số”."
-        ).format(alias=alias)
+            "🤝 Welcome to the family, {alias}! /giadinh shows everyone's progress. {rule}"
+        ).format(alias=alias, rule=rule_sentence(turn))
     )
     go(turn, Mode.MENU)
     return turn.outcome()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from bot.core.context import PublicLinks
-from bot.core.families import Family, FamilyContext, FamilyMember, counts
+from bot.core.families import Family, FamilyContext, FamilyMember, FamilyRule, counts
 from bot.core.profile_menus import AGE_LABELS
 from bot.core.progress_screens import bar
 from bot.core.state import Mode
@@ -40,6 +40,22 @@ def family_links(links: PublicLinks, code: str) -> list[str]:
     if links.telegram_bot:
         found.insert(0, f"https://t.me/{links.telegram_bot}?start={quote(code)}")
     return found
+
+
+def rule_sentence(turn: Turn, *, age_question: bool = False) -> str:
+    """When a family becomes a "Gia đình số", as this deployment's rule has it
+    (`HOCVUSO_FAMILY_RULE`, carried by the loaded family context)."""
+    found = turn.ctx.family
+    if found is not None and found.rule is FamilyRule.EVERYONE:
+        return turn._(
+            "When every member, children too, has completed the course, your family becomes a "
+            "“Gia đình số”."
+        )
+    sentence = turn._(
+        "When everyone aged 16 or over has completed the course, your family becomes a "
+        "“Gia đình số”."
+    )
+    return sentence + (" " + turn._("Younger children learn along.") if age_question else "")
 
 
 def loaded(turn: Turn) -> FamilyContext | None:
@@ -112,9 +128,8 @@ def family_texts(turn: Turn, full: bool) -> list[str]:
         ]
     if mode is Mode.FAMILY_AGE:
         return [
-            _(
-                "Which age band are you in? A family becomes a “Gia đình số” when everyone "
-                "aged 16 or over has completed the course; younger children learn along."
+            _("Which age band are you in? {rule}").format(
+                rule=rule_sentence(turn, age_question=True)
             )
         ]
     if mode is Mode.FAMILY_HELPER:
@@ -184,10 +199,9 @@ def _family_text(turn: Turn, full: bool) -> str:
         return _(
             "👨‍👩‍👧 Gia đình số: learn together as a family. Create a family, invite your "
             "relatives with its code or link on any app, choose a helper who follows "
-            "everyone's progress. When everyone aged 16 or over has completed the course, your "
-            "family becomes a “Gia đình số” and gets a certificate.\n"
+            "everyone's progress. {rule} It then gets a certificate.\n"
             "Did a relative give you a code? Type /giadinh followed by it."
-        )
+        ).format(rule=rule_sentence(turn))
     total = len(turn.ctx.catalog.required_lessons)
     lines = [_("👨‍👩‍👧 Your family (code {code}):").format(code=family.code)]
     lines += [_member_line(turn, m, total, counts(m.age_band, found.rule)) for m in family.members]
