@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.core.aliases import AliasFault, alias_fault, tidy_alias
 from bot.core.assisted_menus import ASSISTED_MODES, MAX_ALIAS, villager
 from bot.core.events import AssistedSessionOpened, VillagerAdded, VillagerErased
 from bot.core.messages import Reply
@@ -34,8 +35,6 @@ from bot.text import fold
 
 # A session with no message for this long has ended: the ambassador's next one is theirs.
 SESSION_IDLE = timedelta(minutes=30)
-# More digits than this in a name is a phone or ID number, not a name.
-MAX_ALIAS_DIGITS = 3
 # Screens the ambassador comes back to when learning together ends: the others (consent,
 # detours) are no place to return to.
 _NO_RETURN = frozenset({Mode.NEW, Mode.CONSENT, Mode.CONFIRM_ERASE, Mode.LANGUAGE})
@@ -109,17 +108,16 @@ def _open(turn: Turn, public_id: str) -> None:
 
 def type_alias(turn: Turn, text: str) -> Outcome:
     """The name of a new villager, typed: short, theirs only, and no phone or ID number."""
-    alias = " ".join(text.split())
-    digits = sum(char.isdigit() for char in alias)
-    letters = sum(char.isalpha() for char in alias)
-    if len(alias) > MAX_ALIAS:
+    alias = tidy_alias(text)
+    fault = alias_fault(alias, MAX_ALIAS)
+    if fault is AliasFault.TOO_LONG:
         return unchanged(
             turn,
             turn._("That is a bit long: please keep the name under {count} characters.").format(
                 count=MAX_ALIAS
             ),
         )
-    if digits > MAX_ALIAS_DIGITS or digits > letters or not letters:
+    if fault is AliasFault.NUMBER:
         return unchanged(
             turn,
             turn._(

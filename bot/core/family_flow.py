@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from bot.core.aliases import AliasFault, alias_fault, tidy_alias
 from bot.core.events import (
     FamilyCreated,
     FamilyHelperChosen,
@@ -49,7 +50,6 @@ from bot.i18n import translator
 from bot.text import fold
 
 FAMILY_PREFIXES = (NUDGE_PREFIX, HELPER_PREFIX, FAMILY_AGE_PREFIX)
-MAX_ALIAS_DIGITS = 3
 
 
 def open_family(turn: Turn) -> None:
@@ -121,17 +121,16 @@ def cancel(turn: Turn) -> None:
 
 def type_family_alias(turn: Turn, text: str) -> Outcome:
     """The short name the learner's family will know them by."""
-    alias = " ".join(text.split())
-    digits = sum(char.isdigit() for char in alias)
-    letters = sum(char.isalpha() for char in alias)
-    if len(alias) > MAX_FAMILY_ALIAS:
+    alias = tidy_alias(text)
+    fault = alias_fault(alias, MAX_FAMILY_ALIAS)
+    if fault is AliasFault.TOO_LONG:
         return unchanged(
             turn,
             turn._("That is a bit long: please keep the name under {count} characters.").format(
                 count=MAX_FAMILY_ALIAS
             ),
         )
-    if digits > MAX_ALIAS_DIGITS or digits > letters or not letters:
+    if fault is AliasFault.NUMBER:
         return unchanged(
             turn,
             turn._(
