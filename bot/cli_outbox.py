@@ -14,7 +14,7 @@ from bot.core.state import TargetGroup
 from bot.errors import ConfigurationError
 
 # Every channel name an outbox row can carry (the `name` of each channel in bot/channels/).
-CHANNEL_NAMES = ("webchat", "telegram", "zalo_oa", "zalo_bot")
+CHANNEL_NAMES = ("webchat", "telegram", "zalo_oa", "zalo_bot", "messenger")
 EXIT_FAILED = 1
 
 T = TypeVar("T")
@@ -175,11 +175,18 @@ def cmd_announce(args: argparse.Namespace) -> int:
 
 
 def cmd_outbox_status(_args: argparse.Namespace) -> int:
-    """Print pending / sending / sent / skipped / dead counts per channel."""
+    """Print pending / sending / sent / skipped / dead counts per channel, and how many of
+    the skipped ones the platform's reply window kept back."""
+    from bot.channels.base import OUT_OF_WINDOW
+    from bot.outbox.drainer import BLOCKED
     from storage import OUTBOX_STATUSES, StorageError
 
+    async def read(storage: Any) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+        counts = await storage.outbox.counts()
+        return counts, await storage.outbox.skipped_because(BLOCKED + OUT_OF_WINDOW)
+
     try:
-        counts = _with_storage(lambda storage: storage.outbox.counts())
+        counts, out_of_window = _with_storage(read)
     except StorageError as exc:
         print(f"hocvuso: cannot read the outbox: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -187,10 +194,12 @@ def cmd_outbox_status(_args: argparse.Namespace) -> int:
         print("the outbox is empty")
         return 0
     width = max(len("channel"), *(len(name) for name in counts))
-    print(f"{'channel':<{width}}  " + "  ".join(f"{s:>8}" for s in OUTBOX_STATUSES))
+    columns = [*OUTBOX_STATUSES, "window"]
+    print(f"{'channel':<{width}}  " + "  ".join(f"{s:>8}" for s in columns))
     for channel in sorted(counts):
-        row = counts[channel]
-        print(f"{channel:<{width}}  " + "  ".join(f"{row[s]:>8}" for s in OUTBOX_STATUSES))
+        row = counts[channel] | {"window": out_of_window.get(channel, 0)}
+        print(f"{channel:<{width}}  " + "  ".join(f"{row[s]:>8}" for s in columns))
+    print("(window: skipped because the platform's reply window had closed)")
     return 0
 
 

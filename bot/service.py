@@ -100,8 +100,8 @@ class ConversationService:
     ) -> None:
         self.zone = zone
         self.family_rule = family_rule
-        # Where invites point (`/moi`); the Telegram channel adds the bot's username once it
-        # knows it (`set_telegram_bot`).
+        # Where invites point (`/moi`); the Telegram and Messenger channels add the bot's
+        # username and the Page once they know them (`set_telegram_bot`, `set_messenger_page`).
         self.links = PublicLinks(web=public_url)
         self.places = places or Places.empty()
         self.storage = storage
@@ -119,6 +119,10 @@ class ConversationService:
     def set_telegram_bot(self, username: str | None) -> None:
         """The Telegram bot's username (from getMe), for the deep links in invites."""
         self.links = replace(self.links, telegram_bot=username or None)
+
+    def set_messenger_page(self, page: str | None) -> None:
+        """The Facebook Page's username or id (from the Graph API), for m.me invite links."""
+        self.links = replace(self.links, messenger_page=page or None)
 
     def _lock(self, channel: str, user_ref: str) -> asyncio.Lock:
         key = (channel, user_ref)

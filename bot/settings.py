@@ -128,6 +128,21 @@ class Settings(BaseSettings):
         None, validation_alias=_env("ZALO_BOT_WEBHOOK_SECRET")
     )
 
+    # Facebook Messenger (docs/messenger.md). All three of token, app secret and verify token.
+    messenger_page_access_token: SecretStr | None = Field(
+        None, validation_alias=_env("MESSENGER_PAGE_ACCESS_TOKEN")
+    )
+    messenger_app_secret: SecretStr | None = Field(
+        None, validation_alias=_env("MESSENGER_APP_SECRET")
+    )
+    messenger_verify_token: SecretStr | None = Field(
+        None, validation_alias=_env("MESSENGER_VERIFY_TOKEN")
+    )
+    messenger_graph_api_base_url: str = Field(
+        "https://graph.facebook.com", validation_alias=_env("MESSENGER_GRAPH_API_BASE_URL")
+    )
+    messenger_api_version: str = Field("v25.0", validation_alias=_env("MESSENGER_API_VERSION"))
+
     # The push of the officials' summary to the provincial tracking system
     # (docs/reporting-api.md). The URL turns it on; the auth mode says which others are needed.
     report_url: str | None = None
@@ -289,6 +304,13 @@ class Settings(BaseSettings):
             return found
         return value
 
+    @field_validator("messenger_api_version")
+    @classmethod
+    def _graph_version(cls, value: str) -> str:
+        if not re.fullmatch(r"v[0-9]{1,3}\.[0-9]{1,2}", value):
+            raise ValueError(f"must be a Graph API version such as v25.0, got {value!r}")
+        return value
+
     @field_validator("default_locale")
     @classmethod
     def _known_locale(cls, value: str) -> str:
@@ -324,6 +346,15 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"the Zalo Official Account needs all four variables; missing {missing}"
             )
+        messenger = {
+            "MESSENGER_PAGE_ACCESS_TOKEN": self.messenger_page_access_token,
+            "MESSENGER_APP_SECRET": self.messenger_app_secret,
+            "MESSENGER_VERIFY_TOKEN": self.messenger_verify_token,
+        }
+        given = [name for name, value in messenger.items() if value]
+        if given and len(given) != len(messenger):
+            missing = ", ".join(name for name in messenger if name not in given)
+            raise ValueError(f"the Messenger channel needs all three variables; missing {missing}")
         self._report_consistent()
         xapi = (self.xapi_url, self.xapi_username, self.xapi_password)
         if any(value is not None for value in xapi) and any(value is None for value in xapi):

@@ -442,6 +442,21 @@ class Outbox(OutboxRows):
             counts.setdefault(channel, dict.fromkeys(STATUSES, 0))[status] = count
         return counts
 
+    async def skipped_because(self, reason_prefix: str) -> dict[str, int]:
+        """Skipped rows per channel whose reason begins with `reason_prefix` (e.g. the ones a
+        platform's reply window kept back)."""
+        pattern = reason_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = (
+            select(outbox_t.c.channel, func.count())
+            .where(
+                outbox_t.c.status == "skipped",
+                outbox_t.c.last_error.like(pattern + "%", escape="\\"),
+            )
+            .group_by(outbox_t.c.channel)
+        )
+        async with self._storage.reading() as conn:
+            return {channel: count for channel, count in (await conn.execute(query)).all()}
+
     async def retry_dead(self, now: datetime, channel: str | None = None) -> int:
         """Queue the dead rows again (all, or one channel's): pending, attempts from zero.
         Returns how many."""

@@ -1,4 +1,5 @@
-"""The one channel contract: what every channel (web chat, Telegram, Zalo OA, Zalo Bot) is.
+"""The one channel contract: what every channel (web chat, Telegram, Zalo OA, Zalo Bot,
+Messenger) is.
 
 A channel receives platform messages and turns them into neutral `InboundMessage`s (its
 `adapter.py`), renders neutral `Reply`s for the platform within its declared
@@ -30,6 +31,10 @@ from aiohttp import web
 
 from bot.core import ChannelCapabilities, Reply
 from bot.errors import ChannelError
+
+# How a skipped outbox row's reason begins when the platform's reply window was closed (Zalo OA's
+# 7 days, Messenger's 24 hours): `hocvuso outbox status` counts these apart.
+OUT_OF_WINDOW = "outside the reply window"
 
 
 class SendErrorKind(StrEnum):
@@ -99,4 +104,4 @@ class Channel(Protocol):
         """
 
 
-__all__ = ["Channel", "PeriodicJob", "SendErrorKind", "SendFailure"]
+__all__ = ["OUT_OF_WINDOW", "Channel", "PeriodicJob", "SendErrorKind", "SendFailure"]

@@ -22,13 +22,13 @@ import json
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Coroutine
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
-from bot.channels.base import SendErrorKind, SendFailure
+from bot.channels.base import OUT_OF_WINDOW, SendErrorKind, SendFailure
 from bot.channels.inbox_worker import InboxWorker, RetryLater
-from bot.core import InboundMessage, Reply
+from bot.core import ChannelCapabilities, InboundMessage, Reply
 from bot.errors import StorageError
 from bot.retry import Backoff
 from bot.service import ConversationService
@@ -68,7 +68,10 @@ class InboxChannel(ABC, Generic[Payload]):
     """
 
     name: str  # the channel, as stored with every row (a class attribute of the subclass)
+    capabilities: ChannelCapabilities
     push = True  # the bot may write first (through the outbox)
+    # A proactive send does not start this close to the end of the platform's window.
+    window_safety = timedelta(hours=1)
 
     def __init__(
         self,
@@ -246,6 +249,40 @@ class InboxChannel(ABC, Generic[Payload]):
     @abstractmethod
     async def proactive_block(self, recipient: str, now: datetime) -> str | None:
         """Why a proactive message to `recipient` may not be sent now, or None if it may."""
+
+    async def window_block(self, recipient: str, now: datetime) -> str | None:
+        """`proactive_block` for a platform that takes messages only within
+        `capabilities.proactive_window` of the learner's last message: unknown and unreachable
+        learners, and those whose window is closed (or closes within `window_safety`), are
+        skipped; the last are counted apart (`OUT_OF_WINDOW` opens the reason).
+
+        Raises:
+            StorageError: the database could not be read.
+        """
+        reach = await self.storage.identities.reach(self.name, recipient)
+        if reach is None:
+            return f"not a known learner on {self.name}"
+        if not reach.reachable:
+            return f"unreachable ({reach.unreachable_reason})"
+        window = self.capabilities.proactive_window
+        if window is None:
+            return None
+        last = reach.last_inbound_at
+        if last is None:
+            return "no message from the learner yet"
+        if now - last > window - self.window_safety:
+            span = f"{window.days}-day" if window.days else f"{window.seconds // 3600}-hour"
+            return f"{OUT_OF_WINDOW} (the {span} window; last message {last.isoformat()})"
+        return None
+
+    async def mark_unreachable(self, user: str, reason: str) -> None:
+        """The platform says `user` cannot get messages until they write again: the outbox
+        skips them meanwhile. A database failure is logged (the next send finds out again)."""
+        log.info("%s: a learner is not reachable (%s) until they write again", self.name, reason)
+        try:
+            await self.storage.identities.mark_unreachable(self.name, user, reason, self.clock())
+        except StorageError:
+            log.exception("%s: could not record that a learner is unreachable", self.name)
 
 
 __all__ = ["Delivery", "InboxChannel", "SendAgain"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.channels.base import Channel
+from bot.channels.messenger.channel import messenger_channel
 from bot.channels.telegram import telegram_channel
 from bot.channels.webchat import webchat_channel
 from bot.channels.zalo_bot.channel import zalo_bot_channel
@@ -19,7 +20,13 @@ ChannelFactory = Callable[[Settings, ConversationService], Channel | None]
 def channel_factories() -> list[ChannelFactory]:
     """Every channel's factory, the web chat first. Telegram's imports python-telegram-bot
     only when it is turned on."""
-    return [webchat_channel, telegram_channel, zalo_oa_channel, zalo_bot_channel]
+    return [
+        webchat_channel,
+        telegram_channel,
+        zalo_oa_channel,
+        zalo_bot_channel,
+        messenger_channel,
+    ]
 
 
 def build_channels(settings: Settings, service: ConversationService) -> list[Channel]:

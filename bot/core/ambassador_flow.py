@@ -13,9 +13,8 @@ the command leads to the consent screen like any other.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from bot.core.context import AmbassadorCodeResult, AmbassadorStatus, PublicLinks
+from bot.core.context import AmbassadorCodeResult, AmbassadorStatus
+from bot.core.invite_links import invite_links
 from bot.core.messages import InboundMessage
 from bot.core.navigation import go, unchanged
 from bot.core.outcome import Outcome
@@ -47,18 +46,6 @@ def ambassador_code_typed(state: LearnerState, message: InboundMessage) -> str |
 def invite_image(code: str) -> str:
     """The image name channels resolve to the QR code of an ambassador's invite link."""
     return f"invite/{code}.png"
-
-
-def web_invite_link(links: PublicLinks, code: str) -> str:
-    """The web chat opened with the invite (`/?start=<code>`)."""
-    return f"{links.web.rstrip('/')}/?start={quote(code)}"
-
-
-def telegram_invite_link(links: PublicLinks, code: str) -> str | None:
-    """The Telegram deep link (`/start <code>`), or None when the bot's username is unknown."""
-    if not links.telegram_bot:
-        return None
-    return f"https://t.me/{links.telegram_bot}?start={quote(code)}"
 
 
 def ask_for_code(turn: Turn) -> None:
@@ -151,16 +138,17 @@ def refuse(turn: Turn) -> Outcome:
 
 
 def show_invite(turn: Turn) -> None:
-    """/moi: the ambassador's invite: the Telegram and web chat links, the code to type, and
-    the QR code of the web chat link (the image) to show on screen or print."""
+    """/moi: the ambassador's invite: the Telegram, Messenger and web chat links, the code to
+    type, and the QR code of the web chat link (the image) to show on screen or print."""
     role = turn.state.ambassador
     assert role is not None  # `refuse` answered everyone else
     code, links = role.invite_code, turn.ctx.links
     lines = [turn._("📣 Your invite. Share it with the people you help:")]
-    telegram = telegram_invite_link(links, code)
-    if telegram is not None:
-        lines.append(turn._("• Telegram: {link}").format(link=telegram))
-    lines.append(turn._("• Web chat: {link}").format(link=web_invite_link(links, code)))
+    for platform, link in invite_links(links, code):
+        if platform == "web":
+            lines.append(turn._("• Web chat: {link}").format(link=link))
+        else:
+            lines.append(turn._("• {app}: {link}").format(app=platform, link=link))
     lines.append(
         turn._("• Or, on any app (Zalo too), they type: /thamgia {code}").format(code=code)
     )

@@ -31,9 +31,9 @@ def first_contact(turn: Turn) -> Outcome:
         keep_invite(turn, *invite)
     turn.say(
         turn._(
-            "Hello! I am Học vụ số, your digital skills companion. In short lessons of a few "
-            "messages you will learn to use your phone safely: VNeID, online payments, "
-            "spotting scams and more."
+            "Hello! I am Học vụ số, an automated assistant (a chatbot, not a person) that "
+            "helps you learn digital skills. In short lessons of a few messages you will learn "
+            "to use your phone safely: VNeID, online payments, spotting scams and more."
         )
     )
     go(turn, Mode.CONSENT)

@@ -183,11 +183,13 @@ class PublicLinks:
     """Where people reach the bot from outside, for the invite links `/moi` shows.
 
     `web`: the server's public address (HOCVUSO_PUBLIC_URL), the web chat at its root;
-    `telegram_bot`: the bot's username (from getMe at start-up), None without Telegram.
+    `telegram_bot`: the bot's username (from getMe at start-up), None without Telegram;
+    `messenger_page`: the Facebook Page's username or id (m.me/<page>), None without Messenger.
     """
 
     web: str = ""
     telegram_bot: str | None = None
+    messenger_page: str | None = None
 
 
 class ContestStatus(StrEnum):

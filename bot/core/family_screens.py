@@ -8,10 +8,9 @@ alias they chose; a member under 16 is marked as not counted when the rule count
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from bot.core.context import PublicLinks
 from bot.core.families import Family, FamilyContext, FamilyMember, FamilyRule, counts
+from bot.core.invite_links import invite_links
 from bot.core.profile_menus import AGE_LABELS
 from bot.core.progress_screens import bar
 from bot.core.state import Mode
@@ -35,11 +34,8 @@ NEW = "new"  # `LearnerState.family_pending` while creating a family
 
 
 def family_links(links: PublicLinks, code: str) -> list[str]:
-    """The family's invite links: the web chat's (`/?start=`) and Telegram's, when known."""
-    found = [f"{links.web.rstrip('/')}/?start={quote(code)}"]
-    if links.telegram_bot:
-        found.insert(0, f"https://t.me/{links.telegram_bot}?start={quote(code)}")
-    return found
+    """The family's invite links: Telegram's and Messenger's when known, the web chat's."""
+    return [link for _platform, link in invite_links(links, code)]
 
 
 def rule_sentence(turn: Turn, *, age_question: bool = False) -> str:

@@ -21,8 +21,8 @@ from functools import lru_cache
 import segno
 
 from bot.core import Reply
-from bot.core.ambassador_flow import web_invite_link
 from bot.core.context import PublicLinks
+from bot.core.invite_links import web_invite_link
 from bot.i18n import N_, Translator
 from storage import Storage, normalise_invite_code
 

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)  # far longer than a chunk takes to send, even rate limited
 MAX_ATTEMPTS = 6
+BLOCKED = "not sent: "  # opens the reason of a row the channel's `proactive_block` held back
 # The retry schedule of a failed row: 30 s, 1 min, 2 min ... capped at an hour.
 RETRY_BACKOFF = Backoff(initial=30.0, maximum=3600.0, attempts=MAX_ATTEMPTS)
 
@@ -140,7 +141,7 @@ class OutboxDrainer:
         blocked = await self.channel.proactive_block(item.recipient, self.clock())
         if blocked:
             log.info("%s outbox row %d skipped: %s", name, item.id, blocked)
-            await outbox.mark_skipped(item.id, self.clock(), f"not sent: {blocked}")
+            await outbox.mark_skipped(item.id, self.clock(), f"{BLOCKED}{blocked}")
             return "skipped"
         try:
             payloads = await self.channel.render(item.recipient, replies)

@@ -57,9 +57,10 @@ async def test_a_web_chat_learner_sees_an_announcement_on_the_next_visit(
         run_cli, ["outbox", "status"], capsys, monkeypatch, db_url
     )
     assert code == 0
-    header, webchat = out.splitlines()
-    assert header.split() == ["channel", "pending", "sending", "sent", "skipped", "dead"]
-    assert webchat.split() == ["webchat", "1", "0", "0", "0", "0"]
+    header, webchat, legend = out.splitlines()
+    assert header.split() == ["channel", "pending", "sending", "sent", "skipped", "dead", "window"]
+    assert webchat.split() == ["webchat", "1", "0", "0", "0", "0", "0"]
+    assert "reply window" in legend
 
     first = await session(agreed)
     assert first["returning"] is True
@@ -69,7 +70,7 @@ async def test_a_web_chat_learner_sees_an_announcement_on_the_next_visit(
     code, out, _ = await asyncio.to_thread(
         run_cli, ["outbox", "status"], capsys, monkeypatch, db_url
     )
-    assert out.splitlines()[1].split() == ["webchat", "0", "0", "1", "0", "0"]
+    assert out.splitlines()[1].split() == ["webchat", "0", "0", "1", "0", "0", "0"]
 
     # Queueing a second announcement from a file, only for Telegram: nobody there.
     notice = tmp_path / "notice.txt"

@@ -7,40 +7,11 @@ import logging
 from telegram import Bot, BotCommand
 from telegram.error import TelegramError
 
+from bot.channels.commands import COMMAND_MENUS
 from bot.core import COMMANDS as CORE_COMMANDS
-from bot.i18n import N_, translator
+from bot.i18n import translator
 
 log = logging.getLogger(__name__)
-
-# The command menu (setMyCommands), per language. Only names the core knows are published.
-COMMAND_MENUS: dict[str, tuple[tuple[str, str], ...]] = {
-    "vi": (
-        ("start", N_("Start learning")),
-        ("menu", N_("Menu")),
-        ("tiendo", N_("My progress")),
-        ("sotay", N_("Handbook: questions and answers")),
-        ("ngonngu", N_("Change language")),
-        ("trogiup", N_("Help")),
-        ("lienket", N_("Link your other apps")),
-        ("thamgia", N_("Join through an ambassador's invite")),
-        ("thi", N_("Quiz contest")),
-        ("giadinh", N_("My family (Gia đình số)")),
-        ("xoadulieu", N_("Delete my data")),
-    ),
-    "en": (
-        ("start", N_("Start learning")),
-        ("menu", N_("Menu")),
-        ("progress", N_("My progress")),
-        ("handbook", N_("Handbook: questions and answers")),
-        ("language", N_("Change language")),
-        ("help", N_("Help")),
-        ("link", N_("Link your other apps")),
-        ("join", N_("Join through an ambassador's invite")),
-        ("contest", N_("Quiz contest")),
-        ("family", N_("My family (Gia đình số)")),
-        ("delete", N_("Delete my data")),
-    ),
-}
 
 
 async def publish_commands(bot: Bot, default_locale: str) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from bot.certificate import certificate_code, with_links
 from bot.certificate.media import absolute, png_path
 from bot.channels.layout import EMPTY_TEXT, layout, menu
-from bot.channels.pictures import lesson_picture
+from bot.channels.pictures import PICTURE_MARK, lesson_picture
 from bot.core import ChannelCapabilities, Reply
 from bot.i18n import N_, translator
 from bot.invites.media import QR_CAPTION, invite_code, qr_path, with_qr_link
@@ -27,7 +27,6 @@ CAPABILITIES = ChannelCapabilities(
     buttons=False, max_buttons=0, polls=False, max_text=MAX_TEXT, proactive_window=None
 )
 CAPTION = N_("Your certificate of completion")
-PICTURE_MARK = "🖼 "  # a picture told in words
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,8 @@ from bot.channels.zalo_oa.client import (
     ZaloApiError,
     ZaloTransportError,
 )
-from bot.channels.zalo_oa.pictures import UploadedPictures
-from bot.channels.zalo_oa.render import CAPABILITIES, MAX_BUTTONS, REPLY_WINDOW, render_reply
+from bot.channels.zalo_oa.pictures import ZaloPictures
+from bot.channels.zalo_oa.render import CAPABILITIES, MAX_BUTTONS, render_reply
 from bot.core import Reply
 from bot.errors import StorageError
 from bot.retry import Backoff
@@ -55,7 +55,6 @@ log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/zalo/oa/webhook"
 SIGNATURE_HEADER = "X-ZEvent-Signature"
 TIMESTAMP_HEADER = "X-ZEvent-Timestamp"  # read by some code, unconfirmed; tried as well
-WINDOW_SAFETY = timedelta(hours=1)  # do not start a proactive send in the window's last hour
 # Zalo retries an unanswered webhook for hours (up to 12 h by one account): accept events
 # up to a day old; older or future-dated ones are refused like forged ones.
 MAX_EVENT_AGE = timedelta(hours=24)
@@ -120,7 +119,7 @@ class ZaloOAChannel(InboxChannel[dict[str, Any]]):
             lease=lease,
         )
         self._matched: set[str] = set()
-        self.pictures = UploadedPictures(lambda: self.service.catalog.lessons_dir, clock)
+        self.pictures = ZaloPictures(lambda: self.service.catalog.lessons_dir, clock)
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -296,7 +295,8 @@ class ZaloOAChannel(InboxChannel[dict[str, Any]]):
                         f"new access token refused too ({exc})", self.backoff.maximum
                     ) from exc
                 if exc.unreachable:
-                    await self._unreachable(recipient, exc)
+                    reason = f"zalo {exc.code}: {UNREACHABLE.get(exc.code, exc.message)}"
+                    await self.mark_unreachable(recipient, reason)
                     return Delivery.UNREACHABLE
                 log.error("zalo_oa: Zalo refused a message to %s: %s", recipient, exc)
                 return Delivery.REFUSED
@@ -315,14 +315,6 @@ class ZaloOAChannel(InboxChannel[dict[str, Any]]):
         except StorageError as exc:
             raise RetryLater(f"token store unavailable: {exc}", self.backoff.delay(2)) from exc
 
-    async def _unreachable(self, user: str, exc: ZaloApiError) -> None:
-        reason = f"zalo {exc.code}: {UNREACHABLE.get(exc.code, exc.message)}"
-        log.info("zalo_oa: learner %s not reachable (%s) until they write again", user, reason)
-        try:
-            await self.storage.identities.mark_unreachable(CHANNEL, user, reason, self.clock())
-        except StorageError:
-            log.exception("zalo_oa: could not record that learner %s is unreachable", user)
-
     # -- proactive messages (outbox) -------------------------------------------------------------
 
     async def proactive_block(self, recipient: str, now: datetime) -> str | None:
@@ -331,17 +323,7 @@ class ZaloOAChannel(InboxChannel[dict[str, Any]]):
         Zalo accepts customer-service messages only within 7 days of the learner's last
         interaction; a learner marked unreachable stays so until they write again.
         """
-        reach = await self.storage.identities.reach(CHANNEL, recipient)
-        if reach is None:
-            return "not a known learner on Zalo OA"
-        if not reach.reachable:
-            return f"unreachable ({reach.unreachable_reason})"
-        last = reach.last_inbound_at
-        if last is None:
-            return "no message from the learner yet"
-        if now - last > REPLY_WINDOW - WINDOW_SAFETY:
-            return f"outside the 7-day reply window (last message {last.isoformat()})"
-        return None
+        return await self.window_block(recipient, now)
 
 
 def _status(status: int, reason: str) -> web.Response:
