@@ -13,6 +13,7 @@ from typing import Any
 
 import aiohttp
 
+from bot.channels.http_client import PooledClient
 from bot.errors import ChannelError
 
 MAX_IMAGE_BYTES = 8_000_000  # images through the Attachment Upload API
@@ -86,31 +87,20 @@ def _error(status: int, text: str) -> GraphApiError | None:
     return GraphApiError(code, subcode, str(error.get("message", ""))[:300], status)
 
 
-class GraphClient:
+class GraphClient(PooledClient):
     """Calls to the Graph API as one Page."""
+
+    label = "Messenger client"
+    not_started = GraphTransportError
 
     def __init__(
         self, *, base_url: str, version: str, page_access_token: str, timeout: float = 15.0
     ) -> None:
+        super().__init__(secret=page_access_token)
         self.base_url = base_url.rstrip("/")
         self.version = version
         self._token = page_access_token
         self._timeout = timeout
-        self._session: aiohttp.ClientSession | None = None
-
-    async def start(self) -> None:
-        """Open the connection pool."""
-        if self._session is None:
-            self._session = aiohttp.ClientSession()
-
-    async def close(self) -> None:
-        """Close the connection pool."""
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    def _hide(self, text: str) -> str:
-        return text.replace(self._token, "<token>") if self._token else text
 
     async def call(
         self,
@@ -127,8 +117,7 @@ class GraphClient:
             GraphApiError: the Graph API refused (see its properties).
             GraphTransportError: no usable answer.
         """
-        if self._session is None:
-            raise GraphTransportError("the Messenger client is not started")
+        session = self.session
         url = f"{self.base_url}/{self.version}/{path}"
         query = {**(params or {}), "access_token": self._token}
         kwargs: dict[str, Any] = {"params": query}
@@ -138,19 +127,19 @@ class GraphClient:
         elif form is not None:
             kwargs["data"] = form
         try:
-            async with self._session.request(
+            async with session.request(
                 method, url, timeout=aiohttp.ClientTimeout(total=self._timeout), **kwargs
             ) as response:
                 status, text = response.status, await response.text()
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise GraphTransportError(
-                self._hide(f"{path}: {exc.__class__.__name__}: {exc}")
+                self.hide(f"{path}: {exc.__class__.__name__}: {exc}")
             ) from exc
         if status >= 400:
             error = _error(status, text)
             if error is None:
-                raise GraphTransportError(self._hide(f"{path}: HTTP {status}: {text[:200]}"))
-            error.message = self._hide(error.message)
+                raise GraphTransportError(self.hide(f"{path}: HTTP {status}: {text[:200]}"))
+            error.message = self.hide(error.message)
             raise error
         try:
             answer = json.loads(text)

@@ -9,6 +9,7 @@ from typing import Any
 
 import aiohttp
 
+from bot.channels.http_client import PooledClient
 from bot.errors import ChannelError
 
 
@@ -40,28 +41,17 @@ class BotTransportError(ChannelError):
     """No usable answer (network, timeout, 5xx without an envelope, not JSON)."""
 
 
-class BotClient:
+class BotClient(PooledClient):
     """Calls to the Bot API with one bot token."""
 
+    label = "Zalo Bot client"
+    not_started = BotTransportError
+
     def __init__(self, *, api_base_url: str, token: str, timeout: float = 15.0) -> None:
+        super().__init__(secret=token)
         self.api_base_url = api_base_url.rstrip("/")
         self._token = token
         self._timeout = timeout
-        self._session: aiohttp.ClientSession | None = None
-
-    async def start(self) -> None:
-        """Open the connection pool."""
-        if self._session is None:
-            self._session = aiohttp.ClientSession()
-
-    async def close(self) -> None:
-        """Close the connection pool."""
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    def _hide(self, text: str) -> str:
-        return text.replace(self._token, "<token>") if self._token else text
 
     async def call(self, method: str, body: dict[str, Any], *, wait: float | None = None) -> Any:
         """Call one method; returns its `result`.
@@ -70,11 +60,10 @@ class BotClient:
             ZaloBotError: `ok: false` (see `rate_limited`, `poll_timeout`, `unauthorized`).
             BotTransportError: no usable answer.
         """
-        if self._session is None:
-            raise BotTransportError("the Zalo Bot client is not started")
+        session = self.session
         url = f"{self.api_base_url}/bot{self._token}/{method}"
         try:
-            async with self._session.post(
+            async with session.post(
                 url,
                 data=json.dumps(body, ensure_ascii=False).encode(),
                 headers={"Content-Type": "application/json"},
@@ -83,7 +72,7 @@ class BotClient:
                 status, text = response.status, await response.text()
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise BotTransportError(
-                self._hide(f"{method}: {exc.__class__.__name__}: {exc}")
+                self.hide(f"{method}: {exc.__class__.__name__}: {exc}")
             ) from exc
         try:
             envelope = json.loads(text)
@@ -92,14 +81,14 @@ class BotClient:
         if not isinstance(envelope, dict) or "ok" not in envelope:
             if status in (401, 408, 429):
                 raise ZaloBotError(status, text[:200])
-            raise BotTransportError(self._hide(f"{method}: HTTP {status}: {text[:200]}"))
+            raise BotTransportError(self.hide(f"{method}: HTTP {status}: {text[:200]}"))
         if envelope.get("ok") is True:
             return envelope.get("result")
         try:
             code = int(envelope.get("error_code") or status)
         except (TypeError, ValueError):
             code = status
-        raise ZaloBotError(code, self._hide(str(envelope.get("description", ""))))
+        raise ZaloBotError(code, self.hide(str(envelope.get("description", ""))))
 
     async def get_me(self) -> dict[str, Any]:
         """The bot's own account."""

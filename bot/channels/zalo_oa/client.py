@@ -14,6 +14,7 @@ from typing import Any
 
 import aiohttp
 
+from bot.channels.http_client import PooledClient
 from bot.errors import ChannelError
 
 log = logging.getLogger(__name__)
@@ -82,8 +83,11 @@ def _error_code(body: dict[str, Any]) -> int:
         return -1
 
 
-class OAClient:
+class OAClient(PooledClient):
     """Calls to openapi.zalo.me and oauth.zaloapp.com (base URLs are settings)."""
+
+    label = "Zalo OA client"
+    not_started = ZaloTransportError
 
     def __init__(
         self,
@@ -98,25 +102,7 @@ class OAClient:
         self.oauth_base_url = oauth_base_url.rstrip("/")
         self.app_id = app_id
         self._app_secret = app_secret
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
-        self._session: aiohttp.ClientSession | None = None
-
-    async def start(self) -> None:
-        """Open the connection pool."""
-        if self._session is None:
-            self._session = aiohttp.ClientSession(timeout=self._timeout)
-
-    async def close(self) -> None:
-        """Close the connection pool."""
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    @property
-    def session(self) -> aiohttp.ClientSession:
-        if self._session is None:
-            raise ZaloTransportError("the Zalo OA client is not started")
-        return self._session
+        super().__init__(timeout=aiohttp.ClientTimeout(total=timeout))
 
     async def _json(self, response: aiohttp.ClientResponse) -> dict[str, Any]:
         text = await response.text()
