@@ -3,10 +3,12 @@
 Several `hocvuso run` processes may share one PostgreSQL database. Every one of them stores the
 webhook events it receives, but only the holder of a channel's lock drains that channel's inbox
 and outbox, so no event is answered twice and one learner's events stay in order. The holder
-keeps the lock on a connection of its own, taken out of the pool for as long as it leads; when
-the process exits or dies, PostgreSQL ends the session, the lock is free, and the next process
-that asks gets it. Ask again every few seconds (`hold()`), which also checks that the holder's
-connection is alive.
+keeps the lock on a connection of its own, taken out of the pool for as long as it leads.
+`release()` unlocks it on that connection and waits for the answer, so the next process that
+asks gets it at once: closing the connection alone would not do, as the server ends the session
+(and frees its locks) some time after the client has hung up. When the process exits or dies,
+PostgreSQL ends the session and the lock is free soon after. Ask again every few seconds
+(`hold()`), which also checks that the holder's connection is alive.
 
 The holder also LISTENs on that connection: a process that stores an event while another one
 leads calls `notify()`, so the event is handled at once instead of at the holder's next poll.
@@ -113,8 +115,30 @@ class LeaderLock:
         return True
 
     async def release(self) -> None:
-        """Give the lock up (closing its connection ends the session and frees it at once)."""
-        await self._drop()
+        """Give the lock up: once this returns, any other process that asks gets it.
+
+        The lock is unlocked on its own connection before that connection is closed. Closing
+        alone frees it only when the server has ended the session, which happens after the
+        client has hung up (later still on a busy server), so another process asking right
+        after this returned could still find it held. If the unlock fails (the connection is
+        broken), the lock goes with the session, as when the process dies."""
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            unlocked = await asyncio.wait_for(
+                conn.scalar(
+                    text("SELECT pg_advisory_unlock(:namespace, :key)"),
+                    {"namespace": NAMESPACE, "key": self._key},
+                ),
+                self.timeout,
+            )
+            if not unlocked:  # pragma: no cover - this connection took it and never unlocked
+                log.warning("%s: the lock's connection did not hold it", self.name)
+        except Exception as exc:  # noqa: BLE001 - the session's end frees it instead
+            log.warning("%s: cannot unlock (%s); it is freed with the session", self.name, exc)
+        finally:
+            await _discard(conn)
 
     async def _drop(self) -> None:
         conn, self._conn = self._conn, None
