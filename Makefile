@@ -8,7 +8,7 @@ LOCALES := locales
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test install install-dev catalogs pictures i18n-extract i18n-update chromium lint typecheck \
-	pytest test-rollups bench check clean
+	pytest test-rollups bench bench-quick check clean
 
 ## run: create the venv, install, migrate, validate content, draw the pictures, start the bot (:8080)
 run: install catalogs pictures
@@ -74,9 +74,13 @@ pytest: install-dev catalogs chromium
 test-rollups: install-dev
 	ROLLUP_EVENTS=10000 $(BIN)/pytest -q tests/reports/test_rollups.py
 
-## bench: run the benchmarks (JSON results on stdout)
+## bench: every benchmark at full size; figures in bench/results/latest.json, table in README
 bench: install-dev
-	@for script in bench/*.py; do echo "# $$script"; $(BIN)/python $$script; done
+	$(BIN)/python bench/run.py --readme
+
+## bench-quick: the same at small sizes (under 3 minutes)
+bench-quick: install-dev
+	$(BIN)/python bench/run.py --quick
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .import_linter_cache
