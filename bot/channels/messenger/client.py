@@ -136,10 +136,9 @@ class GraphClient(PooledClient):
                 self.hide(f"{path}: {exc.__class__.__name__}: {exc}")
             ) from exc
         if status >= 400:
-            error = _error(status, text)
+            error = _error(status, self.hide(text))
             if error is None:
                 raise GraphTransportError(self.hide(f"{path}: HTTP {status}: {text[:200]}"))
-            error.message = self.hide(error.message)
             raise error
         try:
             answer = json.loads(text)
